@@ -1,0 +1,69 @@
+//! What a rule reports, and the severities that decide the exit code.
+
+use std::fmt;
+
+use crate::k8s::{ObjectRef, PullPolicy};
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding, located in a file of the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// What Kubernetes will do and how to fix it.
+    pub help: Option<String>,
+    /// A short text under the underlined value.
+    pub label: Option<String>,
+    /// Index of the file in the run's sorted file list.
+    pub file: usize,
+    pub span: Span,
+    pub object: Option<ObjectRef>,
+    pub container: Option<String>,
+    pub image: Option<String>,
+    pub pull_policy: Option<PullPolicyFacts>,
+}
+
+/// The pull policy of the container a diagnostic concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PullPolicyFacts {
+    pub effective: PullPolicy,
+    pub explicit: bool,
+}
+
+impl Diagnostic {
+    /// Sort key: file, then position, then rule, so output is the same whatever the thread count.
+    pub fn sort_key(&self) -> (usize, usize, usize, &'static str, &str) {
+        (
+            self.file,
+            self.span.start,
+            self.span.end,
+            self.rule,
+            &self.message,
+        )
+    }
+}

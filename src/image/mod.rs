@@ -1,0 +1,421 @@
+//! Container image references, parsed the way container runtimes and Kubernetes do
+//! (`ParseNormalizedNamed` of the distribution/reference grammar), keeping the byte range of
+//! every part so that a diagnostic can point inside the reference.
+//!
+//! ```text
+//! reference := name [ ":" tag ] [ "@" digest ]
+//! name      := [ domain "/" ] path          (domain: host [":" port], host: name | IPv4 | [IPv6])
+//! path      := component ( "/" component )* (component: [a-z0-9]+ ( ( [._] | "__" | "-"+ ) [a-z0-9]+ )*)
+//! tag       := [\w][\w.-]{0,127}
+//! digest    := algorithm ":" hex            (sha256: 64, sha384: 96, sha512: 128 lowercase hex)
+//! ```
+
+use std::fmt;
+use std::ops::Range;
+
+pub const DOCKER_HUB: &str = "docker.io";
+const LEGACY_DOCKER_HUB: &str = "index.docker.io";
+const OFFICIAL_REPO_PREFIX: &str = "library/";
+/// distribution/reference's `NameTotalLengthMax`, checked on the normalised name.
+const NAME_TOTAL_LENGTH_MAX: usize = 255;
+const TAG_LENGTH_MAX: usize = 128;
+
+/// A parsed image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    raw: String,
+    /// The registry as written (`None`: Docker Hub is implied).
+    domain: Option<Range<usize>>,
+    /// The repository path as written, without the domain.
+    path: Range<usize>,
+    tag: Option<Range<usize>>,
+    digest: Option<Range<usize>>,
+}
+
+/// Why a reference does not parse, and which bytes of it are at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageError {
+    pub kind: ImageErrorKind,
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageErrorKind {
+    Empty,
+    /// `{{ .Values.image }}`, `${IMAGE}`, `$IMAGE`: a template that was never rendered.
+    Unrendered,
+    WhiteSpace,
+    /// A bare 64-hex string is an image ID, not a reference.
+    HexIdentifier,
+    UppercaseRepository,
+    EmptyPathComponent,
+    InvalidPathCharacter(char),
+    BadSeparator,
+    InvalidDomain,
+    TagTooLong,
+    InvalidTag,
+    InvalidDigest,
+    UnsupportedDigestAlgorithm(String),
+    DigestLength { algorithm: String, expected: usize },
+    NameTooLong(usize),
+}
+
+impl fmt::Display for ImageErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ImageErrorKind::*;
+        match self {
+            Empty => write!(f, "the image is empty"),
+            Unrendered => write!(
+                f,
+                "this file looks like an unrendered template: lint the output of `helm template` (or envsubst)"
+            ),
+            WhiteSpace => write!(f, "an image reference cannot contain white space"),
+            HexIdentifier => write!(
+                f,
+                "a 64-character hexadecimal string is an image ID, not a reference"
+            ),
+            UppercaseRepository => write!(f, "the repository name must be lowercase"),
+            EmptyPathComponent => write!(f, "the repository has an empty path component"),
+            InvalidPathCharacter(c) => write!(
+                f,
+                "{c:?} is not allowed in a repository name (lowercase letters, digits, `.`, `_`, `-` and `/`)"
+            ),
+            BadSeparator => write!(
+                f,
+                "separators (`.`, `_`, `__`, `-`) must stand between letters or digits"
+            ),
+            InvalidDomain => write!(f, "the registry host is not a valid host name, IP address or port"),
+            TagTooLong => write!(f, "the tag is longer than {TAG_LENGTH_MAX} characters"),
+            InvalidTag => write!(
+                f,
+                "the tag must start with a letter, digit or `_` and hold only letters, digits, `_`, `.` and `-`"
+            ),
+            InvalidDigest => write!(f, "the digest must be `algorithm:hex`, e.g. `sha256:` and 64 hex digits"),
+            UnsupportedDigestAlgorithm(a) => write!(f, "unsupported digest algorithm `{a}` (sha256, sha384 or sha512)"),
+            DigestLength { algorithm, expected } => write!(
+                f,
+                "a {algorithm} digest has exactly {expected} lowercase hex digits"
+            ),
+            NameTooLong(n) => write!(
+                f,
+                "the repository name is {n} characters long; the limit is {NAME_TOTAL_LENGTH_MAX}"
+            ),
+        }
+    }
+}
+
+impl ImageRef {
+    pub fn parse(raw: &str) -> Result<ImageRef, ImageError> {
+        parse(raw)
+    }
+
+    /// The reference as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The registry host (and port), normalised: Docker Hub is `docker.io`.
+    pub fn domain(&self) -> &str {
+        match &self.domain {
+            None => DOCKER_HUB,
+            Some(r) if &self.raw[r.clone()] == LEGACY_DOCKER_HUB => DOCKER_HUB,
+            Some(r) => &self.raw[r.clone()],
+        }
+    }
+
+    /// The registry as written, if it was.
+    pub fn written_domain(&self) -> Option<&str> {
+        self.domain.clone().map(|r| &self.raw[r])
+    }
+
+    /// The repository path, normalised: a single Docker Hub component gets `library/`.
+    pub fn path(&self) -> String {
+        let path = &self.raw[self.path.clone()];
+        if self.domain() == DOCKER_HUB && !path.contains('/') {
+            format!("{OFFICIAL_REPO_PREFIX}{path}")
+        } else {
+            path.to_string()
+        }
+    }
+
+    /// `domain/path`, e.g. `docker.io/library/nginx`.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.domain(), self.path())
+    }
+
+    /// The name exactly as written (domain included when it was written).
+    pub fn written_name(&self) -> &str {
+        let start = self.domain.as_ref().map_or(self.path.start, |d| d.start);
+        &self.raw[start..self.path.end]
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.clone().map(|r| &self.raw[r])
+    }
+
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.clone().map(|r| &self.raw[r])
+    }
+
+    /// Byte range of `:tag` (colon included) in the written reference.
+    pub fn tag_range(&self) -> Option<Range<usize>> {
+        self.tag.clone().map(|r| r.start - 1..r.end)
+    }
+
+    /// The full normalised reference, e.g. `docker.io/library/nginx:1.25@sha256:…`.
+    pub fn normalized(&self) -> String {
+        let mut out = self.name();
+        if let Some(tag) = self.tag() {
+            out.push(':');
+            out.push_str(tag);
+        }
+        if let Some(digest) = self.digest() {
+            out.push('@');
+            out.push_str(digest);
+        }
+        out
+    }
+
+    /// Kubernetes' rule: a reference with neither tag nor digest means `:latest`.
+    pub fn is_untagged(&self) -> bool {
+        self.tag.is_none() && self.digest.is_none()
+    }
+}
+
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+fn error(kind: ImageErrorKind, range: Range<usize>) -> Result<ImageRef, ImageError> {
+    Err(ImageError { kind, range })
+}
+
+/// Whether a string still holds Helm or envsubst templating.
+pub fn looks_unrendered(raw: &str) -> bool {
+    raw.contains("{{") || raw.contains("${") || raw.starts_with('$')
+}
+
+fn parse(raw: &str) -> Result<ImageRef, ImageError> {
+    use ImageErrorKind::*;
+    let whole = 0..raw.len();
+    if raw.is_empty() {
+        return error(Empty, whole);
+    }
+    if looks_unrendered(raw) {
+        return error(Unrendered, whole);
+    }
+    if let Some(at) = raw.find(char::is_whitespace) {
+        let width = raw[at..].chars().next().map_or(1, char::len_utf8);
+        return error(WhiteSpace, at..at + width);
+    }
+    if raw.len() == 64 && raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return error(HexIdentifier, whole);
+    }
+
+    let (name_and_tag_end, digest) = match raw.find('@') {
+        Some(at) => (at, Some(at + 1..raw.len())),
+        None => (raw.len(), None),
+    };
+    let name_and_tag = &raw[..name_and_tag_end];
+    let last_slash = name_and_tag.rfind('/');
+    let (name_end, tag) = match name_and_tag.rfind(':') {
+        Some(colon) if last_slash.is_none_or(|slash| colon > slash) => {
+            (colon, Some(colon + 1..name_and_tag_end))
+        }
+        _ => (name_and_tag_end, None),
+    };
+    let name = &raw[..name_end];
+
+    // Kubernetes' split: the first component is a registry only when it looks like a host.
+    let domain = match name.find('/') {
+        Some(slash) => {
+            let first = &name[..slash];
+            let is_host = first.contains(['.', ':'])
+                || first == "localhost"
+                || first.bytes().any(|b| b.is_ascii_uppercase());
+            is_host.then_some(0..slash)
+        }
+        None => None,
+    };
+    let path = domain.as_ref().map_or(0, |d| d.end + 1)..name_end;
+
+    if let Some(d) = &domain {
+        if !is_valid_domain(&raw[d.clone()]) {
+            return error(InvalidDomain, d.clone());
+        }
+    }
+    check_path(raw, path.clone())?;
+    if let Some(t) = &tag {
+        check_tag(raw, t.clone())?;
+    }
+    if let Some(d) = &digest {
+        check_digest(raw, d.clone())?;
+    }
+    let parsed = ImageRef {
+        raw: raw.to_string(),
+        domain,
+        path,
+        tag,
+        digest,
+    };
+    let name_length = parsed.name().len();
+    if name_length > NAME_TOTAL_LENGTH_MAX {
+        return error(NameTooLong(name_length), 0..name_end);
+    }
+    Ok(parsed)
+}
+
+fn check_path(raw: &str, path: Range<usize>) -> Result<(), ImageError> {
+    use ImageErrorKind::*;
+    let mut component_start = path.start;
+    for component in raw[path.clone()].split('/') {
+        let range = component_start..component_start + component.len();
+        component_start = range.end + 1;
+        if component.is_empty() {
+            return Err(ImageError {
+                kind: EmptyPathComponent,
+                range: range.start.saturating_sub(1)..range.end.max(range.start + 1).min(raw.len()),
+            });
+        }
+        if component.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(ImageError {
+                kind: UppercaseRepository,
+                range: path,
+            });
+        }
+        check_component(component).map_err(|(kind, at)| ImageError {
+            kind,
+            range: range.start + at..range.start + at + 1,
+        })?;
+    }
+    Ok(())
+}
+
+/// `[a-z0-9]+ ( ( [._] | "__" | "-"+ ) [a-z0-9]+ )*`; on failure, the error and its byte index.
+fn check_component(component: &str) -> Result<(), (ImageErrorKind, usize)> {
+    let bytes = component.as_bytes();
+    let mut i = 0;
+    let mut expect_alnum = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            expect_alnum = false;
+            i += 1;
+            continue;
+        }
+        let separator_len = match b {
+            b'.' => 1,
+            b'_' if bytes.get(i + 1) == Some(&b'_') => 2,
+            b'_' => 1,
+            b'-' => bytes[i..].iter().take_while(|&&c| c == b'-').count(),
+            _ => {
+                let c = component[i..].chars().next().unwrap_or('?');
+                return Err((ImageErrorKind::InvalidPathCharacter(c), i));
+            }
+        };
+        if expect_alnum {
+            return Err((ImageErrorKind::BadSeparator, i));
+        }
+        i += separator_len;
+        expect_alnum = true;
+    }
+    if expect_alnum {
+        return Err((ImageErrorKind::BadSeparator, bytes.len().saturating_sub(1)));
+    }
+    Ok(())
+}
+
+/// `host [":" port]`, host being a DNS name (or IPv4 address) or a bracketed IPv6 address.
+pub fn is_valid_domain(domain: &str) -> bool {
+    let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
+        let Some(close) = rest.find(']') else {
+            return false;
+        };
+        let ipv6 = &rest[..close];
+        if ipv6.is_empty() || !ipv6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+            return false;
+        }
+        match &rest[close + 1..] {
+            "" => return true,
+            after => match after.strip_prefix(':') {
+                Some(port) => ("", Some(port)),
+                None => return false,
+            },
+        }
+    } else {
+        match domain.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (domain, None),
+        }
+    };
+    if let Some(port) = port {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    domain.starts_with('[') || (!host.is_empty() && host.split('.').all(is_domain_component))
+}
+
+fn is_domain_component(c: &str) -> bool {
+    let b = c.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter().all(|&x| x.is_ascii_alphanumeric() || x == b'-')
+}
+
+fn check_tag(raw: &str, tag: Range<usize>) -> Result<(), ImageError> {
+    let text = &raw[tag.clone()];
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let valid = text.bytes().next().is_some_and(is_word)
+        && text.bytes().all(|b| is_word(b) || b == b'.' || b == b'-');
+    if !valid {
+        return Err(ImageError {
+            kind: ImageErrorKind::InvalidTag,
+            range: tag.start.saturating_sub(1)..tag.end,
+        });
+    }
+    if text.len() > TAG_LENGTH_MAX {
+        return Err(ImageError {
+            kind: ImageErrorKind::TagTooLong,
+            range: tag,
+        });
+    }
+    Ok(())
+}
+
+fn check_digest(raw: &str, digest: Range<usize>) -> Result<(), ImageError> {
+    use ImageErrorKind::*;
+    let text = &raw[digest.clone()];
+    let fail = |kind| {
+        Err(ImageError {
+            kind,
+            range: digest.start.saturating_sub(1)..digest.end,
+        })
+    };
+    let Some((algorithm, hex)) = text.split_once(':') else {
+        return fail(InvalidDigest);
+    };
+    let algorithm_ok = !algorithm.is_empty()
+        && algorithm
+            .split(['+', '.', '-', '_'])
+            .all(|c| c.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && c.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !algorithm_ok || hex.len() < 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return fail(InvalidDigest);
+    }
+    let expected = match algorithm {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        other => return fail(UnsupportedDigestAlgorithm(other.to_string())),
+    };
+    if hex.len() != expected || hex.bytes().any(|b| b.is_ascii_uppercase()) {
+        return fail(DigestLength {
+            algorithm: algorithm.to_string(),
+            expected,
+        });
+    }
+    Ok(())
+}

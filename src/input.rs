@@ -1,0 +1,205 @@
+//! Finding the files to lint (a parallel, `.gitignore`-aware walk) and reading them.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
+
+use crate::source::SourceFile;
+
+const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// One thing to lint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputSource {
+    /// Standard input, shown under the given name.
+    Stdin(String),
+    File { name: String, path: PathBuf },
+}
+
+impl InputSource {
+    pub fn name(&self) -> &str {
+        match self {
+            InputSource::Stdin(name) | InputSource::File { name, .. } => name,
+        }
+    }
+}
+
+/// A problem that stops the run before it starts (exit code 2).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+/// A read input, or why it could not be decoded.
+pub struct LoadedInput {
+    pub source: SourceFile,
+    /// Set when the bytes are not UTF-8 text: byte offset and reason.
+    pub not_text: Option<(usize, String)>,
+}
+
+pub struct Discovery {
+    pub inputs: Vec<InputSource>,
+    /// Problems met while walking (unreadable folders, link loops): reported, not fatal.
+    pub warnings: Vec<String>,
+}
+
+/// Expands the command line's paths: `-` is stdin, a directory is walked for `*.yaml`, `*.yml`
+/// and `*.json`, and a file named explicitly is taken whatever its extension.
+pub fn discover(
+    paths: &[String],
+    excludes: &[String],
+    stdin_name: &str,
+    threads: usize,
+) -> Result<Discovery, InputError> {
+    let mut found: BTreeMap<String, InputSource> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let default = [".".to_string()];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    for arg in paths {
+        if arg == "-" {
+            let stdin = InputSource::Stdin(stdin_name.to_string());
+            found.insert(stdin_name.to_string(), stdin);
+            continue;
+        }
+        let path = Path::new(arg);
+        let meta = std::fs::metadata(path)
+            .map_err(|e| InputError(format!("{arg}: {}", io_reason(&e))))?;
+        if meta.is_dir() {
+            let walked = walk(path, excludes, threads, &mut warnings)?;
+            for file in walked {
+                let name = display_name(&file);
+                found.insert(name.clone(), InputSource::File { name, path: file });
+            }
+        } else {
+            found.insert(
+                arg.clone(),
+                InputSource::File {
+                    name: arg.clone(),
+                    path: path.to_path_buf(),
+                },
+            );
+        }
+    }
+    Ok(Discovery {
+        inputs: found.into_values().collect(),
+        warnings,
+    })
+}
+
+fn walk(
+    root: &Path,
+    excludes: &[String],
+    threads: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<PathBuf>, InputError> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in excludes {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| InputError(format!("invalid --exclude pattern `{glob}`: {e}")))?;
+    }
+    let overrides = overrides
+        .build()
+        .map_err(|e| InputError(format!("invalid --exclude patterns: {e}")))?;
+    let walker = WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .ignore(true)
+        // A checkout without `.git` (a tarball, a CI cache) should be walked the same way.
+        .require_git(false)
+        .overrides(overrides)
+        .threads(threads)
+        .build_parallel();
+    let files = Mutex::new(Vec::new());
+    let problems = Mutex::new(Vec::new());
+    walker.run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let wanted = entry
+                        .path()
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                    if is_file && wanted {
+                        lock(&files).push(entry.into_path());
+                    }
+                }
+                Err(err) => lock(&problems).push(err.to_string()),
+            }
+            WalkState::Continue
+        })
+    });
+    warnings.extend(into_inner(problems));
+    Ok(into_inner(files))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn into_inner<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `./k8s/a.yaml` is shown as `k8s/a.yaml`.
+fn display_name(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_string()
+}
+
+pub fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// Reads one input. An I/O failure is returned as a message naming the input.
+pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
+    let (bytes, path) = match input {
+        InputSource::Stdin(_) => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
+            (bytes, None)
+        }
+        InputSource::File { path, .. } => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
+            (bytes, Some(path.clone()))
+        }
+    };
+    Ok(decode(input.name().to_string(), path, bytes))
+}
+
+/// Turns bytes into text; anything but UTF-8 is kept (lossily, for the snippet) and flagged.
+pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInput {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    match String::from_utf8(bytes) {
+        Ok(text) => LoadedInput {
+            source: SourceFile::new(name, path, text),
+            not_text: None,
+        },
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let reason = if utf16 {
+                "the file is UTF-16; Kubernetes reads manifests as UTF-8".to_string()
+            } else {
+                format!("the file is not UTF-8 text: invalid byte at offset {offset}")
+            };
+            // The valid prefix is kept as is, so `offset` is right in the lossy text too.
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let offset = if utf16 { 0 } else { offset };
+            LoadedInput {
+                source: SourceFile::new(name, path, text),
+                not_text: Some((offset, reason)),
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Kubernetes objects as pullcheck sees them: the pod specs that pull images, and the
+//! ServiceAccounts that lend them credentials. Extraction copies out the few values the rules
+//! need, each with its span, so the YAML trees can be dropped once a file is read.
+
+mod extract;
+pub mod pull_policy;
+
+pub use extract::{Extracted, extract};
+pub use pull_policy::PullPolicy;
+
+use crate::source::Span;
+
+/// Which object a finding belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: String,
+}
+
+/// A scalar value and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerList {
+    Containers,
+    InitContainers,
+    EphemeralContainers,
+}
+
+impl ContainerList {
+    pub const ALL: [ContainerList; 3] = [
+        ContainerList::Containers,
+        ContainerList::InitContainers,
+        ContainerList::EphemeralContainers,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ContainerList::Containers => "containers",
+            ContainerList::InitContainers => "initContainers",
+            ContainerList::EphemeralContainers => "ephemeralContainers",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub list: ContainerList,
+    pub name: Option<String>,
+    /// `None` when the key is missing or null.
+    pub image: Option<Located>,
+    pub pull_policy: Option<Located>,
+}
+
+/// A pod spec found in some object, with what decides its pulls.
+#[derive(Clone, Debug)]
+pub struct PodSpec {
+    /// Index of the file it was read from, in the run's sorted file list.
+    pub file: usize,
+    pub object: ObjectRef,
+    /// `serviceAccountName` (or the deprecated `serviceAccount`), when set.
+    pub service_account: Option<Located>,
+    /// The `name`s listed under `imagePullSecrets`.
+    pub pull_secrets: Vec<Located>,
+    pub containers: Vec<Container>,
+}
+
+impl PodSpec {
+    /// The ServiceAccount the pod runs as: Kubernetes' default is `default`.
+    pub fn service_account_name(&self) -> &str {
+        self.service_account
+            .as_ref()
+            .map_or("default", |sa| sa.value.as_str())
+    }
+}
+
+/// A ServiceAccount of the input.
+#[derive(Clone, Debug)]
+pub struct ServiceAccount {
+    pub namespace: String,
+    pub name: String,
+    pub pull_secrets: Vec<String>,
+}

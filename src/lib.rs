@@ -1,0 +1,18 @@
+//! pullcheck: a linter for the image-distribution mistakes in Kubernetes manifests.
+//!
+//! The pipeline, one module per layer: [`input`] finds and reads files, [`yaml`] parses them
+//! with positions, [`k8s`] finds pod specs and ServiceAccounts, [`rules`] judge them, [`lint`]
+//! ties these together, and [`output`] prints the [`diagnostic`]s.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod image;
+pub mod input;
+pub mod k8s;
+pub mod lint;
+pub mod output;
+pub mod registry;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod yaml;

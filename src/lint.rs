@@ -1,0 +1,203 @@
+//! The pipeline: parse every file (in parallel), index what crosses files, run the rules.
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, PullPolicyFacts, Severity};
+use crate::image::ImageRef;
+use crate::input::LoadedInput;
+use crate::k8s::{self, Extracted, PodSpec, PullPolicy};
+use crate::rules::{self, ContainerContext, Index, PolicyFacts};
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+use crate::yaml;
+
+/// The result of a run.
+pub struct Run {
+    /// The inputs, sorted by name; diagnostics refer to them by index.
+    pub files: Vec<SourceFile>,
+    /// Sorted by file, then position.
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    pub containers: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Info => self.infos,
+        }
+    }
+}
+
+/// What one file yields before cross-file resolution.
+#[derive(Default)]
+struct FileResult {
+    documents: usize,
+    extracted: Extracted,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints inputs that are already read. Their order does not matter: they are sorted by name.
+pub fn lint(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
+    inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    let per_file: Vec<FileResult> = if inputs.len() > 1 {
+        inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, input)| read_file(i, input, settings))
+            .collect()
+    } else {
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| read_file(i, input, settings))
+            .collect()
+    };
+
+    let mut summary = Summary {
+        files: inputs.len(),
+        ..Summary::default()
+    };
+    let mut extracted = Extracted::default();
+    let mut diagnostics = Vec::new();
+    for result in per_file {
+        summary.documents += result.documents;
+        extracted.append(result.extracted);
+        diagnostics.extend(result.diagnostics);
+    }
+    summary.objects = extracted.objects;
+    summary.containers = extracted.containers();
+
+    let index = Index::new(&extracted.service_accounts);
+    let check = |pod: &PodSpec| check_pod(pod, settings, &index);
+    let found: Vec<Vec<Diagnostic>> = if extracted.pods.len() > 64 {
+        extracted.pods.par_iter().map(check).collect()
+    } else {
+        extracted.pods.iter().map(check).collect()
+    };
+    diagnostics.extend(found.into_iter().flatten());
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    Run {
+        files: inputs.into_iter().map(|i| i.source).collect(),
+        diagnostics,
+        summary,
+    }
+}
+
+fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResult {
+    let mut result = FileResult::default();
+    let parse_errors = settings.is_enabled(rules::ParseError::META.name);
+    if let Some((offset, reason)) = &input.not_text {
+        if parse_errors {
+            result.diagnostics.push(parse_error(file, &input.source, *offset, reason.clone()));
+        }
+        return result;
+    }
+    for parsed in yaml::parse_stream(&input.source) {
+        result.documents += 1;
+        if let Some(error) = &parsed.error {
+            if parse_errors {
+                let message = format!("YAML syntax error: {}", error.message);
+                result.diagnostics.push(parse_error(file, &input.source, error.offset, message));
+            }
+            continue;
+        }
+        let found = k8s::extract(&parsed.document, file, &settings.default_namespace);
+        result.extracted.append(found);
+    }
+    result
+}
+
+fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String) -> Diagnostic {
+    let width = source.text[offset.min(source.text.len())..]
+        .chars()
+        .next()
+        .map_or(0, char::len_utf8);
+    Diagnostic {
+        rule: rules::ParseError::META.name,
+        severity: rules::ParseError::META.severity,
+        message,
+        help: Some(
+            "The objects of this document are not linted until it parses; the other documents \
+             of the file are."
+                .into(),
+        ),
+        label: Some("parsing stopped here".into()),
+        file,
+        span: Span::new(offset, offset + width),
+        object: None,
+        container: None,
+        image: None,
+        pull_policy: None,
+    }
+}
+
+fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut findings = Vec::new();
+    for container in &pod.containers {
+        let Some(image) = &container.image else {
+            continue;
+        };
+        let reference = ImageRef::parse(&image.value).ok();
+        let explicit = container
+            .pull_policy
+            .as_ref()
+            .and_then(|p| Some((PullPolicy::parse(&p.value)?, p)));
+        let policy = PolicyFacts {
+            explicit,
+            effective: explicit.map_or_else(|| PullPolicy::default_for(reference.as_ref()), |(p, _)| p),
+        };
+        let context = ContainerContext {
+            pod,
+            container,
+            image,
+            reference: reference.as_ref(),
+            policy: &policy,
+            settings,
+            index,
+        };
+        for rule in &settings.rules {
+            findings.clear();
+            rule.check_container(&context, &mut findings);
+            out.extend(findings.drain(..).map(|f| Diagnostic {
+                rule: rule.meta().name,
+                severity: rule.meta().severity,
+                message: f.message,
+                help: f.help,
+                label: f.label,
+                file: pod.file,
+                span: f.span,
+                object: Some(pod.object.clone()),
+                container: container.name.clone(),
+                image: Some(image.value.clone()),
+                pull_policy: Some(PullPolicyFacts {
+                    effective: policy.effective,
+                    explicit: policy.explicit.is_some(),
+                }),
+            }));
+        }
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! `--format json`: the machine-readable contract (documented in the README). Later versions
+//! only add fields.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::Severity;
+use crate::k8s::{ObjectRef, PullPolicy};
+use crate::lint::Run;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    object: Option<&'a ObjectRef>,
+    container: Option<&'a str>,
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_pull_policy: Option<PullPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explicit_pull_policy: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    documents: usize,
+    objects: usize,
+    containers: usize,
+    diagnostics: Counts,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+    let diagnostics = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = &run.files[d.file];
+            let start = file.position(d.span.start);
+            let end = file.end_position(d.span);
+            JsonDiagnostic {
+                rule: d.rule,
+                severity: d.severity,
+                message: &d.message,
+                help: d.help.as_deref(),
+                file: &file.name,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                object: d.object.as_ref(),
+                container: d.container.as_deref(),
+                image: d.image.as_deref(),
+                effective_pull_policy: d.pull_policy.map(|p| p.effective),
+                explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
+            }
+        })
+        .collect();
+    let s = &run.summary;
+    let output = Output {
+        version: 1,
+        diagnostics,
+        summary: JsonSummary {
+            files: s.files,
+            documents: s.documents,
+            objects: s.objects,
+            containers: s.containers,
+            diagnostics: Counts {
+                error: s.errors,
+                warning: s.warnings,
+                info: s.infos,
+            },
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

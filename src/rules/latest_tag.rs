@@ -1,0 +1,55 @@
+use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// An image whose tag is `latest`, such as `nginx:latest`, unless a digest pins it
+    /// (`nginx:latest@sha256:…` pulls by digest).
+    ///
+    /// ## Why it matters
+    ///
+    /// `latest` is just the tag most recently pushed: it moves. Pods started at different times
+    /// run different builds, a rollback does not roll back, and when `imagePullPolicy` is omitted
+    /// Kubernetes sets it to `Always`, so every pod start needs the registry.
+    ///
+    /// ## How to fix it
+    ///
+    /// Pin a version tag (`nginx:1.27.3`) or a digest.
+    pub struct LatestTag {
+        name: "latest-tag",
+        severity: Warning,
+        enabled_by_default: true,
+        summary: "the image uses the moving `latest` tag",
+    }
+}
+
+impl Rule for LatestTag {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
+        let Some(reference) = c.reference else {
+            return;
+        };
+        if reference.tag() != Some("latest") || reference.digest().is_some() {
+            return;
+        }
+        let policy = match c.policy.explicit {
+            Some(_) => format!("imagePullPolicy is {}", c.policy.effective),
+            None => format!(
+                "Kubernetes defaults imagePullPolicy to {} for it",
+                c.policy.effective
+            ),
+        };
+        report.push(Finding {
+            span: c.image.span,
+            message: format!("image `{reference}` uses the `latest` tag"),
+            help: Some(format!(
+                "`latest` moves, so pods started at different times run different builds; \
+                 {policy}. Pin a version tag or digest."
+            )),
+            label: Some("`latest` moves".into()),
+        });
+    }
+}

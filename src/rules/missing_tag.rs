@@ -1,0 +1,64 @@
+use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use crate::k8s::PullPolicy;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// An image with neither a tag nor a digest, such as `nginx` or `registry.corp:5000/app`.
+    /// (In `registry.corp:5000/app` the colon belongs to the registry's port: there is no tag.)
+    ///
+    /// ## Why it matters
+    ///
+    /// The container runtime pulls `:latest` for such an image, and when `imagePullPolicy` is
+    /// omitted Kubernetes sets it to `Always`. Which build runs depends on when each node pulled:
+    /// a rollout, a rescheduled pod or a new node can silently run a different version, and every
+    /// pod start needs the registry to be reachable.
+    ///
+    /// ## How to fix it
+    ///
+    /// Pin a version tag (`nginx:1.27.3`) or a digest (`nginx@sha256:…`).
+    ///
+    /// ```yaml
+    /// containers:
+    ///   - name: web
+    ///     image: nginx:1.27.3   # not: nginx
+    /// ```
+    pub struct MissingTag {
+        name: "missing-tag",
+        severity: Warning,
+        enabled_by_default: true,
+        summary: "the image has neither tag nor digest, so it runs whatever `latest` is",
+    }
+}
+
+impl Rule for MissingTag {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
+        let Some(reference) = c.reference else {
+            return;
+        };
+        if !reference.is_untagged() {
+            return;
+        }
+        let policy = match c.policy.explicit {
+            Some(_) => format!("its imagePullPolicy is {}", c.policy.effective),
+            None => format!(
+                "Kubernetes defaults its imagePullPolicy to {}",
+                PullPolicy::Always
+            ),
+        };
+        report.push(Finding {
+            span: c.image.span,
+            message: format!("image `{reference}` has no tag: it runs `:latest`"),
+            help: Some(format!(
+                "The runtime pulls `{}:latest` and {policy}, so nodes can run different builds. \
+                 Pin a version tag or digest.",
+                reference.written_name()
+            )),
+            label: Some("no tag or digest".into()),
+        });
+    }
+}

@@ -1,0 +1,162 @@
+//! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
+//! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
+
+mod latest_tag;
+mod missing_pull_secret;
+mod missing_tag;
+mod never_without_preload;
+mod parse_error;
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Severity;
+use crate::image::ImageRef;
+use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
+use crate::settings::Settings;
+use crate::source::Span;
+
+pub use latest_tag::LatestTag;
+pub use missing_pull_secret::MissingPullSecret;
+pub use missing_tag::MissingTag;
+pub use never_without_preload::NeverWithoutPreload;
+pub use parse_error::ParseError;
+
+/// Every rule, in the order they are listed to users.
+pub static ALL: &[&dyn Rule] = &[
+    &ParseError,
+    &MissingTag,
+    &LatestTag,
+    &NeverWithoutPreload,
+    &MissingPullSecret,
+];
+
+/// Looks a rule up by its name.
+pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub severity: Severity,
+    pub enabled_by_default: bool,
+    /// One line, for listings.
+    pub summary: &'static str,
+    /// The rule's doc comment, as written (each line keeps rustdoc's leading space).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The user documentation, `rules/<name>.md`.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.name);
+        out.push_str(&format!(
+            "Default severity: **{}**. {}\n\n",
+            self.severity,
+            if self.enabled_by_default {
+                "Enabled by default."
+            } else {
+                "Off by default: enable it with `--enable`."
+            }
+        ));
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.push_str(
+            "\n<!-- Generated from the doc comment in src/rules/; edit it there, then run `PULLCHECK_BLESS=1 cargo test docs_are_fresh`. -->\n",
+        );
+        out
+    }
+}
+
+/// Declares a rule type whose doc comment is its user documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub struct $type:ident {
+            name: $name:literal,
+            severity: $severity:ident,
+            enabled_by_default: $enabled:literal,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $type;
+
+        impl $type {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                name: $name,
+                severity: $crate::diagnostic::Severity::$severity,
+                enabled_by_default: $enabled,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),+),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Looks at one container that has an image.
+    fn check_container(&self, _container: &ContainerContext<'_>, _report: &mut Vec<Finding>) {}
+}
+
+/// What a rule says about one place; the linter adds the rule, file and object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub label: Option<String>,
+}
+
+/// Everything known about one container when the rules look at it.
+pub struct ContainerContext<'a> {
+    pub pod: &'a PodSpec,
+    pub container: &'a Container,
+    pub image: &'a Located,
+    /// `None` when the reference does not parse.
+    pub reference: Option<&'a ImageRef>,
+    pub policy: &'a PolicyFacts<'a>,
+    pub settings: &'a Settings,
+    pub index: &'a Index,
+}
+
+/// The container's `imagePullPolicy`: as written, and as Kubernetes will apply it.
+pub struct PolicyFacts<'a> {
+    /// The written value, when it is one of the three valid ones.
+    pub explicit: Option<(PullPolicy, &'a Located)>,
+    pub effective: PullPolicy,
+}
+
+/// What the rules may look up across every file of the run.
+#[derive(Debug, Default)]
+pub struct Index {
+    service_accounts: HashMap<(String, String), Vec<String>>,
+}
+
+impl Index {
+    pub fn new<'a>(service_accounts: impl IntoIterator<Item = &'a ServiceAccount>) -> Self {
+        let mut index = Index::default();
+        for sa in service_accounts {
+            index
+                .service_accounts
+                .insert((sa.namespace.clone(), sa.name.clone()), sa.pull_secrets.clone());
+        }
+        index
+    }
+
+    /// The pull secrets of a ServiceAccount, or `None` when it is not in the input.
+    pub fn service_account_secrets(&self, namespace: &str, name: &str) -> Option<&[String]> {
+        self.service_accounts
+            .get(&(namespace.to_string(), name.to_string()))
+            .map(Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests;

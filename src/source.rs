@@ -1,0 +1,184 @@
+//! The text of one input, with a line index so that byte offsets turn into the line and column an
+//! editor shows, in O(log lines).
+
+use std::path::PathBuf;
+
+/// A byte range into a [`SourceFile`]'s text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A 1-based line and column; the column counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+const BOM: &str = "\u{feff}";
+
+/// One input: a file on disk or standard input.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown in output: the path as the user gave or as the walk found it, or the stdin name.
+    pub name: String,
+    /// Where it was read from; `None` for standard input.
+    pub path: Option<PathBuf>,
+    pub text: String,
+    /// Byte offset at which each line starts. A line ends at `\n`, so CRLF files count the same
+    /// lines an editor does.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr_newlines(text.as_bytes()).map(|i| i + 1))
+            .collect();
+        SourceFile {
+            name,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Byte offset where YAML content starts: after a UTF-8 byte-order mark, if any.
+    pub fn content_start(&self) -> usize {
+        if self.text.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        }
+    }
+
+    /// 0-based index of the line holding `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn line_start(&self, line_index: usize) -> usize {
+        self.line_starts[line_index]
+    }
+
+    /// Byte offset just past the end of a line, its line break included.
+    pub fn line_end_with_break(&self, line_index: usize) -> usize {
+        self.line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte offset of the end of a line's text, before `\r\n` or `\n`.
+    pub fn line_end(&self, line_index: usize) -> usize {
+        let text = &self.text[self.line_start(line_index)..self.line_end_with_break(line_index)];
+        let trimmed = text
+            .strip_suffix('\n')
+            .map(|t| t.strip_suffix('\r').unwrap_or(t))
+            .unwrap_or(text);
+        self.line_start(line_index) + trimmed.len()
+    }
+
+    /// The line and column an editor shows for a byte offset (a BOM takes no column).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_index(offset);
+        let mut start = self.line_starts[line];
+        if line == 0 {
+            start = start.max(self.content_start()).min(offset);
+        }
+        Position {
+            line: line + 1,
+            column: self.text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// The position just past the last character of a span (still on the span's last line).
+    pub fn end_position(&self, span: Span) -> Position {
+        self.position(span.end.max(span.start))
+    }
+
+    /// The text of a line, without its line break.
+    pub fn line_text(&self, line_index: usize) -> &str {
+        &self.text[self.line_start(line_index)..self.line_end(line_index)]
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("t.yaml".into(), None, text.into())
+    }
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let f = file("a: b\nnäme: x\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 1, column: 4 });
+        // "x" sits after "näme: ", whose ä is two bytes but one column.
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 7 });
+    }
+
+    #[test]
+    fn crlf_counts_lines_like_an_editor() {
+        let f = file("a: b\r\nc: d\r\n");
+        let c = f.text.find('c').unwrap();
+        assert_eq!(f.position(c), Position { line: 2, column: 1 });
+        assert_eq!(f.line_text(0), "a: b");
+    }
+
+    #[test]
+    fn byte_order_mark_takes_no_column() {
+        let f = file("\u{feff}kind: Pod\n");
+        assert_eq!(f.content_start(), 3);
+        assert_eq!(f.position(3), Position { line: 1, column: 1 });
+        let pod = f.text.find("Pod").unwrap();
+        assert_eq!(f.position(pod), Position { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let f = file("ab");
+        assert_eq!(f.position(10), Position { line: 1, column: 3 });
+    }
+}

@@ -1,0 +1,48 @@
+//! YAML with source positions: a stream is cut into documents ([`split`]), each parsed on its own
+//! into an arena tree ([`tree`]) by an iterative builder over saphyr-parser's events ([`build`]).
+
+pub mod build;
+pub mod split;
+pub mod tree;
+
+pub use build::SyntaxError;
+pub use tree::{Document, NodeId, NodeKind, ScalarStyle};
+
+use crate::source::SourceFile;
+
+/// One document of a stream, or the syntax error that stopped it.
+#[derive(Debug)]
+pub struct ParsedDocument {
+    pub document: Document,
+    pub error: Option<SyntaxError>,
+}
+
+/// Parses every document of a file. A syntax error spoils only the piece it is in.
+pub fn parse_stream(source: &SourceFile) -> Vec<ParsedDocument> {
+    split::document_ranges(&source.text, source.content_start())
+        .into_iter()
+        .flat_map(|(start, end)| parse_one_piece(source, start, end))
+        .collect()
+}
+
+fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
+    let piece = build::parse_piece(&source.text, start, end);
+    let mut out: Vec<ParsedDocument> = piece
+        .documents
+        .into_iter()
+        .map(|document| ParsedDocument {
+            document,
+            error: None,
+        })
+        .collect();
+    if let Some(error) = piece.error {
+        match out.last_mut() {
+            Some(last) => last.error = Some(error),
+            None => out.push(ParsedDocument {
+                document: Document::default(),
+                error: Some(error),
+            }),
+        }
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! Cuts a YAML stream into documents before parsing, so that each document is parsed on its own:
+//! a syntax error then spoils only its own document, and documents can be parsed in parallel.
+//!
+//! A line that starts with `---` followed by white space or the end of the line always begins a
+//! new document: the YAML spec forbids that marker at column 0 inside any scalar or collection
+//! (`c-forbidden`), so no content can be cut in two.
+
+/// Byte ranges `[start, end)` of the pieces of `text` from `start` on: the first piece runs up to
+/// the first document marker, every other piece starts at one.
+pub fn document_ranges(text: &str, start: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    let mut piece_start = start;
+    let mut line_start = start;
+    while line_start < bytes.len() {
+        if line_start > piece_start && is_document_marker(&bytes[line_start..]) {
+            ranges.push((piece_start, line_start));
+            piece_start = line_start;
+        }
+        line_start = match bytes[line_start..].iter().position(|&b| b == b'\n') {
+            Some(newline) => line_start + newline + 1,
+            None => bytes.len(),
+        };
+    }
+    if piece_start < bytes.len() || ranges.is_empty() {
+        ranges.push((piece_start, bytes.len()));
+    }
+    ranges
+}
+
+fn is_document_marker(line: &[u8]) -> bool {
+    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        document_ranges(text, 0)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_markers_at_column_zero() {
+        assert_eq!(
+            pieces("a: 1\n---\nb: 2\n--- \nc: 3"),
+            vec!["a: 1\n", "---\nb: 2\n", "--- \nc: 3"]
+        );
+    }
+
+    #[test]
+    fn leading_marker_does_not_make_an_empty_piece() {
+        assert_eq!(pieces("---\na: 1\n"), vec!["---\na: 1\n"]);
+    }
+
+    #[test]
+    fn ignores_indented_and_longer_dashes() {
+        assert_eq!(pieces("a: |\n  ---\nb: ----\n"), vec!["a: |\n  ---\nb: ----\n"]);
+        assert_eq!(pieces("----\n"), vec!["----\n"]);
+    }
+
+    #[test]
+    fn crlf_markers_split_too() {
+        assert_eq!(pieces("a: 1\r\n---\r\nb: 2\r\n"), vec!["a: 1\r\n", "---\r\nb: 2\r\n"]);
+    }
+
+    #[test]
+    fn empty_text_is_one_empty_piece() {
+        assert_eq!(document_ranges("", 0), vec![(0, 0)]);
+        assert_eq!(document_ranges("\u{feff}", 3), vec![(3, 3)]);
+    }
+}
