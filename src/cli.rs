@@ -140,7 +140,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let (run, read_failures) = pool.install(|| {
         let loaded = load_all(&discovery.inputs);
-        let failures: Vec<String> = loaded.iter().filter_map(|l| l.as_ref().err().cloned()).collect();
+        let failures: Vec<String> = loaded
+            .iter()
+            .filter_map(|l| l.as_ref().err().cloned())
+            .collect();
         let inputs = loaded.into_iter().filter_map(Result::ok).collect();
         (lint::lint(inputs, &settings), failures)
     });
@@ -177,10 +180,14 @@ fn load_all(inputs: &[InputSource]) -> Vec<Result<input::LoadedInput, String>> {
 }
 
 fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
-    let failed = fail_on.threshold().is_some_and(|threshold| {
-        run.diagnostics.iter().any(|d| d.severity >= threshold)
-    });
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    let failed = fail_on
+        .threshold()
+        .is_some_and(|threshold| run.diagnostics.iter().any(|d| d.severity >= threshold));
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -57,13 +57,14 @@ pub struct PullPolicyFacts {
 
 impl Diagnostic {
     /// Sort key: file, then position, then rule, so output is the same whatever the thread count.
-    pub fn sort_key(&self) -> (usize, usize, usize, &'static str, &str) {
+    pub fn sort_key(&self) -> (usize, usize, usize, &'static str, &str, Option<&str>) {
         (
             self.file,
             self.span.start,
             self.span.end,
             self.rule,
             &self.message,
+            self.container.as_deref(),
         )
     }
 }

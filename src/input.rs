@@ -16,7 +16,10 @@ const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 pub enum InputSource {
     /// Standard input, shown under the given name.
     Stdin(String),
-    File { name: String, path: PathBuf },
+    File {
+        name: String,
+        path: PathBuf,
+    },
 }
 
 impl InputSource {
@@ -55,7 +58,11 @@ pub fn discover(
     let mut found: BTreeMap<String, InputSource> = BTreeMap::new();
     let mut warnings = Vec::new();
     let default = [".".to_string()];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     for arg in paths {
         if arg == "-" {
             let stdin = InputSource::Stdin(stdin_name.to_string());
@@ -63,8 +70,8 @@ pub fn discover(
             continue;
         }
         let path = Path::new(arg);
-        let meta = std::fs::metadata(path)
-            .map_err(|e| InputError(format!("{arg}: {}", io_reason(&e))))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| InputError(format!("{arg}: {}", io_reason(&e))))?;
         if meta.is_dir() {
             let walked = walk(path, excludes, threads, &mut warnings)?;
             for file in walked {
@@ -141,7 +148,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn into_inner<T>(m: Mutex<T>) -> T {
-    m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// `./k8s/a.yaml` is shown as `k8s/a.yaml`.
@@ -170,8 +178,8 @@ pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
             (bytes, None)
         }
         InputSource::File { path, .. } => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
             (bytes, Some(path.clone()))
         }
     };

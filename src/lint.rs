@@ -41,6 +41,12 @@ impl Summary {
     }
 }
 
+/// Lints one text, as if it were the only input: for tests, fuzzing and embedding.
+pub fn lint_text(name: &str, text: &str, settings: &Settings) -> Run {
+    let input = crate::input::decode(name.to_string(), None, text.as_bytes().to_vec());
+    lint(vec![input], settings)
+}
+
 /// What one file yields before cross-file resolution.
 #[derive(Default)]
 struct FileResult {
@@ -110,7 +116,9 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
     let parse_errors = settings.is_enabled(rules::ParseError::META.name);
     if let Some((offset, reason)) = &input.not_text {
         if parse_errors {
-            result.diagnostics.push(parse_error(file, &input.source, *offset, reason.clone()));
+            result
+                .diagnostics
+                .push(parse_error(file, &input.source, *offset, reason.clone()));
         }
         return result;
     }
@@ -119,7 +127,9 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
         if let Some(error) = &parsed.error {
             if parse_errors {
                 let message = format!("YAML syntax error: {}", error.message);
-                result.diagnostics.push(parse_error(file, &input.source, error.offset, message));
+                result
+                    .diagnostics
+                    .push(parse_error(file, &input.source, error.offset, message));
             }
             continue;
         }
@@ -167,7 +177,8 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnosti
             .and_then(|p| Some((PullPolicy::parse(&p.value)?, p)));
         let policy = PolicyFacts {
             explicit,
-            effective: explicit.map_or_else(|| PullPolicy::default_for(reference.as_ref()), |(p, _)| p),
+            effective: explicit
+                .map_or_else(|| PullPolicy::default_for(reference.as_ref()), |(p, _)| p),
         };
         let context = ContainerContext {
             pod,

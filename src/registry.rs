@@ -51,6 +51,11 @@ const PUBLIC: &[&str] = &[
     "registry.gitlab.com",
     "docker.elastic.co",
     "nvcr.io",
+    // Not in the first list of the issue, but public (anonymous pulls) and common in real
+    // manifests: Red Hat's public catalogue, Linkerd's and Datadog's registries.
+    "registry.access.redhat.com",
+    "cr.l5d.io",
+    "registry.datadoghq.com",
 ];
 
 const NODE_CREDENTIALS: &[&str] = &[
@@ -125,7 +130,10 @@ mod tests {
             ("127.0.0.1:32000", Loopback),
             ("[::1]:5000", Loopback),
             ("localhost", Loopback),
-            ("123456789012.dkr.ecr.eu-west-1.amazonaws.com", NodeCredentials),
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                NodeCredentials,
+            ),
             ("eu.gcr.io", NodeCredentials),
             ("europe-west1-docker.pkg.dev", NodeCredentials),
             ("myacr.azurecr.io", NodeCredentials),
@@ -147,7 +155,10 @@ mod tests {
     fn wildcards_do_not_cross_dots() {
         assert!(wildcard_match("*.azurecr.io", "x.azurecr.io"));
         assert!(!wildcard_match("*.azurecr.io", "x.y.azurecr.io"));
-        assert!(wildcard_match("*-docker.pkg.dev", "us-central1-docker.pkg.dev"));
+        assert!(wildcard_match(
+            "*-docker.pkg.dev",
+            "us-central1-docker.pkg.dev"
+        ));
         assert!(!wildcard_match("*.gcr.io", "gcr.io"));
     }
 }

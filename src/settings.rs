@@ -43,11 +43,18 @@ impl Settings {
     }
 
     /// Turns rules on and off by name; later lists win over the defaults.
-    pub fn select_rules(&mut self, enable: &[String], disable: &[String]) -> Result<(), SettingsError> {
+    pub fn select_rules(
+        &mut self,
+        enable: &[String],
+        disable: &[String],
+    ) -> Result<(), SettingsError> {
         let lookup = |name: &String| {
             rules::by_name(name).ok_or_else(|| {
                 let valid: Vec<_> = rules::ALL.iter().map(|r| r.meta().name).collect();
-                SettingsError(format!("unknown rule `{name}`; valid rules: {}", valid.join(", ")))
+                SettingsError(format!(
+                    "unknown rule `{name}`; valid rules: {}",
+                    valid.join(", ")
+                ))
             })
         };
         let enable = enable.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
@@ -71,8 +78,9 @@ impl Settings {
 pub fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet, SettingsError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern)
-            .map_err(|e| SettingsError(format!("invalid {what} pattern `{pattern}`: {}", e.kind())))?;
+        let glob = Glob::new(pattern).map_err(|e| {
+            SettingsError(format!("invalid {what} pattern `{pattern}`: {}", e.kind()))
+        })?;
         builder.add(glob);
     }
     builder

@@ -16,7 +16,8 @@ use std::ops::Range;
 pub const DOCKER_HUB: &str = "docker.io";
 const LEGACY_DOCKER_HUB: &str = "index.docker.io";
 const OFFICIAL_REPO_PREFIX: &str = "library/";
-/// distribution/reference's `NameTotalLengthMax`, checked on the normalised name.
+/// distribution/reference's `NameTotalLengthMax`, checked on the repository path (the domain is
+/// not counted), as normalised: `docker.io/nginx` has the path `library/nginx`.
 const NAME_TOTAL_LENGTH_MAX: usize = 255;
 const TAG_LENGTH_MAX: usize = 128;
 
@@ -56,7 +57,10 @@ pub enum ImageErrorKind {
     InvalidTag,
     InvalidDigest,
     UnsupportedDigestAlgorithm(String),
-    DigestLength { algorithm: String, expected: usize },
+    DigestLength {
+        algorithm: String,
+        expected: usize,
+    },
     NameTooLong(usize),
 }
 
@@ -84,21 +88,33 @@ impl fmt::Display for ImageErrorKind {
                 f,
                 "separators (`.`, `_`, `__`, `-`) must stand between letters or digits"
             ),
-            InvalidDomain => write!(f, "the registry host is not a valid host name, IP address or port"),
+            InvalidDomain => write!(
+                f,
+                "the registry host is not a valid host name, IP address or port"
+            ),
             TagTooLong => write!(f, "the tag is longer than {TAG_LENGTH_MAX} characters"),
             InvalidTag => write!(
                 f,
                 "the tag must start with a letter, digit or `_` and hold only letters, digits, `_`, `.` and `-`"
             ),
-            InvalidDigest => write!(f, "the digest must be `algorithm:hex`, e.g. `sha256:` and 64 hex digits"),
-            UnsupportedDigestAlgorithm(a) => write!(f, "unsupported digest algorithm `{a}` (sha256, sha384 or sha512)"),
-            DigestLength { algorithm, expected } => write!(
+            InvalidDigest => write!(
+                f,
+                "the digest must be `algorithm:hex`, e.g. `sha256:` and 64 hex digits"
+            ),
+            UnsupportedDigestAlgorithm(a) => write!(
+                f,
+                "unsupported digest algorithm `{a}` (sha256, sha384 or sha512)"
+            ),
+            DigestLength {
+                algorithm,
+                expected,
+            } => write!(
                 f,
                 "a {algorithm} digest has exactly {expected} lowercase hex digits"
             ),
             NameTooLong(n) => write!(
                 f,
-                "the repository name is {n} characters long; the limit is {NAME_TOTAL_LENGTH_MAX}"
+                "the repository path is {n} characters long; the limit is {NAME_TOTAL_LENGTH_MAX}"
             ),
         }
     }
@@ -241,10 +257,8 @@ fn parse(raw: &str) -> Result<ImageRef, ImageError> {
     };
     let path = domain.as_ref().map_or(0, |d| d.end + 1)..name_end;
 
-    if let Some(d) = &domain {
-        if !is_valid_domain(&raw[d.clone()]) {
-            return error(InvalidDomain, d.clone());
-        }
+    if let Some(d) = domain.as_ref().filter(|d| !is_valid_domain(&raw[(*d).clone()])) {
+        return error(InvalidDomain, d.clone());
     }
     check_path(raw, path.clone())?;
     if let Some(t) = &tag {
@@ -260,7 +274,7 @@ fn parse(raw: &str) -> Result<ImageRef, ImageError> {
         tag,
         digest,
     };
-    let name_length = parsed.name().len();
+    let name_length = parsed.path().len();
     if name_length > NAME_TOTAL_LENGTH_MAX {
         return error(NameTooLong(name_length), 0..name_end);
     }
@@ -350,10 +364,8 @@ pub fn is_valid_domain(domain: &str) -> bool {
             None => (domain, None),
         }
     };
-    if let Some(port) = port {
-        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
     }
     domain.starts_with('[') || (!host.is_empty() && host.split('.').all(is_domain_component))
 }
@@ -399,9 +411,10 @@ fn check_digest(raw: &str, digest: Range<usize>) -> Result<(), ImageError> {
         return fail(InvalidDigest);
     };
     let algorithm_ok = !algorithm.is_empty()
-        && algorithm
-            .split(['+', '.', '-', '_'])
-            .all(|c| c.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && c.bytes().all(|b| b.is_ascii_alphanumeric()));
+        && algorithm.split(['+', '.', '-', '_']).all(|c| {
+            c.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && c.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
     if !algorithm_ok || hex.len() < 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return fail(InvalidDigest);
     }
@@ -419,3 +432,6 @@ fn check_digest(raw: &str, digest: Range<usize>) -> Result<(), ImageError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

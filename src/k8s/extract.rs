@@ -42,7 +42,11 @@ pub fn extract(doc: &Document, file: usize, default_namespace: &str) -> Extracte
     match kind {
         // `kubectl get -o yaml` prints `kind: List`; the API prints `DeploymentList` and the like.
         Some(kind) if kind.ends_with("List") && doc.get(root, "items").is_some() => {
-            for item in doc.path(root, &["items"]).into_iter().flat_map(|i| doc.items(i)) {
+            for item in doc
+                .path(root, &["items"])
+                .into_iter()
+                .flat_map(|i| doc.items(i))
+            {
                 if doc.is_mapping(item) {
                     extract_object(doc, item, file, default_namespace, &mut out);
                 }
@@ -66,7 +70,11 @@ fn extract_object(
     };
     out.objects += 1;
     let metadata = doc.get_resolved(object, "metadata");
-    let meta_str = |key| metadata.and_then(|m| doc.get(m, key)).and_then(|v| doc.str(v));
+    let meta_str = |key| {
+        metadata
+            .and_then(|m| doc.get(m, key))
+            .and_then(|v| doc.str(v))
+    };
     let object_ref = ObjectRef {
         kind: kind.to_string(),
         name: meta_str("name").map(str::to_string),

@@ -161,7 +161,11 @@ impl SourceCode for IndexedSource<'_> {
             file.name.clone(),
             data,
             SourceSpan::new(data_start.into(), data_end - data_start),
-            if context_lines_before == 0 { first_line } else { context_first },
+            if context_lines_before == 0 {
+                first_line
+            } else {
+                context_first
+            },
             column,
             context_last - context_first + 1,
         )))

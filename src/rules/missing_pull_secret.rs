@@ -14,7 +14,8 @@ declare_rule! {
     ///
     /// Registries that need no secret: public ones (Docker Hub and its aliases,
     /// `registry.k8s.io`, `k8s.gcr.io`, `quay.io`, `ghcr.io`, `gcr.io`, `mcr.microsoft.com`,
-    /// `public.ecr.aws`, `registry.gitlab.com`, `docker.elastic.co`, `nvcr.io`), loopback ones
+    /// `public.ecr.aws`, `registry.gitlab.com`, `docker.elastic.co`, `nvcr.io`,
+    /// `registry.access.redhat.com`, `cr.l5d.io`, `registry.datadoghq.com`), loopback ones
     /// (`localhost`, `127.0.0.1`, `[::1]`, any port), and cloud registries whose nodes usually
     /// carry credentials (`*.dkr.ecr.*.amazonaws.com`, `*.gcr.io`, `*-docker.pkg.dev`,
     /// `*.azurecr.io`). Every other registry — an IP address, a host with a port, `harbor.corp` —

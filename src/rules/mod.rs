@@ -143,9 +143,10 @@ impl Index {
     pub fn new<'a>(service_accounts: impl IntoIterator<Item = &'a ServiceAccount>) -> Self {
         let mut index = Index::default();
         for sa in service_accounts {
-            index
-                .service_accounts
-                .insert((sa.namespace.clone(), sa.name.clone()), sa.pull_secrets.clone());
+            index.service_accounts.insert(
+                (sa.namespace.clone(), sa.name.clone()),
+                sa.pull_secrets.clone(),
+            );
         }
         index
     }

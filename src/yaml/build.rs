@@ -3,6 +3,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
+use super::lenient::Padded;
 use super::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
 use crate::source::Span;
 
@@ -24,10 +25,11 @@ pub struct ParsedPiece {
     pub error: Option<SyntaxError>,
 }
 
-/// Parses `text[start..end]`; every span in the result is a byte offset into `text`.
-pub fn parse_piece(text: &str, start: usize, end: usize) -> ParsedPiece {
-    let piece = &text[start..end];
-    let mut offsets = CharOffsets::new(piece, start);
+/// Parses a piece of a stream that starts at byte `base` of its file; every span in the result
+/// is a byte offset into the file. When the piece is a repaired copy, `padding` maps its offsets
+/// back to the original text.
+pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> ParsedPiece {
+    let mut offsets = CharOffsets::new(piece, base, padding);
     let mut parser = Parser::new_from_str(piece);
     let mut out = ParsedPiece::default();
     let mut builder: Option<Builder> = None;
@@ -48,10 +50,13 @@ pub fn parse_piece(text: &str, start: usize, end: usize) -> ParsedPiece {
                 return out;
             }
         };
-        let node_span = Span::new(
-            offsets.byte(span.start.index()),
-            offsets.byte(span.end.index()),
-        );
+        let mut start = offsets.byte_in_piece(span.start.index());
+        if matches!(event, Event::Scalar(..)) {
+            // saphyr starts a scalar at its anchor or tag; a finding should point at the value.
+            start = skip_properties(piece, start);
+        }
+        let start = offsets.to_file(start);
+        let node_span = Span::new(start, offsets.byte(span.end.index()).max(start));
         match event {
             Event::DocumentStart(_) => builder = Some(Builder::default()),
             Event::DocumentEnd => {
@@ -67,7 +72,8 @@ pub fn parse_piece(text: &str, start: usize, end: usize) -> ParsedPiece {
                         offset: node_span.start,
                         message,
                     });
-                    out.documents.push(builder.take().unwrap_or_default().finish());
+                    out.documents
+                        .push(builder.take().unwrap_or_default().finish());
                     return out;
                 }
             }
@@ -203,6 +209,20 @@ impl Builder {
     }
 }
 
+/// Skips node properties (`&anchor`, `!tag`) and the white space after them.
+fn skip_properties(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    while matches!(bytes.get(at), Some(b'&' | b'!')) {
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+    at.min(text.len())
+}
+
 fn convert_style(style: SaphyrStyle) -> ScalarStyle {
     match style {
         SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -218,16 +238,18 @@ fn convert_style(style: SaphyrStyle) -> ScalarStyle {
 struct CharOffsets<'a> {
     piece: &'a str,
     base: usize,
+    padding: Option<&'a Padded>,
     ascii: bool,
     char_index: usize,
     byte_index: usize,
 }
 
 impl<'a> CharOffsets<'a> {
-    fn new(piece: &'a str, base: usize) -> Self {
+    fn new(piece: &'a str, base: usize, padding: Option<&'a Padded>) -> Self {
         CharOffsets {
             piece,
             base,
+            padding,
             ascii: piece.is_ascii(),
             char_index: 0,
             byte_index: 0,
@@ -235,8 +257,17 @@ impl<'a> CharOffsets<'a> {
     }
 
     fn byte(&mut self, char_index: usize) -> usize {
+        let in_piece = self.byte_in_piece(char_index);
+        self.to_file(in_piece)
+    }
+
+    fn to_file(&self, in_piece: usize) -> usize {
+        self.base + self.padding.map_or(in_piece, |p| p.original(in_piece))
+    }
+
+    fn byte_in_piece(&mut self, char_index: usize) -> usize {
         if self.ascii {
-            return self.base + char_index.min(self.piece.len());
+            return char_index.min(self.piece.len());
         }
         while self.char_index > char_index {
             self.byte_index -= 1;
@@ -255,7 +286,7 @@ impl<'a> CharOffsets<'a> {
                 None => break,
             }
         }
-        self.base + self.byte_index
+        self.byte_index
     }
 }
 
@@ -265,7 +296,7 @@ mod tests {
 
     #[test]
     fn char_offsets_walk_both_ways() {
-        let mut o = CharOffsets::new("aé€b", 10);
+        let mut o = CharOffsets::new("aé€b", 10, None);
         assert_eq!(o.byte(3), 10 + 1 + 2 + 3);
         assert_eq!(o.byte(1), 11);
         assert_eq!(o.byte(2), 13);

@@ -2,6 +2,7 @@
 //! into an arena tree ([`tree`]) by an iterative builder over saphyr-parser's events ([`build`]).
 
 pub mod build;
+pub mod lenient;
 pub mod split;
 pub mod tree;
 
@@ -25,8 +26,27 @@ pub fn parse_stream(source: &SourceFile) -> Vec<ParsedDocument> {
         .collect()
 }
 
+/// How many quoted scalars of one document [`lenient`] repairs before giving up.
+const MAX_REPAIRS: usize = 64;
+
 fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
-    let piece = build::parse_piece(&source.text, start, end);
+    let text = &source.text[start..end];
+    let mut piece = build::parse_piece(text, start, None);
+    let mut repaired: Vec<usize> = Vec::new();
+    while let Some(error) = &piece.error {
+        let quote = error.offset - start;
+        if error.message != lenient::QUOTED_SCALAR_INDENTATION
+            || repaired.contains(&quote)
+            || repaired.len() >= MAX_REPAIRS
+        {
+            break;
+        }
+        repaired.push(quote);
+        let Some(padded) = lenient::pad_quoted_scalars(text, &repaired) else {
+            break;
+        };
+        piece = build::parse_piece(&padded.text, start, Some(&padded));
+    }
     let mut out: Vec<ParsedDocument> = piece
         .documents
         .into_iter()
@@ -46,3 +66,6 @@ fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedD
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -58,13 +58,19 @@ mod tests {
 
     #[test]
     fn ignores_indented_and_longer_dashes() {
-        assert_eq!(pieces("a: |\n  ---\nb: ----\n"), vec!["a: |\n  ---\nb: ----\n"]);
+        assert_eq!(
+            pieces("a: |\n  ---\nb: ----\n"),
+            vec!["a: |\n  ---\nb: ----\n"]
+        );
         assert_eq!(pieces("----\n"), vec!["----\n"]);
     }
 
     #[test]
     fn crlf_markers_split_too() {
-        assert_eq!(pieces("a: 1\r\n---\r\nb: 2\r\n"), vec!["a: 1\r\n", "---\r\nb: 2\r\n"]);
+        assert_eq!(
+            pieces("a: 1\r\n---\r\nb: 2\r\n"),
+            vec!["a: 1\r\n", "---\r\nb: 2\r\n"]
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub enum ScalarStyle {
 
 #[derive(Debug)]
 pub enum NodeKind {
-    Scalar { value: String, style: ScalarStyle },
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+    },
     Sequence(Vec<NodeId>),
     /// Entries in source order, merge keys (`<<`) included as written.
     Mapping(Vec<(NodeId, NodeId)>),
