@@ -257,7 +257,10 @@ fn parse(raw: &str) -> Result<ImageRef, ImageError> {
     };
     let path = domain.as_ref().map_or(0, |d| d.end + 1)..name_end;
 
-    if let Some(d) = domain.as_ref().filter(|d| !is_valid_domain(&raw[(*d).clone()])) {
+    if let Some(d) = domain
+        .as_ref()
+        .filter(|d| !is_valid_domain(&raw[(*d).clone()]))
+    {
         return error(InvalidDomain, d.clone());
     }
     check_path(raw, path.clone())?;

@@ -64,10 +64,10 @@ impl Rule for MissingPullSecret {
         let account = c.pod.service_account_name();
         let account_note = match c.index.service_account_secrets(namespace, account) {
             Some(secrets) if !secrets.is_empty() => return,
-            Some(_) => format!("ServiceAccount `{account}` has no imagePullSecrets"),
+            Some(_) => format!("its ServiceAccount `{account}` has none"),
             None => format!(
-                "the pod relies on ServiceAccount `{account}`, which is not in the input and is \
-                 counted as having no pull secrets"
+                "relies on ServiceAccount `{account}`, which is not in the input (counted as \
+                 having no pull secrets)"
             ),
         };
         report.push(Finding {

@@ -367,3 +367,39 @@ fn disabled_rules_do_not_run() {
             .is_err()
     );
 }
+
+#[test]
+fn readme_rule_table_is_fresh() {
+    const START: &str = "<!-- rules:start (generated from the rule registry by `PULLCHECK_BLESS=1 cargo test`) -->\n";
+    const END: &str = "<!-- rules:end -->";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (before, rest) = readme
+        .split_once(START)
+        .expect("README has the rules:start marker");
+    let (_, after) = rest
+        .split_once(END)
+        .expect("README has the rules:end marker");
+    let mut table = String::from("| rule | default | summary |\n|---|---|---|\n");
+    for rule in ALL {
+        let m = rule.meta();
+        let default = if m.enabled_by_default {
+            m.severity.to_string()
+        } else {
+            format!("{}, off", m.severity)
+        };
+        table.push_str(&format!(
+            "| [`{0}`](rules/{0}.md) | {default} | {1} |\n",
+            m.name, m.summary
+        ));
+    }
+    let fresh = format!("{before}{START}{table}{END}{after}");
+    if fresh != readme && std::env::var_os("PULLCHECK_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    assert!(
+        fresh == readme,
+        "the README's rule table is stale: run `PULLCHECK_BLESS=1 cargo test readme_rule_table_is_fresh`"
+    );
+}

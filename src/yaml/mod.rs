@@ -55,7 +55,17 @@ fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedD
             error: None,
         })
         .collect();
-    if let Some(error) = piece.error {
+    if let Some(mut error) = piece.error {
+        // A document cut short ("did not find expected '}'") fails at its very end, which is the
+        // next document's `---`: point at its last character instead.
+        let content_end = start + text.trim_end().len();
+        if error.offset >= content_end && content_end > start {
+            let last = source.text[..content_end]
+                .chars()
+                .next_back()
+                .map_or(1, char::len_utf8);
+            error.offset = content_end - last;
+        }
         match out.last_mut() {
             Some(last) => last.error = Some(error),
             None => out.push(ParsedDocument {

@@ -1,0 +1,314 @@
+//! The command line as a user meets it: inputs, exit codes, the JSON contract.
+
+mod common;
+
+use common::*;
+
+const UNTAGGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n";
+const CLEAN_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n";
+
+#[test]
+fn examples_have_findings_and_exit_1() {
+    let out = run(&root(), &["examples/"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.ends_with("5 files, 6 objects, 7 containers: 0 errors, 5 warnings\n"),
+        "{text}"
+    );
+    for rule in [
+        "missing-tag",
+        "latest-tag",
+        "never-without-preload",
+        "missing-pull-secret",
+    ] {
+        assert!(text.contains(rule), "{rule} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn clean_input_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", CLEAN_POD);
+    let out = run(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "1 file, 1 object, 1 container: 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn fail_on_decides_only_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", UNTAGGED_POD);
+    for (fail_on, code) in [("warning", 1), ("info", 1), ("error", 0), ("never", 0)] {
+        let out = run(dir.path(), &["--fail-on", fail_on, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(code), "--fail-on {fail_on}");
+        assert_eq!(
+            findings(&json(&out)).len(),
+            1,
+            "--fail-on {fail_on} still lists everything"
+        );
+    }
+}
+
+#[test]
+fn stdin_is_read_and_named() {
+    let out = pullcheck(&root())
+        .args(["--format", "json", "--stdin-filename", "rendered.yaml", "-"])
+        .write_stdin(UNTAGGED_POD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("missing-tag".into(), "rendered.yaml".into(), 8, 14)]
+    );
+    let out = pullcheck(&root())
+        .args(["--format", "json", "-"])
+        .write_stdin(UNTAGGED_POD)
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["diagnostics"][0]["file"], "<stdin>");
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pod.yaml",
+        &format!("{UNTAGGED_POD}---\nnot: an object\n---\n[broken\n"),
+    );
+    let value = json(&run(dir.path(), &["--format", "json", "pod.yaml"]));
+    assert_eq!(value["version"], 1);
+    let d = &value["diagnostics"][0];
+    assert_eq!(d["rule"], "missing-tag");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["file"], "pod.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(8), Some(14))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(8), Some(19))
+    );
+    assert_eq!(
+        d["object"],
+        serde_json::json!({"kind": "Pod", "name": "p", "namespace": "default"})
+    );
+    assert_eq!(d["container"], "c");
+    assert_eq!(d["image"], "nginx");
+    assert_eq!(d["effective_pull_policy"], "Always");
+    assert_eq!(d["explicit_pull_policy"], false);
+    assert!(d["message"].as_str().unwrap().contains("nginx"));
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("Pin a version tag or digest")
+    );
+    let parse_error = &value["diagnostics"][1];
+    assert_eq!(parse_error["rule"], "parse-error");
+    assert_eq!(parse_error["severity"], "error");
+    assert_eq!(parse_error["object"], serde_json::Value::Null);
+    assert_eq!(parse_error["image"], serde_json::Value::Null);
+    assert_eq!(
+        value["summary"],
+        serde_json::json!({
+            "files": 1, "documents": 3, "objects": 1, "containers": 1,
+            "diagnostics": {"error": 1, "warning": 1, "info": 0}
+        })
+    );
+}
+
+#[test]
+fn namespace_flag_sets_the_default_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", UNTAGGED_POD);
+    let value = json(&run(
+        dir.path(),
+        &["--format", "json", "--namespace", "team-a"],
+    ));
+    assert_eq!(value["diagnostics"][0]["object"]["namespace"], "team-a");
+}
+
+#[test]
+fn service_accounts_resolve_across_files() {
+    let shop = root().join("examples/shop");
+    let alone = json(&run(&shop, &["--format", "json", "worker.yaml"]));
+    assert_eq!(findings(&alone)[0].0, "missing-pull-secret");
+    let message = alone["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(message.contains("not in the input"), "{message}");
+    let together = json(&run(
+        &shop,
+        &["--format", "json", "worker.yaml", "serviceaccount.yaml"],
+    ));
+    assert!(findings(&together).is_empty());
+}
+
+#[test]
+fn walking_honours_ignore_files_hidden_entries_and_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.yaml", UNTAGGED_POD);
+    write(d, "sub/b.yml", UNTAGGED_POD);
+    write(
+        d,
+        "sub/c.json",
+        r#"{"kind": "Pod", "metadata": {"name": "j"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}"#,
+    );
+    write(d, "notes.txt", UNTAGGED_POD);
+    write(d, "ignored/d.yaml", UNTAGGED_POD);
+    write(d, ".gitignore", "ignored/\n");
+    write(d, ".hidden/e.yaml", UNTAGGED_POD);
+    write(d, "vendor/f.yaml", UNTAGGED_POD);
+    let files = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json"]);
+        let mut files: Vec<_> = findings(&json(&run(d, &args)))
+            .into_iter()
+            .map(|f| f.1)
+            .collect();
+        files.dedup();
+        files
+    };
+    assert_eq!(
+        files(&[]),
+        vec!["a.yaml", "sub/b.yml", "sub/c.json", "vendor/f.yaml"]
+    );
+    assert_eq!(
+        files(&["--exclude", "vendor"]),
+        vec!["a.yaml", "sub/b.yml", "sub/c.json"]
+    );
+    assert_eq!(
+        files(&["--exclude", "*.json", "--exclude", "vendor/**"]),
+        vec!["a.yaml", "sub/b.yml"]
+    );
+    // Named explicitly, a file is linted whatever its extension.
+    assert_eq!(
+        files(&["notes.txt", "sub"]),
+        vec!["notes.txt", "sub/b.yml", "sub/c.json"]
+    );
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let out = run(&root(), &["no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err, "pullcheck: no/such/dir: no such file or directory\n");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unknown_rules_and_bad_flags_are_usage_errors() {
+    let out = run(&root(), &["--enable", "nope", "examples"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown rule `nope`") && err.contains("missing-tag"),
+        "{err}"
+    );
+    assert_eq!(run(&root(), &["--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        run(&root(), &["--threads", "0", "examples"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&root(), &["--preloaded", "a[", "examples"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn disable_and_preloaded_flags_work() {
+    let out = run(
+        &root(),
+        &[
+            "--format",
+            "json",
+            "--disable",
+            "missing-pull-secret",
+            "--preloaded",
+            "reports/*",
+            "examples",
+        ],
+    );
+    let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, vec!["latest-tag", "missing-tag"]);
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let dir = shared("corpus").unwrap_or_else(|| root().join("examples"));
+    let one = run(&dir, &["--format", "json", "--threads", "1"]);
+    let many = run(&dir, &["--format", "json", "--threads", "8"]);
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, many.stdout);
+    let one = run(&root(), &["--threads", "1", "examples"]);
+    let many = run(&root(), &["--threads", "8", "examples"]);
+    assert_eq!(stdout(&one), stdout(&many));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", UNTAGGED_POD);
+    let plain = stdout(&run(dir.path(), &[]));
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    let coloured = stdout(&run(dir.path(), &["--color", "always"]));
+    assert!(coloured.contains('\u{1b}'));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_parse_error_and_the_rest_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.yaml"), b"kind: Pod\nname: \xff\xfe\n").unwrap();
+    write(dir.path(), "good.yaml", UNTAGGED_POD);
+    let value = json(&run(dir.path(), &["--format", "json"]));
+    let found = findings(&value);
+    assert_eq!(found[0].0, "parse-error");
+    assert_eq!(
+        (found[0].1.as_str(), found[0].2, found[0].3),
+        ("bad.yaml", 2, 7)
+    );
+    assert_eq!(found[1].0, "missing-tag");
+}
+
+#[test]
+fn closing_the_pipe_early_is_quiet() {
+    // `pullcheck | head -1`: the reader goes away after one line of a long output; pullcheck
+    // must neither panic nor complain.
+    let dir = shared("corpus").unwrap_or_else(|| root().join("examples"));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --format json . | head -1",
+            assert_cmd::cargo::cargo_bin("pullcheck").display()
+        ))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn help_explains_usage() {
+    let out = run(&root(), &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "helm template ./chart | pullcheck -",
+        "--fail-on",
+        "--preloaded",
+        "Exit status",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+}
