@@ -134,11 +134,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     for warning in &discovery.warnings {
         eprintln!("pullcheck: warning: {warning}");
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let (run, read_failures) = pool.install(|| {
+    let work = || {
         let loaded = load_all(&discovery.inputs);
         let failures: Vec<String> = loaded
             .iter()
@@ -146,7 +142,18 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             .collect();
         let inputs = loaded.into_iter().filter_map(Result::ok).collect();
         (lint::lint(inputs, &settings), failures)
-    });
+    };
+    // One input (a pre-commit hook on one file, a pipe) is linted on this thread: starting a
+    // pool would cost more than it saves.
+    let (run, read_failures) = if discovery.inputs.len() > 1 && threads > 1 {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?
+            .install(work)
+    } else {
+        work()
+    };
     for failure in &read_failures {
         eprintln!("pullcheck: cannot read {failure}");
     }

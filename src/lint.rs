@@ -88,7 +88,7 @@ pub fn lint(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
 
     let index = Index::new(&extracted.service_accounts);
     let check = |pod: &PodSpec| check_pod(pod, settings, &index);
-    let found: Vec<Vec<Diagnostic>> = if extracted.pods.len() > 64 {
+    let found: Vec<Vec<Diagnostic>> = if extracted.pods.len() > 64 && inputs.len() > 1 {
         extracted.pods.par_iter().map(check).collect()
     } else {
         extracted.pods.iter().map(check).collect()
