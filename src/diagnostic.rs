@@ -51,7 +51,10 @@ pub struct Diagnostic {
 /// The pull policy of the container a diagnostic concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PullPolicyFacts {
-    pub effective: PullPolicy,
+    /// The policy Kubernetes applies; `None` when the written one is invalid, since the API
+    /// server then rejects the object.
+    pub effective: Option<PullPolicy>,
+    /// Whether the manifest writes `imagePullPolicy`.
     pub explicit: bool,
 }
 

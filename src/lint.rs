@@ -167,18 +167,24 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnosti
     let mut out = Vec::new();
     let mut findings = Vec::new();
     for container in &pod.containers {
-        let Some(image) = &container.image else {
-            continue;
-        };
-        let reference = ImageRef::parse(&image.value).ok();
-        let explicit = container
-            .pull_policy
-            .as_ref()
-            .and_then(|p| Some((PullPolicy::parse(&p.value)?, p)));
+        let image = container.image.as_ref().filter(|i| !i.value.is_empty());
+        let reference = image.map(|i| ImageRef::parse(&i.value));
+        let written = container.pull_policy.as_ref();
+        let explicit = written.and_then(|p| PullPolicy::parse(&p.value));
+        let default = PullPolicy::default_for(reference.as_ref().and_then(|r| r.as_ref().ok()));
         let policy = PolicyFacts {
+            written,
             explicit,
-            effective: explicit
-                .map_or_else(|| PullPolicy::default_for(reference.as_ref()), |(p, _)| p),
+            default,
+            effective: explicit.unwrap_or(default),
+        };
+        let facts = PullPolicyFacts {
+            effective: if written.is_some() {
+                explicit
+            } else {
+                Some(default)
+            },
+            explicit: written.is_some(),
         };
         let context = ContainerContext {
             pod,
@@ -202,11 +208,8 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnosti
                 span: f.span,
                 object: Some(pod.object.clone()),
                 container: container.name.clone(),
-                image: Some(image.value.clone()),
-                pull_policy: Some(PullPolicyFacts {
-                    effective: policy.effective,
-                    explicit: policy.explicit.is_some(),
-                }),
+                image: image.map(|i| i.value.clone()),
+                pull_policy: Some(facts),
             }));
         }
     }

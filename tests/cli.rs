@@ -4,8 +4,9 @@ mod common;
 
 use common::*;
 
-const UNTAGGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n";
-const CLEAN_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n";
+/// One finding, missing-tag (the policy is written, so implicit-pull-policy is silent).
+const UNTAGGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n      imagePullPolicy: Always\n";
+const CLEAN_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      imagePullPolicy: IfNotPresent\n";
 
 #[test]
 fn examples_have_findings_and_exit_1() {
@@ -13,7 +14,7 @@ fn examples_have_findings_and_exit_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.ends_with("5 files, 6 objects, 7 containers: 0 errors, 5 warnings\n"),
+        text.ends_with("6 files, 7 objects, 10 containers: 2 errors, 7 warnings, 4 info\n"),
         "{text}"
     );
     for rule in [
@@ -21,6 +22,7 @@ fn examples_have_findings_and_exit_1() {
         "latest-tag",
         "never-without-preload",
         "missing-pull-secret",
+        "implicit-pull-policy",
     ] {
         assert!(text.contains(rule), "{rule} missing from:\n{text}");
     }
@@ -102,7 +104,7 @@ fn json_follows_the_contract() {
     assert_eq!(d["container"], "c");
     assert_eq!(d["image"], "nginx");
     assert_eq!(d["effective_pull_policy"], "Always");
-    assert_eq!(d["explicit_pull_policy"], false);
+    assert_eq!(d["explicit_pull_policy"], true);
     assert!(d["message"].as_str().unwrap().contains("nginx"));
     assert!(
         d["help"]
@@ -138,13 +140,29 @@ fn namespace_flag_sets_the_default_namespace() {
 #[test]
 fn service_accounts_resolve_across_files() {
     let shop = root().join("examples/shop");
-    let alone = json(&run(&shop, &["--format", "json", "worker.yaml"]));
+    let alone = json(&run(
+        &shop,
+        &[
+            "--format",
+            "json",
+            "--disable",
+            "implicit-pull-policy",
+            "worker.yaml",
+        ],
+    ));
     assert_eq!(findings(&alone)[0].0, "missing-pull-secret");
     let message = alone["diagnostics"][0]["help"].as_str().unwrap();
     assert!(message.contains("not in the input"), "{message}");
     let together = json(&run(
         &shop,
-        &["--format", "json", "worker.yaml", "serviceaccount.yaml"],
+        &[
+            "--format",
+            "json",
+            "--disable",
+            "implicit-pull-policy",
+            "worker.yaml",
+            "serviceaccount.yaml",
+        ],
     ));
     assert!(findings(&together).is_empty());
 }
@@ -234,12 +252,16 @@ fn disable_and_preloaded_flags_work() {
             "json",
             "--disable",
             "missing-pull-secret",
+            "--disable",
+            "implicit-pull-policy",
             "--preloaded",
             "reports/*",
-            "examples",
+            "examples/shop",
+            "examples/batch",
         ],
     );
     let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    // never-without-preload is satisfied by the glob; missing-pull-secret is off.
     assert_eq!(rules, vec!["latest-tag", "missing-tag"]);
 }
 

@@ -208,9 +208,13 @@ fn error(kind: ImageErrorKind, range: Range<usize>) -> Result<ImageRef, ImageErr
     Err(ImageError { kind, range })
 }
 
-/// Whether a string still holds Helm or envsubst templating.
+/// Whether a string still holds Helm (`{{ … }}`) or envsubst (`${VAR}`, `$VAR`) templating.
 pub fn looks_unrendered(raw: &str) -> bool {
-    raw.contains("{{") || raw.contains("${") || raw.starts_with('$')
+    raw.contains("{{")
+        || raw
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'$' && (w[1] == b'{' || w[1] == b'_' || w[1].is_ascii_alphabetic()))
 }
 
 fn parse(raw: &str) -> Result<ImageRef, ImageError> {

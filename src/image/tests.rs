@@ -151,6 +151,9 @@ fn invalid_references_say_why() {
     assert_eq!(kind_of("${IMAGE}"), Unrendered);
     assert_eq!(kind_of("$IMAGE"), Unrendered);
     assert_eq!(kind_of("repo/{{ .Values.tag }}"), Unrendered);
+    assert_eq!(kind_of("us-docker.pkg.dev/$PROJECT_ID/app:1"), Unrendered);
+    assert_eq!(kind_of("app:$TAG"), Unrendered);
+    assert_eq!(kind_of("app$"), InvalidPathCharacter('$'));
     assert_eq!(kind_of("nginx 1.25"), WhiteSpace);
     assert_eq!(kind_of(" nginx"), WhiteSpace);
     assert_eq!(kind_of(&"a".repeat(64)), HexIdentifier);
@@ -243,4 +246,100 @@ fn conformance_vectors() {
     }
     assert_eq!(checked, vectors.len());
     eprintln!("{checked} image reference vectors passed");
+}
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The parts of a reference, generated valid, so the property can check each one back.
+    #[derive(Debug, Clone)]
+    struct Parts {
+        domain: Option<String>,
+        path: Vec<String>,
+        tag: Option<String>,
+        digest: Option<String>,
+    }
+
+    impl Parts {
+        fn format(&self) -> String {
+            let mut out = String::new();
+            if let Some(domain) = &self.domain {
+                out.push_str(domain);
+                out.push('/');
+            }
+            out.push_str(&self.path.join("/"));
+            if let Some(tag) = &self.tag {
+                out.push(':');
+                out.push_str(tag);
+            }
+            if let Some(digest) = &self.digest {
+                out.push('@');
+                out.push_str(digest);
+            }
+            out
+        }
+    }
+
+    fn component() -> impl Strategy<Value = String> {
+        "[a-z0-9]{1,6}(([._]|__|-{1,3})[a-z0-9]{1,6}){0,2}"
+    }
+
+    /// Hosts Kubernetes recognises as registries: a dot, a port, `localhost`, or IPv6.
+    fn domain() -> impl Strategy<Value = String> {
+        let label = "[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?";
+        let port = proptest::option::of(1u16..=65535);
+        prop_oneof![
+            (proptest::collection::vec(label, 2..4), port.clone())
+                .prop_map(|(labels, port)| { with_port(labels.join("."), port) }),
+            (label, 1u16..=65535).prop_map(|(host, port)| format!("{host}:{port}")),
+            port.clone()
+                .prop_map(|port| with_port("localhost".into(), port)),
+            ("[0-9]{1,3}", "[0-9]{1,3}", port.clone())
+                .prop_map(|(a, b, port)| with_port(format!("10.{a}.{b}.1"), port)),
+            ("[0-9a-f]{1,4}", port).prop_map(|(h, port)| with_port(format!("[fd00::{h}]"), port)),
+        ]
+    }
+
+    fn with_port(host: String, port: Option<u16>) -> String {
+        match port {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        }
+    }
+
+    fn parts() -> impl Strategy<Value = Parts> {
+        (
+            proptest::option::of(domain()),
+            proptest::collection::vec(component(), 1..4),
+            proptest::option::of("[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}"),
+            proptest::option::of("[0-9a-f]{64}".prop_map(|hex| format!("sha256:{hex}"))),
+        )
+            .prop_map(|(domain, path, tag, digest)| Parts {
+                domain,
+                path,
+                tag,
+                digest,
+            })
+            .prop_filter(
+                "without a domain, a dotted first component would be one",
+                |p| p.domain.is_some() || p.path.len() == 1 || !p.path[0].contains('.'),
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn parse_of_format_gives_the_parts_back(p in parts()) {
+            let text = p.format();
+            let r = ImageRef::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {}", e.kind)))?;
+            prop_assert_eq!(r.written_domain(), p.domain.as_deref());
+            let written_path = p.path.join("/");
+            prop_assert_eq!(&r.as_str()[r.path.clone()], written_path.as_str());
+            prop_assert_eq!(r.tag(), p.tag.as_deref());
+            prop_assert_eq!(r.digest(), p.digest.as_deref());
+            // Normalising is idempotent: the normalised form parses to the same reference.
+            let again = ImageRef::parse(&r.normalized()).map_err(|e| TestCaseError::fail(e.kind.to_string()))?;
+            prop_assert_eq!(again.normalized(), r.normalized());
+        }
+    }
 }

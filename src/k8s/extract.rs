@@ -1,6 +1,7 @@
 //! Finds Kubernetes objects in a document and copies out their pod specs and ServiceAccounts.
 
 use super::{Container, ContainerList, Located, ObjectRef, PodSpec, ServiceAccount};
+use crate::source::Span;
 use crate::yaml::{Document, NodeId};
 
 /// What one document holds for the rules.
@@ -107,7 +108,9 @@ fn extract_object(
             .find(|spec| doc.get(*spec, "containers").is_some()),
     };
     if let Some(spec) = pod_spec.filter(|s| doc.is_mapping(*s)) {
-        out.pods.push(extract_pod_spec(doc, spec, file, object_ref));
+        let mut pod = extract_pod_spec(doc, spec, file, object_ref);
+        pod.is_pod = kind == "Pod";
+        out.pods.push(pod);
     }
 }
 
@@ -122,9 +125,14 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         };
         for container in doc.items(items).filter(|c| doc.is_mapping(*c)) {
             let field = |key| doc.get(container, key).and_then(|v| located(doc, v));
+            let name = field("name");
+            let span = name
+                .as_ref()
+                .map_or_else(|| first_line(doc, container), |n| n.span);
             containers.push(Container {
                 list,
-                name: field("name").map(|n| n.value),
+                name: name.map(|n| n.value),
+                span,
                 image: field("image"),
                 pull_policy: field("imagePullPolicy"),
             });
@@ -136,6 +144,7 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         service_account,
         pull_secrets: secret_names(doc, spec),
         containers,
+        is_pod: false,
     }
 }
 
@@ -147,6 +156,12 @@ fn secret_names(doc: &Document, owner: NodeId) -> Vec<Located> {
     doc.items(list)
         .filter_map(|entry| located(doc, doc.get(entry, "name")?))
         .collect()
+}
+
+/// The span of a node's first line, found from its first key or item.
+fn first_line(doc: &Document, node: NodeId) -> Span {
+    let span = doc.node(node).span;
+    Span::new(span.start, span.end.min(span.start + 1))
 }
 
 /// A scalar value with the span of its text. For an alias, the span is the anchored scalar's,

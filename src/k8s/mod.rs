@@ -52,6 +52,9 @@ impl ContainerList {
 pub struct Container {
     pub list: ContainerList,
     pub name: Option<String>,
+    /// The `name` value if there is one, else the container's first line: where findings about
+    /// the container as a whole point.
+    pub span: Span,
     /// `None` when the key is missing or null.
     pub image: Option<Located>,
     pub pull_policy: Option<Located>,
@@ -68,6 +71,9 @@ pub struct PodSpec {
     /// The `name`s listed under `imagePullSecrets`.
     pub pull_secrets: Vec<Located>,
     pub containers: Vec<Container>,
+    /// Whether this is a Pod's own spec rather than a template for pods to come: only a Pod's
+    /// spec must name an image (templates may have theirs set later, e.g. by OpenShift triggers).
+    pub is_pod: bool,
 }
 
 impl PodSpec {

@@ -30,10 +30,15 @@ struct JsonDiagnostic<'a> {
     object: Option<&'a ObjectRef>,
     container: Option<&'a str>,
     image: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    effective_pull_policy: Option<PullPolicy>,
+    /// Present (possibly null) exactly when `explicit_pull_policy` is.
+    #[serde(skip_serializing_if = "is_absent")]
+    effective_pull_policy: Option<Option<PullPolicy>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explicit_pull_policy: Option<bool>,
+}
+
+fn is_absent(value: &Option<Option<PullPolicy>>) -> bool {
+    value.is_none()
 }
 
 #[derive(Serialize)]

@@ -29,21 +29,15 @@ impl Rule for LatestTag {
     }
 
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let Some(reference) = c.reference else {
+        let Some((image, reference)) = c.parsed_image() else {
             return;
         };
         if reference.tag() != Some("latest") || reference.digest().is_some() {
             return;
         }
-        let policy = match c.policy.explicit {
-            Some(_) => format!("imagePullPolicy is {}", c.policy.effective),
-            None => format!(
-                "Kubernetes defaults imagePullPolicy to {} for it",
-                c.policy.effective
-            ),
-        };
+        let policy = c.policy.describe();
         report.push(Finding {
-            span: c.image.span,
+            span: image.span,
             message: format!("image `{reference}` uses the `latest` tag"),
             help: Some(format!(
                 "`latest` moves, so pods started at different times run different builds; \

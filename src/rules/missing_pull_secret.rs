@@ -50,7 +50,7 @@ impl Rule for MissingPullSecret {
     }
 
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let Some(reference) = c.reference else {
+        let Some((image, reference)) = c.parsed_image() else {
             return;
         };
         if c.policy.effective == PullPolicy::Never || !c.pod.pull_secrets.is_empty() {
@@ -71,7 +71,7 @@ impl Rule for MissingPullSecret {
             ),
         };
         report.push(Finding {
-            span: c.image.span,
+            span: image.span,
             message: format!(
                 "image `{reference}` comes from `{domain}`, which needs credentials, and no pull \
                  secret reaches the pod"

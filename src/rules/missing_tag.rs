@@ -1,5 +1,4 @@
 use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
-use crate::k8s::PullPolicy;
 
 declare_rule! {
     /// ## What it finds
@@ -37,21 +36,15 @@ impl Rule for MissingTag {
     }
 
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let Some(reference) = c.reference else {
+        let Some((image, reference)) = c.parsed_image() else {
             return;
         };
         if !reference.is_untagged() {
             return;
         }
-        let policy = match c.policy.explicit {
-            Some(_) => format!("its imagePullPolicy is {}", c.policy.effective),
-            None => format!(
-                "Kubernetes defaults its imagePullPolicy to {}",
-                PullPolicy::Always
-            ),
-        };
+        let policy = c.policy.describe();
         report.push(Finding {
-            span: c.image.span,
+            span: image.span,
             message: format!("image `{reference}` has no tag: it runs `:latest`"),
             help: Some(format!(
                 "The runtime pulls `{}:latest` and {policy}, so nodes can run different builds. \

@@ -1,33 +1,48 @@
 //! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
 //! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
 
+mod digest_not_pinned;
+mod implicit_pull_policy;
+mod invalid_image;
+mod invalid_pull_policy;
 mod latest_tag;
 mod missing_pull_secret;
 mod missing_tag;
+mod mutable_tag_if_not_present;
 mod never_without_preload;
 mod parse_error;
 
 use std::collections::HashMap;
 
 use crate::diagnostic::Severity;
-use crate::image::ImageRef;
+use crate::image::{ImageError, ImageRef};
 use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
 use crate::settings::Settings;
 use crate::source::Span;
 
+pub use digest_not_pinned::DigestNotPinned;
+pub use implicit_pull_policy::ImplicitPullPolicy;
+pub use invalid_image::InvalidImage;
+pub use invalid_pull_policy::InvalidPullPolicy;
 pub use latest_tag::LatestTag;
 pub use missing_pull_secret::MissingPullSecret;
 pub use missing_tag::MissingTag;
+pub use mutable_tag_if_not_present::MutableTagIfNotPresent;
 pub use never_without_preload::NeverWithoutPreload;
 pub use parse_error::ParseError;
 
 /// Every rule, in the order they are listed to users.
 pub static ALL: &[&dyn Rule] = &[
     &ParseError,
+    &InvalidImage,
+    &InvalidPullPolicy,
     &MissingTag,
     &LatestTag,
+    &MutableTagIfNotPresent,
     &NeverWithoutPreload,
     &MissingPullSecret,
+    &ImplicitPullPolicy,
+    &DigestNotPinned,
 ];
 
 /// Looks a rule up by its name.
@@ -101,7 +116,7 @@ pub(crate) use declare_rule;
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Looks at one container that has an image.
+    /// Looks at one container.
     fn check_container(&self, _container: &ContainerContext<'_>, _report: &mut Vec<Finding>) {}
 }
 
@@ -118,19 +133,54 @@ pub struct Finding {
 pub struct ContainerContext<'a> {
     pub pod: &'a PodSpec,
     pub container: &'a Container,
-    pub image: &'a Located,
-    /// `None` when the reference does not parse.
-    pub reference: Option<&'a ImageRef>,
+    /// The image as written; `None` when it is missing, null or empty.
+    pub image: Option<&'a Located>,
+    /// The parsed image; `None` without an image.
+    pub reference: Option<&'a Result<ImageRef, ImageError>>,
     pub policy: &'a PolicyFacts<'a>,
     pub settings: &'a Settings,
     pub index: &'a Index,
 }
 
+impl<'a> ContainerContext<'a> {
+    /// The image and its parsed reference, when it parses.
+    pub fn parsed_image(&self) -> Option<(&'a Located, &'a ImageRef)> {
+        match (self.image, self.reference) {
+            (Some(image), Some(Ok(reference))) => Some((image, reference)),
+            _ => None,
+        }
+    }
+}
+
 /// The container's `imagePullPolicy`: as written, and as Kubernetes will apply it.
 pub struct PolicyFacts<'a> {
+    /// The written value, valid or not.
+    pub written: Option<&'a Located>,
     /// The written value, when it is one of the three valid ones.
-    pub explicit: Option<(PullPolicy, &'a Located)>,
+    pub explicit: Option<PullPolicy>,
+    /// What Kubernetes sets when the policy is omitted, from the image's tag.
+    pub default: PullPolicy,
+    /// The policy that applies: the explicit one, else the default. (An invalid written value
+    /// makes the API server reject the object; rules then reason with the default.)
     pub effective: PullPolicy,
+}
+
+impl PolicyFacts<'_> {
+    /// "its imagePullPolicy is Always" or "Kubernetes defaults its imagePullPolicy to Always".
+    pub fn describe(&self) -> String {
+        match self.explicit {
+            Some(policy) => format!("its imagePullPolicy is {policy}"),
+            None => format!(
+                "Kubernetes defaults its imagePullPolicy to {}",
+                self.effective
+            ),
+        }
+    }
+
+    /// The written `imagePullPolicy` when it is exactly `policy`.
+    pub fn written_as(&self, policy: PullPolicy) -> Option<&Located> {
+        self.written.filter(|_| self.explicit == Some(policy))
+    }
 }
 
 /// What the rules may look up across every file of the run.

@@ -34,11 +34,11 @@ impl Rule for NeverWithoutPreload {
     }
 
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let Some((PullPolicy::Never, policy)) = c.policy.explicit else {
+        let (Some(policy), Some(image)) = (c.policy.written_as(PullPolicy::Never), c.image) else {
             return;
         };
-        let image = &c.image.value;
-        let normalized = c.reference.map(|r| r.normalized());
+        let image = &image.value;
+        let normalized = c.parsed_image().map(|(_, r)| r.normalized());
         let preloaded = c.settings.preloaded.is_match(image)
             || normalized.is_some_and(|n| c.settings.preloaded.is_match(n));
         if preloaded {

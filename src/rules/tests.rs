@@ -16,8 +16,18 @@ fn found_with(settings: &Settings, yaml: &str) -> Vec<(&'static str, usize, usiz
         .collect()
 }
 
+/// The default rules but `implicit-pull-policy`, which fires on most containers and has tests
+/// of its own.
+fn settings() -> Settings {
+    let mut settings = Settings::default();
+    settings
+        .select_rules(&[], &["implicit-pull-policy".into()])
+        .unwrap();
+    settings
+}
+
 fn found(yaml: &str) -> Vec<(&'static str, usize, usize)> {
-    found_with(&Settings::default(), yaml)
+    found_with(&settings(), yaml)
 }
 
 fn rules_found(yaml: &str) -> Vec<&'static str> {
@@ -176,7 +186,7 @@ fn never_without_preload_points_at_the_policy() {
 
 #[test]
 fn never_without_preload_honours_preloaded_globs() {
-    let mut settings = Settings::default();
+    let mut settings = settings();
     settings
         .set_preloaded(&["registry.corp/base/*".into()])
         .unwrap();
@@ -197,9 +207,9 @@ fn never_without_preload_ignores_other_policies_and_wrong_case() {
     let if_not_present =
         pod("    - name: c\n      image: app:1\n      imagePullPolicy: IfNotPresent\n");
     assert!(rules_found(&if_not_present).is_empty());
-    // `never` is not a valid policy (a later rule reports it); it is not `Never`.
+    // `never` is not a valid policy (invalid-pull-policy reports it); it is not `Never`.
     let lower = pod("    - name: c\n      image: app:1\n      imagePullPolicy: never\n");
-    assert!(rules_found(&lower).is_empty());
+    assert_eq!(rules_found(&lower), vec!["invalid-pull-policy"]);
 }
 
 // ---- missing-pull-secret ------------------------------------------------------------------------
@@ -267,7 +277,7 @@ fn missing_pull_secret_uses_the_default_service_account() {
 
 #[test]
 fn missing_pull_secret_skips_never_pulled_images() {
-    let mut settings = Settings::default();
+    let mut settings = settings();
     settings
         .select_rules(&[], &["never-without-preload".into()])
         .unwrap();
@@ -307,7 +317,14 @@ fn non_objects_and_broken_workloads_are_skipped() {
     assert!(rules_found("image: nginx\n").is_empty());
     assert!(rules_found("kind: Deployment\nmetadata: {name: d}\nspec: {}\n").is_empty());
     assert!(rules_found("kind: Deployment\nspec:\n  template: 3\n").is_empty());
-    assert!(rules_found("kind: Pod\nspec:\n  containers: [3, [a], {image: null}]\n").is_empty());
+    // Items that are not containers are skipped; a Pod's container without image is reported.
+    assert_eq!(
+        found("kind: Pod\nspec:\n  containers: [3, [a], {image: null}]\n"),
+        vec![("invalid-image", 3, 24)]
+    );
+    let template =
+        "kind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{name: c}]\n";
+    assert!(rules_found(template).is_empty());
 }
 
 // ---- YAML features ---------------------------------------------------------------------------------
@@ -328,7 +345,13 @@ fn aliases_point_at_the_anchored_text() {
 fn merge_keys_resolve_like_kubernetes() {
     let yaml = "x-base: &base\n  image: nginx:latest\n  imagePullPolicy: Never\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - <<: *base\n      name: c\n      imagePullPolicy: IfNotPresent\n";
     // The explicit key wins over the merged one; the merged image is found at its anchor.
-    assert_eq!(found(yaml), vec![("latest-tag", 2, 10)]);
+    assert_eq!(
+        found(yaml),
+        vec![
+            ("latest-tag", 2, 10),
+            ("mutable-tag-if-not-present", 10, 24)
+        ]
+    );
     let list = "a: &a {image: 'one:1'}\nb: &b {image: two}\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - <<: [*a, *b]\n      name: c\n";
     // In a merge list, the earlier mapping wins.
     assert!(rules_found(list).is_empty());
@@ -358,8 +381,9 @@ fn quoted_scalars_indented_like_libyaml_allows_are_accepted() {
 
 #[test]
 fn disabled_rules_do_not_run() {
-    let mut settings = Settings::default();
-    settings.select_rules(&[], &["missing-tag".into()]).unwrap();
+    let mut settings = settings();
+    let off = ["missing-tag".into(), "implicit-pull-policy".into()];
+    settings.select_rules(&[], &off).unwrap();
     assert!(found_with(&settings, &image("nginx")).is_empty());
     assert!(
         settings

@@ -1,0 +1,111 @@
+use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use crate::k8s::PullPolicy;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// An `imagePullPolicy` that is present but not exactly `Always`, `IfNotPresent` or
+    /// `Never`: `always`, `IfNotPresnt`, `if-not-present`, an empty string.
+    ///
+    /// ## Why it matters
+    ///
+    /// The values are case-sensitive. The API server rejects the object
+    /// (`Unsupported value: "always"`), so the whole apply fails.
+    ///
+    /// ## How to fix it
+    ///
+    /// Use one of the three exact spellings; the help line suggests the closest one.
+    pub struct InvalidPullPolicy {
+        name: "invalid-pull-policy",
+        severity: Error,
+        enabled_by_default: true,
+        summary: "`imagePullPolicy` is not exactly `Always`, `IfNotPresent` or `Never`",
+    }
+}
+
+const VALID: [PullPolicy; 3] = [
+    PullPolicy::Always,
+    PullPolicy::IfNotPresent,
+    PullPolicy::Never,
+];
+
+impl Rule for InvalidPullPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
+        let Some(written) = c.policy.written else {
+            return;
+        };
+        if c.policy.explicit.is_some() {
+            return;
+        }
+        let help = match closest(&written.value) {
+            Some(policy) => format!(
+                "The API server rejects the object: the values are case-sensitive. Did you mean \
+                 `{policy}`?"
+            ),
+            None => "The API server rejects the object. Use `Always`, `IfNotPresent` or `Never`."
+                .to_string(),
+        };
+        report.push(Finding {
+            span: written.span,
+            message: format!(
+                "invalid imagePullPolicy `{}`: must be Always, IfNotPresent or Never",
+                written.value
+            ),
+            help: Some(help),
+            label: Some("not a pull policy".into()),
+        });
+    }
+}
+
+/// The valid policy the value most likely means: the same letters in another case or with
+/// separators, else the nearest by edit distance (at most a third of the word wrong).
+fn closest(value: &str) -> Option<PullPolicy> {
+    let squashed: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if let Some(policy) = VALID.iter().find(|p| p.as_str().to_lowercase() == squashed) {
+        return Some(*policy);
+    }
+    VALID
+        .iter()
+        .map(|p| (edit_distance(&squashed, &p.as_str().to_lowercase()), *p))
+        .filter(|(distance, p)| *distance <= p.as_str().len() / 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, p)| p)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest("always"), Some(PullPolicy::Always));
+        assert_eq!(closest("ALWAYS"), Some(PullPolicy::Always));
+        assert_eq!(closest("if-not-present"), Some(PullPolicy::IfNotPresent));
+        assert_eq!(closest("IfNotPresnt"), Some(PullPolicy::IfNotPresent));
+        assert_eq!(closest("nevr"), Some(PullPolicy::Never));
+        assert_eq!(closest("Sometimes"), None);
+        assert_eq!(closest(""), None);
+    }
+}

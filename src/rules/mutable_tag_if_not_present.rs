@@ -1,0 +1,63 @@
+use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use crate::k8s::PullPolicy;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// An explicit `imagePullPolicy: IfNotPresent` (or `Never`) on an image whose tag is `latest`
+    /// or missing, without a digest.
+    ///
+    /// ## Why it matters
+    ///
+    /// A node keeps whichever build of the tag it pulled first and never looks again. Replicas on
+    /// different nodes run different builds, a new push reaches only new nodes, and a rollback
+    /// changes nothing on nodes that already have the tag.
+    ///
+    /// ## How to fix it
+    ///
+    /// Pin a version tag or a digest (best), or use `Always` if the tag is meant to move.
+    pub struct MutableTagIfNotPresent {
+        name: "mutable-tag-if-not-present",
+        severity: Warning,
+        enabled_by_default: true,
+        summary: "`IfNotPresent` or `Never` with a `latest` or missing tag: nodes keep old builds",
+    }
+}
+
+impl Rule for MutableTagIfNotPresent {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
+        let Some((_, reference)) = c.parsed_image() else {
+            return;
+        };
+        let Some(written) = [PullPolicy::IfNotPresent, PullPolicy::Never]
+            .into_iter()
+            .find_map(|p| c.policy.written_as(p))
+        else {
+            return;
+        };
+        let tag = match reference.tag() {
+            _ if reference.digest().is_some() => return,
+            Some("latest") => "the `latest` tag",
+            None => "no tag (so `latest`)",
+            Some(_) => return,
+        };
+        report.push(Finding {
+            span: written.span,
+            message: format!(
+                "imagePullPolicy {} with {tag}: nodes keep whichever build they pulled first",
+                written.value
+            ),
+            help: Some(format!(
+                "`{}:latest` moves, but a node that has it never pulls again, so replicas on \
+                 different nodes can run different builds. Pin a version tag or digest, or use \
+                 Always.",
+                reference.written_name()
+            )),
+            label: Some("never re-pulled".into()),
+        });
+    }
+}
