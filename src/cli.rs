@@ -3,13 +3,15 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
-use crate::input::{self, InputSource};
+use crate::input::{self, InputSource, LoadedInput};
 use crate::lint::{self, Run};
+use crate::output::images::ImagesFormat;
 use crate::output::{self, Format, Style};
+use crate::plan;
 use crate::settings::Settings;
 
 const AFTER_HELP: &str = "\
@@ -18,27 +20,44 @@ Examples:
   pullcheck k8s/ deploy.yaml             files and directories (recursive)
   helm template ./chart | pullcheck -    '-' reads standard input
   pullcheck --format json k8s/           machine-readable output
+  pullcheck images --format plain k8s/   every image the manifests pull, one per line
 
-Exit status: 0 when no diagnostic reaches --fail-on, 1 when one does, 2 when the run could not happen.";
+Exit status: 0 when no diagnostic reaches --fail-on, 1 when one does, 2 when the run could not happen.
+A directory named like a subcommand (images) is linted when written as ./images.";
 
-/// Lints Kubernetes manifests for image-pull mistakes: missing and `latest` tags, `Never`
-/// pull policies on images the nodes may not have, and private registries no pull secret reaches.
+/// Lints Kubernetes manifests for image-pull mistakes: tags that move or are missing, invalid
+/// references and pull policies, `Never` on images the nodes may not have, and pull secrets that
+/// are missing, of the wrong type or namespace, or do not cover the registry.
 #[derive(Debug, Parser)]
-#[command(name = "pullcheck", version, after_help = AFTER_HELP)]
-pub struct Args {
-    /// Files and directories to lint; `-` reads standard input. Directories are walked
+#[command(
+    name = "pullcheck",
+    version,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every distinct image of the manifests: registry class, pull policy, the
+    /// credentials that reach it and who uses it.
+    Images(ImagesArgs),
+}
+
+/// What to read: shared by linting and `images`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files and directories to read; `-` reads standard input. Directories are walked
     /// recursively for *.yaml, *.yml and *.json, honouring .gitignore and .ignore and skipping
-    /// hidden entries; a file named explicitly is linted whatever its extension.
+    /// hidden entries; a file named explicitly is read whatever its extension.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
 
     /// Skip walked files and directories matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
@@ -52,10 +71,34 @@ pub struct Args {
     #[arg(long, value_name = "NS", default_value = "default")]
     pub namespace: String,
 
+    /// Worker threads for reading and linting; default: one per core.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
     /// Images known to be on every node, as globs over the image as written or normalised
     /// (e.g. 'registry.corp/base/*'); repeatable. Used by never-without-preload.
     #[arg(long, value_name = "GLOB")]
     pub preloaded: Vec<String>,
+
+    /// Allow images only from these registries, as globs over the registry ('registry.corp') or
+    /// the normalised repository ('docker.io/library/*'); repeatable. Turns on
+    /// disallowed-registry.
+    #[arg(long, value_name = "GLOB")]
+    pub allowed_registry: Vec<String>,
 
     /// Turn on a rule that is off by default (repeatable).
     #[arg(long, value_name = "RULE")]
@@ -65,13 +108,19 @@ pub struct Args {
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
 
-    /// Worker threads for reading and linting; default: one per core.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImagesFormat::Table)]
+    pub format: ImagesFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,8 +151,12 @@ pub enum ColorChoice {
 
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Images(args)) => images(args),
+        None => lint(&cli.lint),
+    };
+    match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("pullcheck: {message}");
@@ -112,9 +165,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> Result<ExitCode, String> {
+fn lint(args: &LintArgs) -> Result<ExitCode, String> {
     let mut settings = Settings {
-        default_namespace: args.namespace.clone(),
+        default_namespace: args.input.namespace.clone(),
         ..Settings::default()
     };
     settings
@@ -123,66 +176,111 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     settings
         .set_preloaded(&args.preloaded)
         .map_err(|e| e.to_string())?;
-    let threads = match args.threads {
-        Some(0) => return Err("--threads must be at least 1".into()),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-
-    let discovery = input::discover(&args.paths, &args.exclude, &args.stdin_filename, threads)
-        .map_err(|e| e.0)?;
-    for warning in &discovery.warnings {
-        eprintln!("pullcheck: warning: {warning}");
-    }
-    let work = || {
-        let loaded = load_all(&discovery.inputs);
-        let failures: Vec<String> = loaded
-            .iter()
-            .filter_map(|l| l.as_ref().err().cloned())
-            .collect();
-        let inputs = loaded.into_iter().filter_map(Result::ok).collect();
-        (lint::lint(inputs, &settings), failures)
-    };
-    // One input (a pre-commit hook on one file, a pipe) is linted on this thread: starting a
-    // pool would cost more than it saves.
-    let (run, read_failures) = if discovery.inputs.len() > 1 && threads > 1 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| format!("cannot start worker threads: {e}"))?
-            .install(work)
-    } else {
-        work()
-    };
-    for failure in &read_failures {
-        eprintln!("pullcheck: cannot read {failure}");
-    }
+    settings
+        .set_allowed_registries(&args.allowed_registry)
+        .map_err(|e| e.to_string())?;
+    let (run, read_failures) = read_inputs(&args.input, |inputs| lint::lint(inputs, &settings))?;
 
     let style = Style {
         color: use_color(args.color),
         width: 100,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = output::write(&run, args.format, style, &mut out).and_then(|_| out.flush());
-    if let Err(err) = written {
-        if err.kind() == io::ErrorKind::BrokenPipe {
-            // `pullcheck | head` closed the pipe: the reader has what it wanted.
-            return Ok(exit_code(&run, args.fail_on));
-        }
-        return Err(format!("cannot write output: {err}"));
-    }
-    if !read_failures.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(exit_code(&run, args.fail_on))
+    let code = exit_code(&run, args.fail_on);
+    write_stdout(|out| output::write(&run, args.format, style, out))?;
+    Ok(if read_failures {
+        ExitCode::from(2)
+    } else {
+        code
+    })
 }
 
-fn load_all(inputs: &[InputSource]) -> Vec<Result<input::LoadedInput, String>> {
+fn images(args: &ImagesArgs) -> Result<ExitCode, String> {
+    let settings = Settings {
+        default_namespace: args.input.namespace.clone(),
+        ..Settings::default()
+    };
+    let ((collected, planned), read_failures) = read_inputs(&args.input, |inputs| {
+        let collected = lint::collect(inputs, &settings);
+        let planned = plan::plan(&collected);
+        (collected, planned)
+    })?;
+    if !collected.diagnostics.is_empty() {
+        eprintln!(
+            "pullcheck: {} document(s) could not be read; run `pullcheck` on the same paths for details",
+            collected.diagnostics.len()
+        );
+    }
+    write_stdout(|out| output::images::write(&planned, &collected.files, args.format, out))?;
+    Ok(if read_failures {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Finds and reads the inputs, then runs `work` on them, on a pool of `--threads` workers when
+/// there is more than one input. Returns its result and whether some input could not be read
+/// (each already reported on stderr).
+fn read_inputs<T: Send>(
+    args: &InputArgs,
+    work: impl FnOnce(Vec<LoadedInput>) -> T + Send,
+) -> Result<(T, bool), String> {
+    let threads = match args.threads {
+        Some(0) => return Err("--threads must be at least 1".into()),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let discovery = input::discover(&args.paths, &args.exclude, &args.stdin_filename, threads)
+        .map_err(|e| e.0)?;
+    for warning in &discovery.warnings {
+        eprintln!("pullcheck: warning: {warning}");
+    }
+    let run = || {
+        let loaded = load_all(&discovery.inputs);
+        let mut failed = false;
+        let mut inputs = Vec::with_capacity(loaded.len());
+        for result in loaded {
+            match result {
+                Ok(input) => inputs.push(input),
+                Err(failure) => {
+                    eprintln!("pullcheck: cannot read {failure}");
+                    failed = true;
+                }
+            }
+        }
+        (work(inputs), failed)
+    };
+    // One input (a pre-commit hook on one file, a pipe) is handled on this thread: starting a
+    // pool would cost more than it saves.
+    if discovery.inputs.len() > 1 && threads > 1 {
+        Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?
+            .install(run))
+    } else {
+        Ok(run())
+    }
+}
+
+fn load_all(inputs: &[InputSource]) -> Vec<Result<LoadedInput, String>> {
     if inputs.len() > 1 {
         inputs.par_iter().map(input::load).collect()
     } else {
         inputs.iter().map(input::load).collect()
+    }
+}
+
+/// Writes to a buffered, locked stdout. A reader that goes away (`pullcheck | head`) is not an
+/// error: it has what it wanted.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {err}"))
+        }
+        _ => Ok(()),
     }
 }
 

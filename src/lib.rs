@@ -5,12 +5,15 @@
 //! ties these together, and [`output`] prints the [`diagnostic`]s.
 
 pub mod cli;
+pub mod credentials;
 pub mod diagnostic;
 pub mod image;
+pub mod index;
 pub mod input;
 pub mod k8s;
 pub mod lint;
 pub mod output;
+pub mod plan;
 pub mod registry;
 pub mod rules;
 pub mod settings;

@@ -2,11 +2,17 @@
 
 use rayon::prelude::*;
 
+use crate::credentials::PodCredentials;
 use crate::diagnostic::{Diagnostic, PullPolicyFacts, Severity};
 use crate::image::ImageRef;
+use crate::index::Index;
 use crate::input::LoadedInput;
-use crate::k8s::{self, Extracted, PodSpec, PullPolicy};
-use crate::rules::{self, ContainerContext, Index, PolicyFacts};
+use crate::k8s::{
+    self, Container, Extracted, Located, ObjectRef, PodSpec, PullPolicy, ServiceAccount,
+};
+use crate::rules::{
+    self, AccountContext, ContainerContext, Finding, PodContext, PolicyFacts, Rule,
+};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
 use crate::yaml;
@@ -53,10 +59,59 @@ struct FileResult {
     documents: usize,
     extracted: Extracted,
     diagnostics: Vec<Diagnostic>,
+    /// Documents that did not parse but may hold Secrets: their values are masked in output.
+    unparsed_secrets: Vec<Span>,
 }
 
 /// Lints inputs that are already read. Their order does not matter: they are sorted by name.
-pub fn lint(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
+pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
+    let Collected {
+        files,
+        extracted,
+        mut diagnostics,
+        mut summary,
+    } = collect(inputs, settings);
+    let index = Index::new(&extracted);
+    let check = |pod: &PodSpec| check_pod(pod, settings, &index);
+    let found: Vec<Vec<Diagnostic>> = if files.len() > 1 && extracted.pods.len() > 64 {
+        extracted.pods.par_iter().map(check).collect()
+    } else {
+        extracted.pods.iter().map(check).collect()
+    };
+    diagnostics.extend(found.into_iter().flatten());
+    for account in &extracted.service_accounts {
+        diagnostics.extend(check_service_account(account, settings, &index));
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    Run {
+        files,
+        diagnostics,
+        summary,
+    }
+}
+
+/// Every input parsed and its objects extracted, before any rule runs.
+pub struct Collected {
+    /// Sorted by name; redacted (Secret values masked).
+    pub files: Vec<SourceFile>,
+    pub extracted: Extracted,
+    /// The parse errors.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts of files, documents, objects and containers; no diagnostics counted yet.
+    pub summary: Summary,
+}
+
+/// Parses every input (in parallel when there are several) and extracts its objects.
+pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
     let per_file: Vec<FileResult> = if inputs.len() > 1 {
         inputs
@@ -78,34 +133,23 @@ pub fn lint(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     };
     let mut extracted = Extracted::default();
     let mut diagnostics = Vec::new();
-    for result in per_file {
+    for (input, mut result) in inputs.iter_mut().zip(per_file) {
         summary.documents += result.documents;
+        // Secret values never reach any output: mask them in the text snippets are cut from.
+        input
+            .source
+            .redact(&std::mem::take(&mut result.extracted.sensitive));
+        for span in &result.unparsed_secrets {
+            input.source.redact_values(*span);
+        }
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
     summary.objects = extracted.objects;
     summary.containers = extracted.containers();
-
-    let index = Index::new(&extracted.service_accounts);
-    let check = |pod: &PodSpec| check_pod(pod, settings, &index);
-    let found: Vec<Vec<Diagnostic>> = if extracted.pods.len() > 64 && inputs.len() > 1 {
-        extracted.pods.par_iter().map(check).collect()
-    } else {
-        extracted.pods.iter().map(check).collect()
-    };
-    diagnostics.extend(found.into_iter().flatten());
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
-
-    for d in &diagnostics {
-        match d.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => summary.infos += 1,
-        }
-    }
-    Run {
+    Collected {
         files: inputs.into_iter().map(|i| i.source).collect(),
+        extracted,
         diagnostics,
         summary,
     }
@@ -130,6 +174,10 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
                 result
                     .diagnostics
                     .push(parse_error(file, &input.source, error.offset, message));
+            }
+            let text = &input.source.text[parsed.span.start..parsed.span.end];
+            if text.contains("Secret") || text.contains("dockerc") {
+                result.unparsed_secrets.push(parsed.span);
             }
             continue;
         }
@@ -163,9 +211,47 @@ fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String)
     }
 }
 
-fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnostic> {
+/// A finding of a rule, placed in the run.
+fn diagnostic(
+    rule: &dyn Rule,
+    finding: Finding,
+    file: usize,
+    object: &ObjectRef,
+    container: Option<(&Container, Option<&Located>, PullPolicyFacts)>,
+) -> Diagnostic {
+    Diagnostic {
+        rule: rule.meta().name,
+        severity: rule.meta().severity,
+        message: finding.message,
+        help: finding.help,
+        label: finding.label,
+        file,
+        span: finding.span,
+        object: Some(object.clone()),
+        container: container.and_then(|(c, _, _)| c.name.clone()),
+        image: container.and_then(|(_, image, _)| image.map(|i| i.value.clone())),
+        pull_policy: container.map(|(_, _, facts)| facts),
+    }
+}
+
+fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut findings = Vec::new();
+    let credentials = PodCredentials::resolve(pod, index);
+    let pod_context = PodContext {
+        pod,
+        credentials: &credentials,
+        settings,
+        index,
+    };
+    for rule in &settings.rules {
+        rule.check_pod(&pod_context, &mut findings);
+        out.extend(
+            findings
+                .drain(..)
+                .map(|f| diagnostic(*rule, f, pod.file, &pod.object, None)),
+        );
+    }
     for container in &pod.containers {
         let image = container.image.as_ref().filter(|i| !i.value.is_empty());
         let reference = image.map(|i| ImageRef::parse(&i.value));
@@ -192,26 +278,45 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index) -> Vec<Diagnosti
             image,
             reference: reference.as_ref(),
             policy: &policy,
+            credentials: &credentials,
             settings,
             index,
         };
         for rule in &settings.rules {
-            findings.clear();
             rule.check_container(&context, &mut findings);
-            out.extend(findings.drain(..).map(|f| Diagnostic {
-                rule: rule.meta().name,
-                severity: rule.meta().severity,
-                message: f.message,
-                help: f.help,
-                label: f.label,
-                file: pod.file,
-                span: f.span,
-                object: Some(pod.object.clone()),
-                container: container.name.clone(),
-                image: image.map(|i| i.value.clone()),
-                pull_policy: Some(facts),
+            out.extend(findings.drain(..).map(|f| {
+                diagnostic(
+                    *rule,
+                    f,
+                    pod.file,
+                    &pod.object,
+                    Some((container, image, facts)),
+                )
             }));
         }
+    }
+    out
+}
+
+fn check_service_account(
+    account: &ServiceAccount,
+    settings: &Settings,
+    index: &Index<'_>,
+) -> Vec<Diagnostic> {
+    let context = AccountContext {
+        account,
+        settings,
+        index,
+    };
+    let mut out = Vec::new();
+    let mut findings = Vec::new();
+    for rule in &settings.rules {
+        rule.check_service_account(&context, &mut findings);
+        out.extend(
+            findings
+                .drain(..)
+                .map(|f| diagnostic(*rule, f, account.file, &account.object, None)),
+        );
     }
     out
 }

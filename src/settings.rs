@@ -11,6 +11,14 @@ pub struct Settings {
     pub preloaded: GlobSet,
     /// The rules that run, in registry order.
     pub rules: Vec<&'static dyn Rule>,
+    /// When set, images must come from these registries (`disallowed-registry`).
+    pub allowed_registries: Option<Patterns>,
+}
+
+/// Glob patterns, compiled, with their text for messages.
+pub struct Patterns {
+    pub patterns: Vec<String>,
+    pub globs: GlobSet,
 }
 
 /// A setting that cannot be used: reported as a usage error.
@@ -33,6 +41,7 @@ impl Default for Settings {
                 .copied()
                 .filter(|r| r.meta().enabled_by_default)
                 .collect(),
+            allowed_registries: None,
         }
     }
 }
@@ -65,6 +74,18 @@ impl Settings {
             !named(&disable) && (r.meta().enabled_by_default || named(&enable))
         };
         self.rules = rules::ALL.iter().copied().filter(on).collect();
+        Ok(())
+    }
+
+    pub fn set_allowed_registries(&mut self, patterns: &[String]) -> Result<(), SettingsError> {
+        self.allowed_registries = if patterns.is_empty() {
+            None
+        } else {
+            Some(Patterns {
+                patterns: patterns.to_vec(),
+                globs: glob_set(patterns, "--allowed-registry")?,
+            })
+        };
         Ok(())
     }
 

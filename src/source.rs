@@ -126,11 +126,65 @@ impl SourceFile {
         &self.text[self.line_start(line_index)..self.line_end(line_index)]
     }
 
+    /// Masks the bytes of `spans` with `*`, line breaks kept, so that no output can show them.
+    /// Byte offsets, and so every position, stay valid.
+    pub fn redact(&mut self, spans: &[Span]) {
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        for span in spans {
+            let end = span.end.min(bytes.len());
+            for b in &mut bytes[span.start.min(end)..end] {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
+            }
+        }
+        self.text = into_text(bytes);
+    }
+
+    /// Masks every value in the lines of `span`, keeping indentation, `- ` and `key:` prefixes:
+    /// for documents that may hold secrets but could not be parsed to find them exactly.
+    pub fn redact_values(&mut self, span: Span) {
+        let mut masks = Vec::new();
+        let first = self.line_index(span.start);
+        let last = self.line_index(span.end.saturating_sub(1).max(span.start));
+        for line in first..=last {
+            let start = self.line_start(line);
+            let text = self.line_text(line);
+            let keep = text.len() - text.trim_start_matches([' ', '\t', '-']).len();
+            let rest = &text[keep..];
+            // Keep `key: ` (the mask starts after the space) or a bare `key:`.
+            let key = match rest.find(": ") {
+                Some(colon) if !rest[..colon].contains(char::is_whitespace) => colon + 2,
+                _ if rest.ends_with(':') && !rest.contains(char::is_whitespace) => rest.len(),
+                _ => 0,
+            };
+            masks.push(Span::new(start + keep + key, start + text.len()));
+        }
+        self.redact(&masks);
+    }
+
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
         offset
+    }
+}
+
+/// Bytes that were UTF-8 text with some bytes replaced by ASCII: still text, but a replaced
+/// multi-byte character may leave stray continuation bytes, which are masked too.
+fn into_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let mut bytes = err.into_bytes();
+            for b in &mut bytes {
+                if *b >= 0x80 {
+                    *b = b'*';
+                }
+            }
+            String::from_utf8(bytes).unwrap_or_default()
+        }
     }
 }
 
@@ -174,6 +228,26 @@ mod tests {
         assert_eq!(f.position(3), Position { line: 1, column: 1 });
         let pod = f.text.find("Pod").unwrap();
         assert_eq!(f.position(pod), Position { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn redaction_keeps_lines_and_offsets() {
+        let mut f = file("data:\n  k: c2VjcmV0\n  é: ünïcode\nnext: 1\n");
+        let value = f.text.find("c2V").unwrap();
+        let unicode = f.text.find("ünï").unwrap();
+        f.redact(&[
+            Span::new(value, value + 8),
+            Span::new(unicode, unicode + "ünïcode".len()),
+        ]);
+        assert!(!f.text.contains("c2VjcmV0") && !f.text.contains("ünï"));
+        assert_eq!(f.line_text(3), "next: 1");
+        let mut g = file("kind: Secret\ndata:\n  k: c2VjcmV0\n  - raw line\n  bare\n");
+        let all = Span::new(0, g.text.len());
+        g.redact_values(all);
+        assert_eq!(
+            g.text,
+            "kind: ******\ndata:\n  k: ********\n  - ********\n  ****\n"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ fn examples_have_findings_and_exit_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.ends_with("6 files, 7 objects, 10 containers: 2 errors, 7 warnings, 4 info\n"),
+        text.ends_with("7 files, 9 objects, 10 containers: 3 errors, 6 warnings, 4 info\n"),
         "{text}"
     );
     for rule in [
@@ -262,7 +262,10 @@ fn disable_and_preloaded_flags_work() {
     );
     let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
     // never-without-preload is satisfied by the glob; missing-pull-secret is off.
-    assert_eq!(rules, vec!["latest-tag", "missing-tag"]);
+    assert_eq!(
+        rules,
+        vec!["latest-tag", "missing-tag", "pull-secret-registry-mismatch"]
+    );
 }
 
 #[test]
@@ -333,4 +336,81 @@ fn help_explains_usage() {
     ] {
         assert!(text.contains(needle), "{needle}");
     }
+}
+
+const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata: {name: harbor, namespace: ci}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"harbor.corp:8443\": {\"auth\": \"eDp5\"}}}'\n";
+const ACCOUNT: &str = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: builder, namespace: ci}\nimagePullSecrets: [{name: harbor}]\n";
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: build, namespace: ci}\nspec:\n  template:\n    spec:\n      serviceAccountName: builder\n      containers:\n        - name: c\n          image: harbor.corp:8443/ci/builder:1.0\n          imagePullPolicy: IfNotPresent\n";
+
+#[test]
+fn credentials_resolve_across_three_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a/secret.yaml", SECRET);
+    write(d, "b/account.yaml", ACCOUNT);
+    write(d, "c/deployment.yaml", DEPLOYMENT);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        findings(&json(&run(d, &all)))
+            .into_iter()
+            .map(|f| f.0)
+            .collect()
+    };
+    // All three: the secret covers the image, nothing to say.
+    assert!(rules(&[]).is_empty());
+    // Without the account, nothing reaches the pod.
+    assert_eq!(rules(&["a", "c"]), vec!["missing-pull-secret"]);
+    // The account without its secret: the secret may exist in the cluster, so no claim.
+    assert!(rules(&["b", "c"]).is_empty());
+    // A secret for another registry: the pull is Unauthorized.
+    let other = SECRET.replace("harbor.corp:8443", "harbor.corp");
+    write(d, "a/secret.yaml", &other);
+    assert_eq!(rules(&[]), vec!["pull-secret-registry-mismatch"]);
+    // The same from stdin: the pipe counts as one more file.
+    let out = pullcheck(d)
+        .args(["--format", "json", "b", "c", "-"])
+        .write_stdin(SECRET)
+        .output()
+        .unwrap();
+    assert!(findings(&json(&out)).is_empty());
+}
+
+#[test]
+fn images_lists_the_pull_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "all.yaml",
+        &format!("{SECRET}---\n{ACCOUNT}---\n{DEPLOYMENT}---\n{UNTAGGED_POD}"),
+    );
+    let plain = run(d, &["images", "--format", "plain"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert_eq!(
+        stdout(&plain),
+        "docker.io/library/nginx\nharbor.corp:8443/ci/builder:1.0\n"
+    );
+    let table = stdout(&run(d, &["images"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("IMAGE") && lines[0].contains("CREDENTIALS"),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("ServiceAccount builder secret harbor"),
+        "{table}"
+    );
+    assert!(lines[2].contains("Deployment ci/build (c)"), "{table}");
+    let value = json(&run(d, &["images", "--format", "json"]));
+    let first = &value["images"][1];
+    assert_eq!(first["image"], "harbor.corp:8443/ci/builder:1.0");
+    assert_eq!(first["class"], "private");
+    assert_eq!(first["pull_policies"], serde_json::json!(["IfNotPresent"]));
+    assert_eq!(first["used_by"][0]["file"], "all.yaml");
+    assert_eq!(first["used_by"][0]["line"], 22);
+    // A directory called like the subcommand is still reachable.
+    write(d, "images/pod.yaml", UNTAGGED_POD);
+    let out = run(d, &["--format", "json", "./images"]);
+    assert_eq!(findings(&json(&out)).len(), 1);
 }

@@ -13,6 +13,12 @@ use pullcheck::rules::ALL;
 fn extra_args(rule: &str) -> &'static [&'static str] {
     match rule {
         "never-without-preload" => &["--preloaded", "registry.corp/base/*"],
+        "disallowed-registry" => &[
+            "--allowed-registry",
+            "registry.corp",
+            "--allowed-registry",
+            "docker.io/library/*",
+        ],
         _ => &[],
     }
 }

@@ -1,8 +1,13 @@
-//! Finds Kubernetes objects in a document and copies out their pod specs and ServiceAccounts.
+//! Finds Kubernetes objects in a document and copies out what the rules need: pod specs,
+//! ServiceAccounts and Secrets (their registry keys only).
 
-use super::{Container, ContainerList, Located, ObjectRef, PodSpec, ServiceAccount};
+use super::{
+    ANNOTATION_PREFIX, Container, ContainerList, Located, ObjectRef, PodSpec, Secret,
+    ServiceAccount,
+};
+use crate::credentials::secret::{self, Payload};
 use crate::source::Span;
-use crate::yaml::{Document, NodeId};
+use crate::yaml::{Document, NodeId, NodeKind};
 
 /// What one document holds for the rules.
 #[derive(Debug, Default)]
@@ -10,6 +15,9 @@ pub struct Extracted {
     pub objects: usize,
     pub pods: Vec<PodSpec>,
     pub service_accounts: Vec<ServiceAccount>,
+    pub secrets: Vec<Secret>,
+    /// Where Secret values are written: output must never show these bytes.
+    pub sensitive: Vec<Span>,
 }
 
 impl Extracted {
@@ -17,6 +25,8 @@ impl Extracted {
         self.objects += other.objects;
         self.pods.append(&mut other.pods);
         self.service_accounts.append(&mut other.service_accounts);
+        self.secrets.append(&mut other.secrets);
+        self.sensitive.append(&mut other.sensitive);
     }
 
     pub fn containers(&self) -> usize {
@@ -24,12 +34,12 @@ impl Extracted {
     }
 }
 
-/// Paths at which workloads keep their pod spec, tried in order for any kind that is not a Pod
-/// or a PodTemplate: Deployments and every other `spec.template` workload (Argo Rollouts,
+/// Paths at which workloads keep their pod template, tried in order for any kind that is not a
+/// Pod or a PodTemplate: Deployments and every other `spec.template` workload (Argo Rollouts,
 /// OpenShift DeploymentConfigs, CRDs), then CronJob-like `spec.jobTemplate`.
 const TEMPLATE_PATHS: [&[&str]; 2] = [
-    &["spec", "template", "spec"],
-    &["spec", "jobTemplate", "spec", "template", "spec"],
+    &["spec", "template"],
+    &["spec", "jobTemplate", "spec", "template"],
 ];
 
 /// Extracts every object of a document. `file` is the file's index in the run; objects without
@@ -84,34 +94,50 @@ fn extract_object(
             .to_string(),
     };
 
-    if kind == "ServiceAccount" {
-        let pull_secrets = secret_names(doc, object)
-            .into_iter()
-            .map(|s| s.value)
-            .collect();
-        if let Some(name) = object_ref.name.clone() {
-            out.service_accounts.push(ServiceAccount {
-                namespace: object_ref.namespace,
-                name,
-                pull_secrets,
-            });
+    match kind {
+        "ServiceAccount" => {
+            if let Some(name) = object_ref.name.clone() {
+                out.service_accounts.push(ServiceAccount {
+                    file,
+                    pull_secrets: secret_names(doc, object),
+                    object: object_ref,
+                    name,
+                });
+            }
+            return;
         }
-        return;
+        "Secret" => {
+            extract_secret(doc, object, object_ref, out);
+            return;
+        }
+        _ => {}
     }
 
-    let pod_spec = match kind {
-        "Pod" => doc.get_resolved(object, "spec"),
-        "PodTemplate" => doc.path(object, &["template", "spec"]),
+    // (pod template, pod spec): a Pod is its own template.
+    let found = match kind {
+        "Pod" => doc.get_resolved(object, "spec").map(|spec| (object, spec)),
+        "PodTemplate" => doc
+            .get_resolved(object, "template")
+            .and_then(|t| Some((t, doc.get_resolved(t, "spec")?))),
         _ => TEMPLATE_PATHS
             .iter()
-            .filter_map(|path| doc.path(object, path))
-            .find(|spec| doc.get(*spec, "containers").is_some()),
+            .filter_map(|path| {
+                let template = doc.path(object, path)?;
+                Some((template, doc.get_resolved(template, "spec")?))
+            })
+            .find(|(_, spec)| doc.get(*spec, "containers").is_some()),
     };
-    if let Some(spec) = pod_spec.filter(|s| doc.is_mapping(*s)) {
-        let mut pod = extract_pod_spec(doc, spec, file, object_ref);
-        pod.is_pod = kind == "Pod";
-        out.pods.push(pod);
+    let Some((template, spec)) = found.filter(|(_, s)| doc.is_mapping(*s)) else {
+        return;
+    };
+    let mut annotations = pullcheck_annotations(doc, object);
+    if template != object {
+        annotations.extend(pullcheck_annotations(doc, template));
     }
+    let mut pod = extract_pod_spec(doc, spec, file, object_ref);
+    pod.is_pod = kind == "Pod";
+    pod.annotations = annotations;
+    out.pods.push(pod);
 }
 
 fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef) -> PodSpec {
@@ -128,7 +154,7 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
             let name = field("name");
             let span = name
                 .as_ref()
-                .map_or_else(|| first_line(doc, container), |n| n.span);
+                .map_or_else(|| first_character(doc, container), |n| n.span);
             containers.push(Container {
                 list,
                 name: name.map(|n| n.value),
@@ -144,8 +170,41 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         service_account,
         pull_secrets: secret_names(doc, spec),
         containers,
+        node_selector: string_map(doc, doc.get_resolved(spec, "nodeSelector")),
+        annotations: Vec::new(),
         is_pod: false,
     }
+}
+
+fn extract_secret(doc: &Document, object: NodeId, object_ref: ObjectRef, out: &mut Extracted) {
+    let data = doc.get_resolved(object, "data");
+    let string_data = doc.get_resolved(object, "stringData");
+    for values in [data, string_data].into_iter().flatten() {
+        if let NodeKind::Mapping(entries) = &doc.node(values).kind {
+            out.sensitive
+                .extend(entries.iter().map(|&(_, v)| doc.node(doc.resolve(v)).span));
+        }
+    }
+    let Some(name) = object_ref.name else {
+        return;
+    };
+    let secret_type = doc
+        .get(object, "type")
+        .and_then(|t| doc.str(t))
+        .unwrap_or("Opaque");
+    // `stringData` is merged over `data` by the API server.
+    let payload = |key: &'static str| {
+        let plain = string_data
+            .and_then(|m| doc.get(m, key))
+            .and_then(|v| doc.str(v));
+        let encoded = data.and_then(|m| doc.get(m, key)).and_then(|v| doc.str(v));
+        plain.map(Payload::Plain).or(encoded.map(Payload::Base64))
+    };
+    out.secrets.push(Secret {
+        namespace: object_ref.namespace,
+        name,
+        registry_keys: secret::registry_keys(secret_type, payload),
+    });
 }
 
 /// The `name`s under `imagePullSecrets` of a pod spec or ServiceAccount.
@@ -158,8 +217,34 @@ fn secret_names(doc: &Document, owner: NodeId) -> Vec<Located> {
         .collect()
 }
 
-/// The span of a node's first line, found from its first key or item.
-fn first_line(doc: &Document, node: NodeId) -> Span {
+/// `metadata.annotations` of an object or template, keeping only pullcheck's own.
+fn pullcheck_annotations(doc: &Document, owner: NodeId) -> Vec<(String, String)> {
+    string_map(doc, doc.path(owner, &["metadata", "annotations"]))
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(ANNOTATION_PREFIX))
+        .collect()
+}
+
+/// A mapping of strings to strings, e.g. labels.
+fn string_map(doc: &Document, mapping: Option<NodeId>) -> Vec<(String, String)> {
+    let Some(mapping) = mapping else {
+        return Vec::new();
+    };
+    let NodeKind::Mapping(entries) = &doc.node(doc.resolve(mapping)).kind else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|&(k, _)| {
+            let key = doc.str(k)?;
+            let value = doc.get(mapping, key).and_then(|v| doc.str(v)).unwrap_or("");
+            Some((key.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The first character of a node: where findings about it as a whole point.
+fn first_character(doc: &Document, node: NodeId) -> Span {
     let span = doc.node(node).span;
     Span::new(span.start, span.end.min(span.start + 1))
 }

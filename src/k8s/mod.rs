@@ -6,8 +6,12 @@ mod extract;
 pub mod pull_policy;
 
 pub use extract::{Extracted, extract};
+
+/// Annotations pullcheck reads start with this; others are not kept.
+pub const ANNOTATION_PREFIX: &str = "pullcheck.dev/";
 pub use pull_policy::PullPolicy;
 
+use crate::credentials::{RegistryKey, SecretProblem};
 use crate::source::Span;
 
 /// Which object a finding belongs to.
@@ -71,12 +75,23 @@ pub struct PodSpec {
     /// The `name`s listed under `imagePullSecrets`.
     pub pull_secrets: Vec<Located>,
     pub containers: Vec<Container>,
+    /// `nodeSelector` labels: the nodes the pod may run on.
+    pub node_selector: Vec<(String, String)>,
+    /// `pullcheck.dev/*` annotations of the object and of its pod template.
+    pub annotations: Vec<(String, String)>,
     /// Whether this is a Pod's own spec rather than a template for pods to come: only a Pod's
     /// spec must name an image (templates may have theirs set later, e.g. by OpenShift triggers).
     pub is_pod: bool,
 }
 
 impl PodSpec {
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The ServiceAccount the pod runs as: Kubernetes' default is `default`.
     pub fn service_account_name(&self) -> &str {
         self.service_account
@@ -88,7 +103,21 @@ impl PodSpec {
 /// A ServiceAccount of the input.
 #[derive(Clone, Debug)]
 pub struct ServiceAccount {
+    pub file: usize,
+    pub object: ObjectRef,
+    pub name: String,
+    /// The `name`s listed under `imagePullSecrets`.
+    pub pull_secrets: Vec<Located>,
+}
+
+/// A Secret of the input, reduced to what pulls need: never its values.
+#[derive(Clone, Debug)]
+pub struct Secret {
     pub namespace: String,
     pub name: String,
-    pub pull_secrets: Vec<String>,
+    /// The registries it holds credentials for, or why it cannot serve pulls.
+    pub registry_keys: Result<Vec<RegistryKey>, SecretProblem>,
 }
+
+/// The annotation that declares an object's images preloaded on every node it runs on.
+pub const PRELOADED_ANNOTATION: &str = "pullcheck.dev/preloaded";

@@ -1,6 +1,7 @@
 //! Output formats. Every format lists every diagnostic; `--fail-on` only decides the exit code.
 
 pub mod human;
+pub mod images;
 pub mod json;
 
 use std::io::{self, Write};

@@ -1,4 +1,5 @@
 use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use crate::credentials::CredentialSource;
 use crate::k8s::PullPolicy;
 use crate::registry::{self, RegistryClass};
 
@@ -10,7 +11,10 @@ declare_rule! {
     /// when it lists none, through those of the ServiceAccount it runs as (`serviceAccountName`,
     /// default `default`, in the pod's namespace). pullcheck resolves ServiceAccounts across
     /// every file of the run; one that is not in the input counts as having no pull secrets,
-    /// as a new namespace's `default` ServiceAccount has none.
+    /// as a new namespace's `default` ServiceAccount has none, and the message says so.
+    ///
+    /// When secrets do reach the pod but none covers the registry, `pull-secret-registry-mismatch`
+    /// reports it instead.
     ///
     /// Registries that need no secret: public ones (Docker Hub and its aliases,
     /// `registry.k8s.io`, `k8s.gcr.io`, `quay.io`, `ghcr.io`, `gcr.io`, `mcr.microsoft.com`,
@@ -53,7 +57,7 @@ impl Rule for MissingPullSecret {
         let Some((image, reference)) = c.parsed_image() else {
             return;
         };
-        if c.policy.effective == PullPolicy::Never || !c.pod.pull_secrets.is_empty() {
+        if c.policy.effective == PullPolicy::Never || !c.credentials.reaching.is_empty() {
             return;
         }
         let domain = reference.domain();
@@ -61,14 +65,20 @@ impl Rule for MissingPullSecret {
             return;
         }
         let namespace = &c.pod.object.namespace;
-        let account = c.pod.service_account_name();
-        let account_note = match c.index.service_account_secrets(namespace, account) {
-            Some(secrets) if !secrets.is_empty() => return,
-            Some(_) => format!("its ServiceAccount `{account}` has none"),
-            None => format!(
-                "relies on ServiceAccount `{account}`, which is not in the input (counted as \
-                 having no pull secrets)"
-            ),
+        let CredentialSource::ServiceAccount {
+            name: account,
+            in_input,
+        } = c.credentials.source
+        else {
+            return;
+        };
+        let account_note = if in_input {
+            format!("its ServiceAccount `{account}` has none")
+        } else {
+            format!(
+                "it relies on ServiceAccount `{account}`, not in the input (counted as having no \
+                 pull secrets)"
+            )
         };
         report.push(Finding {
             span: image.span,

@@ -2,6 +2,7 @@
 //! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
 
 mod digest_not_pinned;
+mod disallowed_registry;
 mod implicit_pull_policy;
 mod invalid_image;
 mod invalid_pull_policy;
@@ -11,16 +12,21 @@ mod missing_tag;
 mod mutable_tag_if_not_present;
 mod never_without_preload;
 mod parse_error;
+mod pull_secret_not_found;
+mod pull_secret_registry_mismatch;
+mod pull_secret_wrong_namespace;
+mod pull_secret_wrong_type;
 
-use std::collections::HashMap;
-
+use crate::credentials::{PodCredentials, Reference};
 use crate::diagnostic::Severity;
 use crate::image::{ImageError, ImageRef};
+use crate::index::Index;
 use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
 use crate::settings::Settings;
 use crate::source::Span;
 
 pub use digest_not_pinned::DigestNotPinned;
+pub use disallowed_registry::DisallowedRegistry;
 pub use implicit_pull_policy::ImplicitPullPolicy;
 pub use invalid_image::InvalidImage;
 pub use invalid_pull_policy::InvalidPullPolicy;
@@ -30,6 +36,10 @@ pub use missing_tag::MissingTag;
 pub use mutable_tag_if_not_present::MutableTagIfNotPresent;
 pub use never_without_preload::NeverWithoutPreload;
 pub use parse_error::ParseError;
+pub use pull_secret_not_found::PullSecretNotFound;
+pub use pull_secret_registry_mismatch::PullSecretRegistryMismatch;
+pub use pull_secret_wrong_namespace::PullSecretWrongNamespace;
+pub use pull_secret_wrong_type::PullSecretWrongType;
 
 /// Every rule, in the order they are listed to users.
 pub static ALL: &[&dyn Rule] = &[
@@ -41,6 +51,11 @@ pub static ALL: &[&dyn Rule] = &[
     &MutableTagIfNotPresent,
     &NeverWithoutPreload,
     &MissingPullSecret,
+    &PullSecretRegistryMismatch,
+    &PullSecretWrongType,
+    &PullSecretWrongNamespace,
+    &PullSecretNotFound,
+    &DisallowedRegistry,
     &ImplicitPullPolicy,
     &DigestNotPinned,
 ];
@@ -118,6 +133,38 @@ pub trait Rule: Sync {
 
     /// Looks at one container.
     fn check_container(&self, _container: &ContainerContext<'_>, _report: &mut Vec<Finding>) {}
+
+    /// Looks at one pod spec as a whole (its pull-secret references, its ServiceAccount).
+    fn check_pod(&self, _pod: &PodContext<'_>, _report: &mut Vec<Finding>) {}
+
+    /// Looks at one ServiceAccount of the input.
+    fn check_service_account(&self, _account: &AccountContext<'_>, _report: &mut Vec<Finding>) {}
+}
+
+/// Everything known about one pod spec when the rules look at it.
+pub struct PodContext<'a> {
+    pub pod: &'a PodSpec,
+    pub credentials: &'a PodCredentials<'a>,
+    pub settings: &'a Settings,
+    pub index: &'a Index<'a>,
+}
+
+impl<'a> PodContext<'a> {
+    /// The pod's own pull-secret references, each with what the kubelet finds for it.
+    pub fn own_references(&self) -> impl Iterator<Item = (&'a Located, Reference<'a>)> + '_ {
+        let namespace = self.pod.object.namespace.as_str();
+        self.pod
+            .pull_secrets
+            .iter()
+            .map(move |s| (s, self.index.secret_reference(namespace, &s.value)))
+    }
+}
+
+/// A ServiceAccount of the input, when the rules look at it.
+pub struct AccountContext<'a> {
+    pub account: &'a ServiceAccount,
+    pub settings: &'a Settings,
+    pub index: &'a Index<'a>,
 }
 
 /// What a rule says about one place; the linter adds the rule, file and object.
@@ -138,8 +185,10 @@ pub struct ContainerContext<'a> {
     /// The parsed image; `None` without an image.
     pub reference: Option<&'a Result<ImageRef, ImageError>>,
     pub policy: &'a PolicyFacts<'a>,
+    /// The pull secrets that reach the pod.
+    pub credentials: &'a PodCredentials<'a>,
     pub settings: &'a Settings,
-    pub index: &'a Index,
+    pub index: &'a Index<'a>,
 }
 
 impl<'a> ContainerContext<'a> {
@@ -149,6 +198,17 @@ impl<'a> ContainerContext<'a> {
             (Some(image), Some(Ok(reference))) => Some((image, reference)),
             _ => None,
         }
+    }
+}
+
+impl<'a> AccountContext<'a> {
+    /// The ServiceAccount's pull-secret references, each with what the kubelet finds for it.
+    pub fn references(&self) -> impl Iterator<Item = (&'a Located, Reference<'a>)> + '_ {
+        let namespace = self.account.object.namespace.as_str();
+        self.account
+            .pull_secrets
+            .iter()
+            .map(move |s| (s, self.index.secret_reference(namespace, &s.value)))
     }
 }
 
@@ -180,32 +240,6 @@ impl PolicyFacts<'_> {
     /// The written `imagePullPolicy` when it is exactly `policy`.
     pub fn written_as(&self, policy: PullPolicy) -> Option<&Located> {
         self.written.filter(|_| self.explicit == Some(policy))
-    }
-}
-
-/// What the rules may look up across every file of the run.
-#[derive(Debug, Default)]
-pub struct Index {
-    service_accounts: HashMap<(String, String), Vec<String>>,
-}
-
-impl Index {
-    pub fn new<'a>(service_accounts: impl IntoIterator<Item = &'a ServiceAccount>) -> Self {
-        let mut index = Index::default();
-        for sa in service_accounts {
-            index.service_accounts.insert(
-                (sa.namespace.clone(), sa.name.clone()),
-                sa.pull_secrets.clone(),
-            );
-        }
-        index
-    }
-
-    /// The pull secrets of a ServiceAccount, or `None` when it is not in the input.
-    pub fn service_account_secrets(&self, namespace: &str, name: &str) -> Option<&[String]> {
-        self.service_accounts
-            .get(&(namespace.to_string(), name.to_string()))
-            .map(Vec::as_slice)
     }
 }
 

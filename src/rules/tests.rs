@@ -260,7 +260,7 @@ fn missing_pull_secret_follows_the_service_account_in_the_same_namespace() {
     assert!(rules_found(&format!("{}{deploy}", sa("ci"))).is_empty());
     assert_eq!(
         rules_found(&format!("{}{deploy}", sa("other"))),
-        vec!["missing-pull-secret"]
+        vec!["pull-secret-wrong-namespace", "missing-pull-secret"]
     );
 }
 

@@ -9,13 +9,15 @@ pub mod tree;
 pub use build::SyntaxError;
 pub use tree::{Document, NodeId, NodeKind, ScalarStyle};
 
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 /// One document of a stream, or the syntax error that stopped it.
 #[derive(Debug)]
 pub struct ParsedDocument {
     pub document: Document,
     pub error: Option<SyntaxError>,
+    /// The bytes of the stream this document was parsed from.
+    pub span: Span,
 }
 
 /// Parses every document of a file. A syntax error spoils only the piece it is in.
@@ -53,6 +55,7 @@ fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedD
         .map(|document| ParsedDocument {
             document,
             error: None,
+            span: Span::new(start, end),
         })
         .collect();
     if let Some(mut error) = piece.error {
@@ -71,6 +74,7 @@ fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedD
             None => out.push(ParsedDocument {
                 document: Document::default(),
                 error: Some(error),
+                span: Span::new(start, end),
             }),
         }
     }

@@ -1,0 +1,153 @@
+//! Output of `pullcheck images`: a table for people, JSON for tools, and plain references for
+//! mirror and preload scripts.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::k8s::ObjectRef;
+use crate::plan::PlannedImage;
+use crate::source::SourceFile;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImagesFormat {
+    /// An aligned table: image, registry class, pull policy, credentials, used by.
+    Table,
+    /// `{"version": 1, "images": [...]}`.
+    Json,
+    /// One normalised reference per line, for a mirror or preload script.
+    Plain,
+}
+
+pub fn write(
+    images: &[PlannedImage],
+    files: &[SourceFile],
+    format: ImagesFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        ImagesFormat::Plain => {
+            for image in images {
+                writeln!(out, "{}", image.reference)?;
+            }
+            Ok(())
+        }
+        ImagesFormat::Table => table(images, out),
+        ImagesFormat::Json => json(images, files, out),
+    }
+}
+
+fn table(images: &[PlannedImage], out: &mut dyn Write) -> io::Result<()> {
+    let header = ["IMAGE", "CLASS", "PULL POLICY", "CREDENTIALS", "USED BY"];
+    let rows: Vec<[String; 5]> = images
+        .iter()
+        .map(|image| {
+            let policies: Vec<&str> = image.policies.iter().map(|p| p.as_str()).collect();
+            let users: Vec<String> = image
+                .used_by
+                .iter()
+                .map(|u| {
+                    let mut who = object_name(&u.object);
+                    if let Some(container) = &u.container {
+                        who.push_str(&format!(" ({container})"));
+                    }
+                    who
+                })
+                .collect();
+            [
+                image.reference.clone(),
+                image.class.to_string(),
+                policies.join(", "),
+                image.credentials.join("; "),
+                users.join(", "),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        text
+    };
+    writeln!(out, "{}", line(&header))?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+    }
+    Ok(())
+}
+
+fn object_name(object: &ObjectRef) -> String {
+    format!(
+        "{} {}/{}",
+        object.kind,
+        object.namespace,
+        object.name.as_deref().unwrap_or("?")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonImages<'a> {
+    version: u32,
+    images: Vec<JsonImage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonImage<'a> {
+    image: &'a str,
+    registry: &'a str,
+    class: &'a str,
+    pull_policies: Vec<&'a str>,
+    credentials: &'a [String],
+    used_by: Vec<JsonUse<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonUse<'a> {
+    object: &'a ObjectRef,
+    container: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+    column: usize,
+}
+
+fn json(images: &[PlannedImage], files: &[SourceFile], out: &mut dyn Write) -> io::Result<()> {
+    let images = images
+        .iter()
+        .map(|image| JsonImage {
+            image: &image.reference,
+            registry: &image.registry,
+            class: image.class.as_str(),
+            pull_policies: image.policies.iter().map(|p| p.as_str()).collect(),
+            credentials: &image.credentials,
+            used_by: image
+                .used_by
+                .iter()
+                .map(|u| {
+                    let file = &files[u.file];
+                    let position = file.position(u.span.start);
+                    JsonUse {
+                        object: &u.object,
+                        container: u.container.as_deref(),
+                        file: &file.name,
+                        line: position.line,
+                        column: position.column,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &JsonImages { version: 1, images })?;
+    writeln!(out)
+}

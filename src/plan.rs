@@ -1,0 +1,112 @@
+//! The pull plan behind `pullcheck images`: every distinct image of the input, with its registry
+//! class, the pull policies it is pulled with, the credentials that reach it and who uses it.
+
+use std::collections::BTreeMap;
+
+use crate::credentials::{CredentialSource, PodCredentials, ReferenceState};
+use crate::image::ImageRef;
+use crate::index::Index;
+use crate::k8s::{ObjectRef, PullPolicy};
+use crate::lint::Collected;
+use crate::registry::{self, RegistryClass};
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct PlannedImage {
+    /// The normalised reference, e.g. `docker.io/library/nginx:1.27`.
+    pub reference: String,
+    pub registry: String,
+    pub class: RegistryClass,
+    /// The effective pull policies it is used with, each once.
+    pub policies: Vec<PullPolicy>,
+    /// How each use gets its credentials, each description once.
+    pub credentials: Vec<String>,
+    pub used_by: Vec<ImageUse>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageUse {
+    pub object: ObjectRef,
+    pub container: Option<String>,
+    pub file: usize,
+    pub span: Span,
+}
+
+/// The plan for everything collected, sorted by reference. Images that do not parse are left
+/// out: `pullcheck` reports them.
+pub fn plan(collected: &Collected) -> Vec<PlannedImage> {
+    let index = Index::new(&collected.extracted);
+    let mut images: BTreeMap<String, PlannedImage> = BTreeMap::new();
+    for pod in &collected.extracted.pods {
+        let credentials = PodCredentials::resolve(pod, &index);
+        for container in &pod.containers {
+            let Some(image) = &container.image else {
+                continue;
+            };
+            let Ok(reference) = ImageRef::parse(&image.value) else {
+                continue;
+            };
+            let policy = container
+                .pull_policy
+                .as_ref()
+                .and_then(|p| PullPolicy::parse(&p.value))
+                .unwrap_or_else(|| PullPolicy::default_for(Some(&reference)));
+            let class = registry::classify(reference.domain());
+            let credential = describe_credentials(&credentials, &reference, class, policy);
+            let entry = images
+                .entry(reference.normalized())
+                .or_insert_with(|| PlannedImage {
+                    reference: reference.normalized(),
+                    registry: reference.domain().to_string(),
+                    class,
+                    policies: Vec::new(),
+                    credentials: Vec::new(),
+                    used_by: Vec::new(),
+                });
+            if !entry.policies.contains(&policy) {
+                entry.policies.push(policy);
+            }
+            if !entry.credentials.contains(&credential) {
+                entry.credentials.push(credential);
+            }
+            entry.used_by.push(ImageUse {
+                object: pod.object.clone(),
+                container: container.name.clone(),
+                file: pod.file,
+                span: image.span,
+            });
+        }
+    }
+    images.into_values().collect()
+}
+
+fn describe_credentials(
+    credentials: &PodCredentials<'_>,
+    reference: &ImageRef,
+    class: RegistryClass,
+    policy: PullPolicy,
+) -> String {
+    if policy == PullPolicy::Never {
+        return "not pulled (Never)".into();
+    }
+    match (credentials.covering(&reference.name()), credentials.source) {
+        (Some((secret, _)), CredentialSource::Pod) => format!("pod secret {secret}"),
+        (Some((secret, _)), CredentialSource::ServiceAccount { name, .. }) => {
+            format!("ServiceAccount {name} secret {secret}")
+        }
+        (None, _) if class == RegistryClass::NodeCredentials => "node credentials".into(),
+        (None, _) => {
+            let unknown: Vec<&str> = credentials
+                .reaching
+                .iter()
+                .filter(|r| r.state == ReferenceState::NotFound)
+                .map(|r| r.name)
+                .collect();
+            if unknown.is_empty() {
+                "none".into()
+            } else {
+                format!("unknown: {} not in the input", unknown.join(", "))
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
+use crate::credentials::ReferenceState;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A pull-secret reference to a Secret that is nowhere in the input. Off by default: most
+    /// repositories do not keep Secrets in git. Enable it with `--enable pull-secret-not-found`
+    /// where every object of the cluster is in the repository.
+    ///
+    /// ## Why it matters
+    ///
+    /// The kubelet skips a Secret it cannot find (with a `FailedToRetrieveImagePullSecret`
+    /// event) and pulls with the others, or anonymously.
+    ///
+    /// ## How to fix it
+    ///
+    /// Add the Secret to the repository (sealed or external-secrets style), or remove the
+    /// reference.
+    pub struct PullSecretNotFound {
+        name: "pull-secret-not-found",
+        severity: Info,
+        enabled_by_default: false,
+        summary: "a referenced pull Secret is not in the input",
+    }
+}
+
+impl Rule for PullSecretNotFound {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
+        for (located, reference) in c.own_references() {
+            if reference.state == ReferenceState::NotFound {
+                report.push(finding(
+                    &located.value,
+                    &c.pod.object.namespace,
+                    located.span,
+                ));
+            }
+        }
+    }
+
+    fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
+        for (located, reference) in c.references() {
+            if reference.state == ReferenceState::NotFound {
+                report.push(finding(
+                    &located.value,
+                    &c.account.object.namespace,
+                    located.span,
+                ));
+            }
+        }
+    }
+}
+
+fn finding(name: &str, namespace: &str, span: Span) -> Finding {
+    Finding {
+        span,
+        message: format!("Secret `{name}` is not in the input (namespace `{namespace}`)"),
+        help: Some(
+            "If it does not exist in the cluster either, the kubelet skips it and pulls with \
+             the other secrets, or anonymously."
+                .into(),
+        ),
+        label: Some("not in the input".into()),
+    }
+}

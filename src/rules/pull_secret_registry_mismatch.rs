@@ -1,0 +1,110 @@
+use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use crate::credentials::CredentialSource;
+use crate::k8s::PullPolicy;
+use crate::registry::{self, RegistryClass};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A container whose image comes from a registry that needs credentials, in a pod whose
+    /// pull secrets are all in the input and valid, and none of which has an entry the kubelet
+    /// would use for the image's registry. The message says which registries the secrets do
+    /// cover. It also says when the pod's own `imagePullSecrets` replace a ServiceAccount's
+    /// whose secrets would have matched: the two lists are never merged.
+    ///
+    /// Entries are matched as the kubelet's keyring matches them: scheme and a leading `/v1/` or
+    /// `/v2/` path ignored, `*` wildcards per host label (`*.azurecr.io`), ports equal, a path in
+    /// the entry a prefix of the repository (`quay.io/team`), and `index.docker.io` (or
+    /// `https://index.docker.io/v1/`) standing for Docker Hub as `docker.io` does.
+    ///
+    /// Public registries, loopback registries and cloud registries whose nodes carry credentials
+    /// pull fine without a matching secret and are not reported.
+    ///
+    /// ## Why it matters
+    ///
+    /// The kubelet finds no credentials for the image and pulls anonymously: the registry
+    /// answers `Unauthorized`, and the pod sits in `ImagePullBackOff` although it "has" a pull
+    /// secret.
+    ///
+    /// ## How to fix it
+    ///
+    /// Add an `auths` entry for the image's registry (with its port, if any) to one of the
+    /// secrets, or reference a secret that has one.
+    pub struct PullSecretRegistryMismatch {
+        name: "pull-secret-registry-mismatch",
+        severity: Error,
+        enabled_by_default: true,
+        summary: "the pod's pull secrets do not cover the image's registry",
+    }
+}
+
+impl Rule for PullSecretRegistryMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
+        let Some((image, reference)) = c.parsed_image() else {
+            return;
+        };
+        let credentials = c.credentials;
+        if c.policy.effective == PullPolicy::Never
+            || credentials.reaching.is_empty()
+            || !credentials.all_usable()
+        {
+            return;
+        }
+        let domain = reference.domain();
+        if registry::classify(domain) != RegistryClass::Private {
+            return;
+        }
+        let name = reference.name();
+        if credentials.covering(&name).is_some() {
+            return;
+        }
+        let secrets: Vec<String> = credentials
+            .reaching
+            .iter()
+            .map(|r| format!("`{}`", r.name))
+            .collect();
+        let covered: Vec<String> = credentials
+            .covered_registries()
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect();
+        let whose = match credentials.source {
+            CredentialSource::Pod => "The pod's imagePullSecrets".to_string(),
+            CredentialSource::ServiceAccount { name, .. } => {
+                format!("The imagePullSecrets of ServiceAccount `{name}`")
+            }
+        };
+        let covers = if covered.is_empty() {
+            "no registry".to_string()
+        } else {
+            covered.join(", ")
+        };
+        let mut help = format!(
+            "{whose} ({}) cover {covers}; the kubelet finds no entry for `{domain}`, pulls \
+             anonymously and gets Unauthorized. Add an `auths` entry for `{domain}` to one of \
+             them.",
+            secrets.join(", ")
+        );
+        if let (CredentialSource::Pod, Some((secret, key))) =
+            (credentials.source, credentials.shadowed_covering(&name))
+        {
+            help.push_str(&format!(
+                " The pod's own list replaces the pull secrets of ServiceAccount `{}`, whose \
+                 secret `{secret}` would have matched (`{key}`): list `{secret}` in the pod too.",
+                c.pod.service_account_name()
+            ));
+        }
+        report.push(Finding {
+            span: image.span,
+            message: format!(
+                "no pull secret of the pod covers `{domain}`, the registry of `{reference}`"
+            ),
+            help: Some(help),
+            label: Some(format!("no credentials for `{domain}`")),
+        });
+    }
+}

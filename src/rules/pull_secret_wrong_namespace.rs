@@ -1,0 +1,109 @@
+use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
+use crate::credentials::ReferenceState;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A pull-secret reference to a Secret that the input holds only in other namespaces, and a
+    /// `serviceAccountName` naming a ServiceAccount that the input holds only in other
+    /// namespaces. Each reference is reported once, where it is written.
+    ///
+    /// ## Why it matters
+    ///
+    /// Secrets and ServiceAccounts are not shared across namespaces. The kubelet skips a pull
+    /// secret it cannot find in the pod's namespace (and pulls without it); a pod naming a
+    /// ServiceAccount that does not exist in its namespace is rejected at admission.
+    ///
+    /// ## How to fix it
+    ///
+    /// Create the Secret (or ServiceAccount) in the pod's namespace too, or move the workload.
+    pub struct PullSecretWrongNamespace {
+        name: "pull-secret-wrong-namespace",
+        severity: Error,
+        enabled_by_default: true,
+        summary: "a referenced pull Secret or ServiceAccount exists only in another namespace",
+    }
+}
+
+impl Rule for PullSecretWrongNamespace {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
+        let namespace = &c.pod.object.namespace;
+        for (located, reference) in c.own_references() {
+            if let ReferenceState::OtherNamespaces(others) = &reference.state {
+                report.push(secret_finding(
+                    &located.value,
+                    namespace,
+                    others,
+                    located.span,
+                ));
+            }
+        }
+        let Some(account) = &c.pod.service_account else {
+            return;
+        };
+        if c.index.service_account(namespace, &account.value).is_some() {
+            return;
+        }
+        let others = c.index.service_account_elsewhere(namespace, &account.value);
+        if others.is_empty() {
+            return;
+        }
+        report.push(Finding {
+            span: account.span,
+            message: format!(
+                "ServiceAccount `{}` is not in namespace `{namespace}` (the input has it in {})",
+                account.value,
+                list(&others)
+            ),
+            help: Some(format!(
+                "A pod runs as a ServiceAccount of its own namespace: admission rejects a pod \
+                 whose ServiceAccount does not exist there, and its pull secrets would not \
+                 apply. Create ServiceAccount `{}` in `{namespace}`.",
+                account.value
+            )),
+            label: Some(format!("not in `{namespace}`")),
+        });
+    }
+
+    fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
+        let namespace = &c.account.object.namespace;
+        for (located, reference) in c.references() {
+            if let ReferenceState::OtherNamespaces(others) = &reference.state {
+                report.push(secret_finding(
+                    &located.value,
+                    namespace,
+                    others,
+                    located.span,
+                ));
+            }
+        }
+    }
+}
+
+fn secret_finding(name: &str, namespace: &str, others: &[&str], span: Span) -> Finding {
+    Finding {
+        span,
+        message: format!(
+            "Secret `{name}` is not in namespace `{namespace}` (the input has it in {})",
+            list(others)
+        ),
+        help: Some(format!(
+            "Pods use only Secrets of their own namespace: the kubelet skips this reference and \
+             pulls without it. Create Secret `{name}` in `{namespace}` too."
+        )),
+        label: Some(format!("not in `{namespace}`")),
+    }
+}
+
+fn list(namespaces: &[&str]) -> String {
+    namespaces
+        .iter()
+        .map(|ns| format!("`{ns}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
