@@ -23,6 +23,8 @@ pub struct Run {
     pub files: Vec<SourceFile>,
     /// Sorted by file, then position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every Kubernetes object, with the index of its file, in input order.
+    pub objects: Vec<(usize, ObjectRef)>,
     pub summary: Summary,
 }
 
@@ -95,6 +97,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     Run {
         files,
         diagnostics,
+        objects: extracted.objects,
         summary,
     }
 }
@@ -145,7 +148,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
-    summary.objects = extracted.objects;
+    summary.objects = extracted.objects.len();
     summary.containers = extracted.containers();
     Collected {
         files: inputs.into_iter().map(|i| i.source).collect(),

@@ -12,7 +12,8 @@ use crate::yaml::{Document, NodeId, NodeKind};
 /// What one document holds for the rules.
 #[derive(Debug, Default)]
 pub struct Extracted {
-    pub objects: usize,
+    /// Every Kubernetes object, with the index of its file.
+    pub objects: Vec<(usize, ObjectRef)>,
     pub pods: Vec<PodSpec>,
     pub service_accounts: Vec<ServiceAccount>,
     pub secrets: Vec<Secret>,
@@ -22,7 +23,7 @@ pub struct Extracted {
 
 impl Extracted {
     pub fn append(&mut self, mut other: Extracted) {
-        self.objects += other.objects;
+        self.objects.append(&mut other.objects);
         self.pods.append(&mut other.pods);
         self.service_accounts.append(&mut other.service_accounts);
         self.secrets.append(&mut other.secrets);
@@ -79,7 +80,6 @@ fn extract_object(
     let Some(kind) = doc.get(object, "kind").and_then(|k| doc.str(k)) else {
         return;
     };
-    out.objects += 1;
     let metadata = doc.get_resolved(object, "metadata");
     let meta_str = |key| {
         metadata
@@ -93,6 +93,7 @@ fn extract_object(
             .unwrap_or(default_namespace)
             .to_string(),
     };
+    out.objects.push((file, object_ref.clone()));
 
     match kind {
         "ServiceAccount" => {

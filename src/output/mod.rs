@@ -1,8 +1,14 @@
 //! Output formats. Every format lists every diagnostic; `--fail-on` only decides the exit code.
 
+pub mod checkstyle;
+pub mod compact;
+pub mod github;
 pub mod human;
 pub mod images;
 pub mod json;
+pub mod junit;
+pub mod sarif;
+mod xml;
 
 use std::io::{self, Write};
 
@@ -14,6 +20,16 @@ pub enum Format {
     Human,
     /// One JSON object: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
     Json,
+    /// `file:line:col: severity[rule] message`, one line each, for editors and grep.
+    Compact,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// Checkstyle XML, for Jenkins and reviewdog.
+    Checkstyle,
+    /// JUnit XML, one test case per object, for GitLab and other CI test reports.
+    Junit,
 }
 
 /// Options that change how human output looks.
@@ -27,5 +43,10 @@ pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io
     match format {
         Format::Human => human::write(run, style, out),
         Format::Json => json::write(run, out),
+        Format::Compact => compact::write(run, out),
+        Format::Github => github::write(run, out),
+        Format::Sarif => sarif::write(run, out),
+        Format::Checkstyle => checkstyle::write(run, out),
+        Format::Junit => junit::write(run, out),
     }
 }

@@ -1,0 +1,169 @@
+//! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF consumers. One run;
+//! every rule described in `tool.driver.rules`; results with physical locations and
+//! `partialFingerprints` that survive lines moving (they hash what a finding is about, not where
+//! it is).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::Run;
+use crate::rules::{self, RuleMeta};
+use crate::source::SourceFile;
+
+const INFORMATION_URI: &str = "https://github.com/pullcheck/pullcheck";
+
+pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+    let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
+    let driver_rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
+    let results: Vec<Value> = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let index = metas.iter().position(|m| m.name == d.rule);
+            result(d, &run.files[d.file], index)
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "pullcheck",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": INFORMATION_URI,
+                    "rules": driver_rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rule(meta: &RuleMeta) -> Value {
+    let markdown = meta.markdown();
+    json!({
+        "id": meta.name,
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": first_paragraph(&markdown)},
+        "help": {"text": markdown, "markdown": markdown},
+        "defaultConfiguration": {
+            "level": level(meta.severity),
+            "enabled": meta.enabled_by_default,
+        },
+    })
+}
+
+/// The first paragraph of the "What it finds" section.
+fn first_paragraph(markdown: &str) -> String {
+    markdown
+        .split("\n\n")
+        .find(|p| !p.starts_with('#') && !p.starts_with("Default severity"))
+        .unwrap_or("")
+        .replace('\n', " ")
+}
+
+fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value {
+    let start = file.position(d.span.start);
+    let end = file.end_position(d.span);
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\n\n");
+        text.push_str(help);
+    }
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": {"text": text},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(&file.name)},
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column.max(start.column + usize::from(end.line == start.line)),
+                }
+            }
+        }],
+        "partialFingerprints": {"pullcheck/v1": fingerprint(d, file)},
+    });
+    if let Some(index) = rule_index {
+        result["ruleIndex"] = json!(index);
+    }
+    result
+}
+
+/// What the finding is about, hashed: rule, file, object, container, image. For findings on no
+/// object (parse errors), the trimmed text of the line.
+fn fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
+    let mut key = format!("{}\u{0}{}\u{0}", d.rule, file.name);
+    match &d.object {
+        Some(o) => key.push_str(&format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            o.kind,
+            o.namespace,
+            o.name.as_deref().unwrap_or(""),
+            d.container.as_deref().unwrap_or(""),
+            d.image.as_deref().unwrap_or("")
+        )),
+        None => key.push_str(file.line_text(file.line_index(d.span.start)).trim()),
+    }
+    // Two different findings can share all of that (two references to the same Secret): the
+    // message tells them apart.
+    key.push('\u{0}');
+    key.push_str(&d.message);
+    format!("{:016x}", fnv1a(key.as_bytes()))
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A relative URI reference for a path: `/` kept, `\` turned into `/`, anything outside the
+/// unreserved set percent-encoded. Absolute paths become `file://` URIs.
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("k8s/a b.yaml"), "k8s/a%20b.yaml");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri("/tmp/x.yaml"), "file:///tmp/x.yaml");
+        assert_eq!(uri("k8s\\win.yaml"), "k8s/win.yaml");
+    }
+}
