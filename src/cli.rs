@@ -3,16 +3,19 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::diagnostic::Severity;
+use crate::config::{self, Config, ConfigError};
 use crate::input::{self, InputSource, LoadedInput};
 use crate::lint::{self, Run};
 use crate::output::images::ImagesFormat;
-use crate::output::{self, Format, Style};
+use crate::output::{self, Format, Style, human};
 use crate::plan;
-use crate::settings::Settings;
+use crate::rules;
+use crate::settings::{self, FailOn, Settings, SettingsError};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -48,6 +51,35 @@ pub enum Command {
     /// List every distinct image of the manifests: registry class, pull policy, the
     /// credentials that reach it and who uses it.
     Images(ImagesArgs),
+    /// List the rules: name, level, whether it runs, and what it finds.
+    Rules(ConfigArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's name, e.g. missing-tag.
+        rule: String,
+    },
+    /// Write a commented starter `.pullcheck.yaml` in the current directory.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Which configuration file to use.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The configuration file; default: `.pullcheck.yaml` in the current directory or the
+    /// nearest parent, up to the repository root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// What to read: shared by linting and `images`.
@@ -59,7 +91,8 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Skip walked files and directories matching this glob (repeatable).
+    /// Skip walked files and directories matching this glob (repeatable; replaces the
+    /// configuration's `exclude`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
@@ -67,13 +100,16 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
 
-    /// Namespace of objects that do not name one.
-    #[arg(long, value_name = "NS", default_value = "default")]
-    pub namespace: String,
+    /// Namespace of objects that do not name one [default: default].
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
 
     /// Worker threads for reading and linting; default: one per core.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -85,9 +121,9 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Images known to be on every node, as globs over the image as written or normalised
     /// (e.g. 'registry.corp/base/*'); repeatable. Used by never-without-preload.
@@ -108,6 +144,10 @@ pub struct LintArgs {
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
 
+    /// Also list the findings that comments or annotations suppress.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -124,68 +164,132 @@ pub struct ImagesArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
+/// Why the run stopped before linting: a one-line reason, or a configuration file with located
+/// problems.
+enum Failure {
+    Usage(String),
+    Config(ConfigError),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Usage(message)
+    }
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = use_color(cli.lint.color);
     let result = match &cli.command {
+        None => lint(&cli.lint, color),
         Some(Command::Images(args)) => images(args),
-        None => lint(&cli.lint),
+        Some(Command::Rules(args)) => list_rules(args),
+        Some(Command::Explain { rule }) => explain(rule, color),
+        Some(Command::Init { force }) => init(*force),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "pullcheck", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => write_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Failure::Usage),
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
             eprintln!("pullcheck: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Config(ConfigError::Unreadable(message))) => {
+            eprintln!("pullcheck: configuration: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Config(ConfigError::Invalid { file, diagnostics })) => {
+            let style = Style {
+                color: use_color_on_stderr(cli.lint.color),
+                width: 100,
+            };
+            let files = [*file];
+            let mut err = io::stderr().lock();
+            let _ = human::write_diagnostics(&files, &diagnostics, style, &mut err);
+            let _ = writeln!(
+                err,
+                "pullcheck: {} problem(s) in the configuration {}",
+                diagnostics.len(),
+                files[0].name
+            );
             ExitCode::from(2)
         }
     }
 }
 
-fn lint(args: &LintArgs) -> Result<ExitCode, String> {
-    let mut settings = Settings {
-        default_namespace: args.input.namespace.clone(),
-        ..Settings::default()
+/// Settings from the defaults, then the configuration file, then the input flags.
+fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
+    let config = load_config(&input.config)?;
+    let mut settings = Settings::default();
+    config
+        .apply(&mut settings)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    if let Some(namespace) = &input.namespace {
+        settings.default_namespace = namespace.clone();
+    }
+    Ok((settings, config))
+}
+
+fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| config::discover(&dir)),
     };
+    match path {
+        Some(path) => Config::load(&path).map_err(Failure::Config),
+        None => Ok(Config::default()),
+    }
+}
+
+fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
+    let (mut settings, config) = settings_for(&args.input)?;
+    let usage = |e: SettingsError| Failure::Usage(e.to_string());
     settings
         .select_rules(&args.enable, &args.disable)
-        .map_err(|e| e.to_string())?;
-    settings
-        .set_preloaded(&args.preloaded)
-        .map_err(|e| e.to_string())?;
-    settings
-        .set_allowed_registries(&args.allowed_registry)
-        .map_err(|e| e.to_string())?;
-    let (run, read_failures) = read_inputs(&args.input, |inputs| lint::lint(inputs, &settings))?;
-
-    let style = Style {
-        color: use_color(args.color),
-        width: 100,
+        .map_err(usage)?;
+    if !args.preloaded.is_empty() {
+        settings.set_preloaded(&args.preloaded).map_err(usage)?;
+    }
+    if !args.allowed_registry.is_empty() {
+        settings
+            .set_allowed_registries(&args.allowed_registry)
+            .map_err(usage)?;
+    }
+    if let Some(fail_on) = args.fail_on {
+        settings.fail_on = fail_on;
+    }
+    let excludes = if args.input.exclude.is_empty() {
+        &config.exclude
+    } else {
+        &args.input.exclude
     };
-    let code = exit_code(&run, args.fail_on);
+    let (mut run, read_failures) = read_inputs(&args.input, excludes, |inputs| {
+        lint::lint(inputs, &settings)
+    })?;
+
+    let code = exit_code(&run, settings.fail_on);
+    if args.show_suppressed {
+        run.diagnostics.append(&mut run.suppressed);
+        run.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let style = Style { color, width: 100 };
     write_stdout(|out| output::write(&run, args.format, style, out))?;
     Ok(if read_failures {
         ExitCode::from(2)
@@ -194,14 +298,16 @@ fn lint(args: &LintArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn images(args: &ImagesArgs) -> Result<ExitCode, String> {
-    let settings = Settings {
-        default_namespace: args.input.namespace.clone(),
-        ..Settings::default()
+fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
+    let (settings, config) = settings_for(&args.input)?;
+    let excludes = if args.input.exclude.is_empty() {
+        &config.exclude
+    } else {
+        &args.input.exclude
     };
-    let ((collected, planned), read_failures) = read_inputs(&args.input, |inputs| {
+    let ((collected, planned), read_failures) = read_inputs(&args.input, excludes, |inputs| {
         let collected = lint::collect(inputs, &settings);
-        let planned = plan::plan(&collected);
+        let planned = plan::plan(&collected, &settings);
         (collected, planned)
     })?;
     if !collected.diagnostics.is_empty() {
@@ -218,11 +324,72 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, String> {
     })
 }
 
+fn list_rules(args: &ConfigArgs) -> Result<ExitCode, Failure> {
+    let config = load_config(args)?;
+    let mut settings = Settings::default();
+    config
+        .apply(&mut settings)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let rows: Vec<[String; 4]> = rules::ALL
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            [
+                meta.name.to_string(),
+                settings.severity(*rule).to_string(),
+                if settings.is_enabled(meta.name) {
+                    "on"
+                } else {
+                    "off"
+                }
+                .to_string(),
+                meta.summary.to_string(),
+            ]
+        })
+        .collect();
+    let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0).max(4), width(1).max(5), width(2).max(3));
+    write_stdout(|out| {
+        writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  SUMMARY",
+            "RULE", "LEVEL", "RUN"
+        )?;
+        for [name, level, on, summary] in &rows {
+            writeln!(out, "{name:<w0$}  {level:<w1$}  {on:<w2$}  {summary}")?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(rule: &str, color: bool) -> Result<ExitCode, Failure> {
+    let rule = settings::rule_named(rule).map_err(|e| Failure::Usage(e.to_string()))?;
+    let text = output::markdown::render(&rule.meta().markdown(), color);
+    write_stdout(|out| out.write_all(text.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(force: bool) -> Result<ExitCode, Failure> {
+    let path = PathBuf::from(config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(Failure::Usage(format!(
+            "{} exists already; use --force to replace it",
+            path.display()
+        )));
+    }
+    std::fs::write(&path, config::STARTER)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Finds and reads the inputs, then runs `work` on them, on a pool of `--threads` workers when
 /// there is more than one input. Returns its result and whether some input could not be read
 /// (each already reported on stderr).
 fn read_inputs<T: Send>(
     args: &InputArgs,
+    excludes: &[String],
     work: impl FnOnce(Vec<LoadedInput>) -> T + Send,
 ) -> Result<(T, bool), String> {
     let threads = match args.threads {
@@ -230,8 +397,8 @@ fn read_inputs<T: Send>(
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let discovery = input::discover(&args.paths, &args.exclude, &args.stdin_filename, threads)
-        .map_err(|e| e.0)?;
+    let discovery =
+        input::discover(&args.paths, excludes, &args.stdin_filename, threads).map_err(|e| e.0)?;
     for warning in &discovery.warnings {
         eprintln!("pullcheck: warning: {warning}");
     }
@@ -285,6 +452,7 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 }
 
 fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
+    // Suppressed findings are in `run.suppressed`, not here: they never fail a run.
     let failed = fail_on
         .threshold()
         .is_some_and(|threshold| run.diagnostics.iter().any(|d| d.severity >= threshold));
@@ -292,6 +460,16 @@ fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn use_color_on_stderr(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+        }
     }
 }
 

@@ -46,6 +46,32 @@ pub struct Diagnostic {
     pub container: Option<String>,
     pub image: Option<String>,
     pub pull_policy: Option<PullPolicyFacts>,
+    /// Set when a comment or annotation suppresses the finding.
+    pub suppression: Option<Suppression>,
+}
+
+/// How a finding was suppressed, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// `# pullcheck-ignore: RULE` in the manifest.
+    Comment,
+    /// The `pullcheck.dev/ignore` annotation on the object.
+    Annotation,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Comment => "comment",
+            SuppressionKind::Annotation => "annotation",
+        }
+    }
 }
 
 /// The pull policy of the container a diagnostic concerns.
@@ -59,6 +85,18 @@ pub struct PullPolicyFacts {
 }
 
 impl Diagnostic {
+    /// The message, marked `[suppressed: reason]` when a suppression applies: for the
+    /// one-line formats.
+    pub fn message_with_suppression(&self) -> String {
+        match &self.suppression {
+            None => self.message.clone(),
+            Some(s) => match &s.justification {
+                Some(reason) => format!("[suppressed: {reason}] {}", self.message),
+                None => format!("[suppressed] {}", self.message),
+            },
+        }
+    }
+
     /// Sort key: file, then position, then rule, so output is the same whatever the thread count.
     pub fn sort_key(&self) -> (usize, usize, usize, &'static str, &str, Option<&str>) {
         (

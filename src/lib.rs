@@ -5,6 +5,7 @@
 //! ties these together, and [`output`] prints the [`diagnostic`]s.
 
 pub mod cli;
+pub mod config;
 pub mod credentials;
 pub mod diagnostic;
 pub mod image;
@@ -18,4 +19,5 @@ pub mod registry;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod yaml;

@@ -15,14 +15,17 @@ use crate::rules::{
 };
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
+use crate::suppress;
 use crate::yaml;
 
 /// The result of a run.
 pub struct Run {
     /// The inputs, sorted by name; diagnostics refer to them by index.
     pub files: Vec<SourceFile>,
-    /// Sorted by file, then position.
+    /// Sorted by file, then position; suppressed ones are not here.
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings that comments or annotations suppress, sorted likewise.
+    pub suppressed: Vec<Diagnostic>,
     /// Every Kubernetes object, with the index of its file, in input order.
     pub objects: Vec<(usize, ObjectRef)>,
     pub summary: Summary,
@@ -37,6 +40,7 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -84,8 +88,14 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     for account in &extracted.service_accounts {
         diagnostics.extend(check_service_account(account, settings, &index));
     }
+    let own = suppress::apply_comments(&files, &mut diagnostics, settings);
+    diagnostics.extend(own);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    let (suppressed, diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|d| d.suppression.is_some());
+    summary.suppressed = suppressed.len();
 
     for d in &diagnostics {
         match d.severity {
@@ -97,6 +107,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     Run {
         files,
         diagnostics,
+        suppressed,
         objects: extracted.objects,
         summary,
     }
@@ -211,12 +222,14 @@ fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String)
         container: None,
         image: None,
         pull_policy: None,
+        suppression: None,
     }
 }
 
 /// A finding of a rule, placed in the run.
 fn diagnostic(
     rule: &dyn Rule,
+    severity: Severity,
     finding: Finding,
     file: usize,
     object: &ObjectRef,
@@ -224,7 +237,7 @@ fn diagnostic(
 ) -> Diagnostic {
     Diagnostic {
         rule: rule.meta().name,
-        severity: rule.meta().severity,
+        severity,
         message: finding.message,
         help: finding.help,
         label: finding.label,
@@ -234,6 +247,7 @@ fn diagnostic(
         container: container.and_then(|(c, _, _)| c.name.clone()),
         image: container.and_then(|(_, image, _)| image.map(|i| i.value.clone())),
         pull_policy: container.map(|(_, _, facts)| facts),
+        suppression: None,
     }
 }
 
@@ -249,11 +263,16 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
     };
     for rule in &settings.rules {
         rule.check_pod(&pod_context, &mut findings);
-        out.extend(
-            findings
-                .drain(..)
-                .map(|f| diagnostic(*rule, f, pod.file, &pod.object, None)),
-        );
+        out.extend(findings.drain(..).map(|f| {
+            diagnostic(
+                *rule,
+                settings.severity(*rule),
+                f,
+                pod.file,
+                &pod.object,
+                None,
+            )
+        }));
     }
     for container in &pod.containers {
         let image = container.image.as_ref().filter(|i| !i.value.is_empty());
@@ -290,6 +309,7 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
             out.extend(findings.drain(..).map(|f| {
                 diagnostic(
                     *rule,
+                    settings.severity(*rule),
                     f,
                     pod.file,
                     &pod.object,
@@ -297,6 +317,12 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
                 )
             }));
         }
+    }
+    suppress::apply_annotation(pod, &mut out);
+    if let Some(annotation) = pod.annotation(k8s::IGNORE_ANNOTATION) {
+        let directive =
+            suppress::parse_directive(&annotation.value, annotation.span.start, annotation.span);
+        suppress::check_directive(pod.file, &directive, settings, &mut out);
     }
     out
 }
@@ -315,11 +341,16 @@ fn check_service_account(
     let mut findings = Vec::new();
     for rule in &settings.rules {
         rule.check_service_account(&context, &mut findings);
-        out.extend(
-            findings
-                .drain(..)
-                .map(|f| diagnostic(*rule, f, account.file, &account.object, None)),
-        );
+        out.extend(findings.drain(..).map(|f| {
+            diagnostic(
+                *rule,
+                settings.severity(*rule),
+                f,
+                account.file,
+                &account.object,
+                None,
+            )
+        }));
     }
     out
 }

@@ -8,7 +8,8 @@ use crate::image::ImageRef;
 use crate::index::Index;
 use crate::k8s::{ObjectRef, PullPolicy};
 use crate::lint::Collected;
-use crate::registry::{self, RegistryClass};
+use crate::registry::RegistryClass;
+use crate::settings::Settings;
 use crate::source::Span;
 
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ pub struct ImageUse {
 
 /// The plan for everything collected, sorted by reference. Images that do not parse are left
 /// out: `pullcheck` reports them.
-pub fn plan(collected: &Collected) -> Vec<PlannedImage> {
+pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
     let index = Index::new(&collected.extracted);
     let mut images: BTreeMap<String, PlannedImage> = BTreeMap::new();
     for pod in &collected.extracted.pods {
@@ -51,7 +52,7 @@ pub fn plan(collected: &Collected) -> Vec<PlannedImage> {
                 .as_ref()
                 .and_then(|p| PullPolicy::parse(&p.value))
                 .unwrap_or_else(|| PullPolicy::default_for(Some(&reference)));
-            let class = registry::classify(reference.domain());
+            let class = settings.registries.classify(reference.domain());
             let credential = describe_credentials(&credentials, &reference, class, policy);
             let entry = images
                 .entry(reference.normalized())

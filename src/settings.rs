@@ -1,7 +1,12 @@
-//! What a run is configured with, already validated.
+//! What a run is configured with, already validated: built from the defaults, then the
+//! configuration file, then the command line, each layer overriding the one before.
+
+use std::collections::HashMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::diagnostic::Severity;
+use crate::registry::{self, RegistryClass};
 use crate::rules::{self, Rule};
 
 pub struct Settings {
@@ -11,8 +16,16 @@ pub struct Settings {
     pub preloaded: GlobSet,
     /// The rules that run, in registry order.
     pub rules: Vec<&'static dyn Rule>,
+    /// Severities that differ from the rules' defaults.
+    levels: HashMap<&'static str, Severity>,
     /// When set, images must come from these registries (`disallowed-registry`).
     pub allowed_registries: Option<Patterns>,
+    /// Registry classes added to the built-in ones.
+    pub registries: RegistryClasses,
+    /// The lowest severity that fails the run.
+    pub fail_on: FailOn,
+    /// Whether a suppression must give a reason (`-- reason`).
+    pub require_reason: bool,
 }
 
 /// Glob patterns, compiled, with their text for messages.
@@ -31,6 +44,81 @@ impl std::fmt::Display for SettingsError {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<FailOn> {
+        match value {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "info" => Some(FailOn::Info),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+}
+
+/// A rule's level in configuration: a severity, or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 4] = ["error", "warning", "info", "off"];
+
+    pub fn parse(value: &str) -> Option<Level> {
+        match value {
+            "error" => Some(Level::On(Severity::Error)),
+            "warning" => Some(Level::On(Severity::Warning)),
+            "info" => Some(Level::On(Severity::Info)),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// User globs over registry hosts (`host[:port]`) that classify before the built-in lists.
+#[derive(Default)]
+pub struct RegistryClasses {
+    pub public: Option<GlobSet>,
+    pub private: Option<GlobSet>,
+    pub node_credentials: Option<GlobSet>,
+}
+
+impl RegistryClasses {
+    /// The class of a registry: the user's `private`, then `node-credentials`, then `public`
+    /// lists, then the built-in classes.
+    pub fn classify(&self, domain: &str) -> RegistryClass {
+        let listed = |set: &Option<GlobSet>| set.as_ref().is_some_and(|s| s.is_match(domain));
+        if listed(&self.private) {
+            RegistryClass::Private
+        } else if listed(&self.node_credentials) {
+            RegistryClass::NodeCredentials
+        } else if listed(&self.public) {
+            RegistryClass::Public
+        } else {
+            registry::classify(domain)
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -41,9 +129,24 @@ impl Default for Settings {
                 .copied()
                 .filter(|r| r.meta().enabled_by_default)
                 .collect(),
+            levels: HashMap::new(),
             allowed_registries: None,
+            registries: RegistryClasses::default(),
+            fail_on: FailOn::Warning,
+            require_reason: false,
         }
     }
+}
+
+/// Looks a rule up by name, or says which names there are.
+pub fn rule_named(name: &str) -> Result<&'static dyn Rule, SettingsError> {
+    rules::by_name(name).ok_or_else(|| {
+        let valid: Vec<_> = rules::ALL.iter().map(|r| r.meta().name).collect();
+        SettingsError(format!(
+            "unknown rule `{name}`; valid rules: {}",
+            valid.join(", ")
+        ))
+    })
 }
 
 impl Settings {
@@ -51,29 +154,51 @@ impl Settings {
         self.rules.iter().any(|r| r.meta().name == name)
     }
 
-    /// Turns rules on and off by name; later lists win over the defaults.
+    /// The severity a rule reports at in this run.
+    pub fn severity(&self, rule: &dyn Rule) -> Severity {
+        self.levels
+            .get(rule.meta().name)
+            .copied()
+            .unwrap_or(rule.meta().severity)
+    }
+
+    /// Sets a rule's level: off, or on at a severity.
+    pub fn set_level(&mut self, rule: &'static dyn Rule, level: Level) {
+        let name = rule.meta().name;
+        self.rules.retain(|r| r.meta().name != name);
+        if let Level::On(severity) = level {
+            self.levels.insert(name, severity);
+            self.enable(rule);
+        }
+    }
+
+    fn enable(&mut self, rule: &'static dyn Rule) {
+        if !self.is_enabled(rule.meta().name) {
+            self.rules.push(rule);
+            // Keep registry order, so output does not depend on how rules were turned on.
+            let order = |r: &&dyn Rule| {
+                rules::ALL
+                    .iter()
+                    .position(|x| x.meta().name == r.meta().name)
+            };
+            self.rules.sort_by_key(order);
+        }
+    }
+
+    /// Turns rules on and off by name, over what is already set.
     pub fn select_rules(
         &mut self,
         enable: &[String],
         disable: &[String],
     ) -> Result<(), SettingsError> {
-        let lookup = |name: &String| {
-            rules::by_name(name).ok_or_else(|| {
-                let valid: Vec<_> = rules::ALL.iter().map(|r| r.meta().name).collect();
-                SettingsError(format!(
-                    "unknown rule `{name}`; valid rules: {}",
-                    valid.join(", ")
-                ))
-            })
-        };
-        let enable = enable.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
-        let disable = disable.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
-        let on = |r: &&dyn Rule| {
-            let name = r.meta().name;
-            let named = |list: &[&dyn Rule]| list.iter().any(|x| x.meta().name == name);
-            !named(&disable) && (r.meta().enabled_by_default || named(&enable))
-        };
-        self.rules = rules::ALL.iter().copied().filter(on).collect();
+        for name in enable {
+            let rule = rule_named(name)?;
+            self.enable(rule);
+        }
+        for name in disable {
+            let rule = rule_named(name)?;
+            self.rules.retain(|r| r.meta().name != rule.meta().name);
+        }
         Ok(())
     }
 
@@ -83,14 +208,14 @@ impl Settings {
         } else {
             Some(Patterns {
                 patterns: patterns.to_vec(),
-                globs: glob_set(patterns, "--allowed-registry")?,
+                globs: glob_set(patterns, "allowed registry")?,
             })
         };
         Ok(())
     }
 
     pub fn set_preloaded(&mut self, patterns: &[String]) -> Result<(), SettingsError> {
-        self.preloaded = glob_set(patterns, "--preloaded")?;
+        self.preloaded = glob_set(patterns, "preloaded image")?;
         Ok(())
     }
 }
@@ -99,12 +224,14 @@ impl Settings {
 pub fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet, SettingsError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| {
-            SettingsError(format!("invalid {what} pattern `{pattern}`: {}", e.kind()))
-        })?;
-        builder.add(glob);
+        builder.add(glob(pattern, what)?);
     }
     builder
         .build()
         .map_err(|e| SettingsError(format!("invalid {what} patterns: {e}")))
+}
+
+pub fn glob(pattern: &str, what: &str) -> Result<Glob, SettingsError> {
+    Glob::new(pattern)
+        .map_err(|e| SettingsError(format!("invalid {what} pattern `{pattern}`: {}", e.kind())))
 }

@@ -121,7 +121,8 @@ fn json_follows_the_contract() {
         value["summary"],
         serde_json::json!({
             "files": 1, "documents": 3, "objects": 1, "containers": 1,
-            "diagnostics": {"error": 1, "warning": 1, "info": 0}
+            "diagnostics": {"error": 1, "warning": 1, "info": 0},
+            "suppressed": 0
         })
     );
 }

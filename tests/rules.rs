@@ -13,6 +13,7 @@ use pullcheck::rules::ALL;
 fn extra_args(rule: &str) -> &'static [&'static str] {
     match rule {
         "never-without-preload" => &["--preloaded", "registry.corp/base/*"],
+        "suppression-missing-reason" => &["--config", "suppression-missing-reason.pullcheck.yaml"],
         "disallowed-registry" => &[
             "--allowed-registry",
             "registry.corp",

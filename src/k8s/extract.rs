@@ -219,10 +219,19 @@ fn secret_names(doc: &Document, owner: NodeId) -> Vec<Located> {
 }
 
 /// `metadata.annotations` of an object or template, keeping only pullcheck's own.
-fn pullcheck_annotations(doc: &Document, owner: NodeId) -> Vec<(String, String)> {
-    string_map(doc, doc.path(owner, &["metadata", "annotations"]))
-        .into_iter()
-        .filter(|(k, _)| k.starts_with(ANNOTATION_PREFIX))
+fn pullcheck_annotations(doc: &Document, owner: NodeId) -> Vec<(String, Located)> {
+    let Some(annotations) = doc.path(owner, &["metadata", "annotations"]) else {
+        return Vec::new();
+    };
+    let NodeKind::Mapping(entries) = &doc.node(annotations).kind else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|&(k, _)| {
+            let key = doc.str(k).filter(|k| k.starts_with(ANNOTATION_PREFIX))?;
+            Some((key.to_string(), located(doc, doc.get(annotations, key)?)?))
+        })
         .collect()
 }
 

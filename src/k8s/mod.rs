@@ -78,18 +78,18 @@ pub struct PodSpec {
     /// `nodeSelector` labels: the nodes the pod may run on.
     pub node_selector: Vec<(String, String)>,
     /// `pullcheck.dev/*` annotations of the object and of its pod template.
-    pub annotations: Vec<(String, String)>,
+    pub annotations: Vec<(String, Located)>,
     /// Whether this is a Pod's own spec rather than a template for pods to come: only a Pod's
     /// spec must name an image (templates may have theirs set later, e.g. by OpenShift triggers).
     pub is_pod: bool,
 }
 
 impl PodSpec {
-    pub fn annotation(&self, key: &str) -> Option<&str> {
+    pub fn annotation(&self, key: &str) -> Option<&Located> {
         self.annotations
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// The ServiceAccount the pod runs as: Kubernetes' default is `default`.
@@ -121,3 +121,6 @@ pub struct Secret {
 
 /// The annotation that declares an object's images preloaded on every node it runs on.
 pub const PRELOADED_ANNOTATION: &str = "pullcheck.dev/preloaded";
+
+/// The annotation that suppresses rules for an object: `"latest-tag,missing-tag [-- reason]"`.
+pub const IGNORE_ANNOTATION: &str = "pullcheck.dev/ignore";

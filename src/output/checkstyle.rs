@@ -29,7 +29,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             p.line,
             p.column,
             d.severity,
-            escape(&d.message),
+            escape(&d.message_with_suppression()),
             d.rule
         )?;
     }

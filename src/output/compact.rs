@@ -9,7 +9,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     for d in &run.diagnostics {
         let file = &run.files[d.file];
         let p = file.position(d.span.start);
-        let message = d.message.replace(['\r', '\n'], " ");
+        let message = d.message_with_suppression().replace(['\r', '\n'], " ");
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {message}",

@@ -16,7 +16,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = d.message.clone();
+        let mut message = d.message_with_suppression();
         if let Some(help) = &d.help {
             message.push('\n');
             message.push_str(help);

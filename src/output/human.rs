@@ -17,6 +17,17 @@ use crate::lint::{Run, Summary};
 use crate::source::SourceFile;
 
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    write_diagnostics(&run.files, &run.diagnostics, style, out)?;
+    writeln!(out, "{}", summary_line(&run.summary))
+}
+
+/// Renders diagnostics as miette reports, each followed by a blank line.
+pub fn write_diagnostics(
+    files: &[SourceFile],
+    diagnostics: &[Diagnostic],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -26,11 +37,11 @@ pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
         .with_width(style.width)
         .with_links(false);
     let mut text = String::new();
-    for d in &run.diagnostics {
+    for d in diagnostics {
         text.clear();
         let report = Report {
             diagnostic: d,
-            source: IndexedSource(&run.files[d.file]),
+            source: IndexedSource(&files[d.file]),
         };
         // Rendering into a String cannot fail but for a broken Display impl.
         handler
@@ -39,7 +50,7 @@ pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary_line(&run.summary))
+    Ok(())
 }
 
 /// `3 files, 5 objects, 7 containers: 1 error, 2 warnings`.
@@ -61,6 +72,9 @@ pub fn summary_line(s: &Summary) -> String {
     );
     if s.infos > 0 {
         line.push_str(&format!(", {} info", s.infos));
+    }
+    if s.suppressed > 0 {
+        line.push_str(&format!(" ({} suppressed)", s.suppressed));
     }
     line
 }
@@ -87,6 +101,12 @@ impl fmt::Display for Report<'_> {
             }
             if let Some(container) = &d.container {
                 write!(f, ", container `{container}`")?;
+            }
+        }
+        if let Some(suppression) = &d.suppression {
+            write!(f, "\n  suppressed by {}", suppression.kind.as_str())?;
+            if let Some(reason) = &suppression.justification {
+                write!(f, ": {reason}")?;
             }
         }
         Ok(())

@@ -35,6 +35,15 @@ struct JsonDiagnostic<'a> {
     effective_pull_policy: Option<Option<PullPolicy>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explicit_pull_policy: Option<bool>,
+    /// Present on suppressed findings, which are listed only with `--show-suppressed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'a str,
+    justification: Option<&'a str>,
 }
 
 fn is_absent(value: &Option<Option<PullPolicy>>) -> bool {
@@ -48,6 +57,7 @@ struct JsonSummary {
     objects: usize,
     containers: usize,
     diagnostics: Counts,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -80,6 +90,10 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 image: d.image.as_deref(),
                 effective_pull_policy: d.pull_policy.map(|p| p.effective),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
+                suppressed: d.suppression.as_ref().map(|s| JsonSuppression {
+                    kind: s.kind.as_str(),
+                    justification: s.justification.as_deref(),
+                }),
             }
         })
         .collect();
@@ -97,6 +111,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 warning: s.warnings,
                 info: s.infos,
             },
+            suppressed: s.suppressed,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

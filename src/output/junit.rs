@@ -9,6 +9,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::ObjectRef;
 use crate::lint::Run;
 
+fn fails_case(d: &Diagnostic) -> bool {
+    d.severity > Severity::Info && d.suppression.is_none()
+}
+
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     // (file, object) → its diagnostics; objects without findings are passing cases.
     let mut cases: BTreeMap<(usize, Option<&ObjectRef>), Vec<&Diagnostic>> = BTreeMap::new();
@@ -21,8 +25,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             .or_default()
             .push(d);
     }
-    // Info-level findings are listed in the case's output but do not fail it.
-    let fails = |ds: &Vec<&Diagnostic>| ds.iter().any(|d| d.severity > Severity::Info);
+    // Info-level and suppressed findings are listed in the case's output but do not fail it.
+    let fails = |ds: &Vec<&Diagnostic>| ds.iter().any(|d| fails_case(d));
     let failures = cases.values().filter(|ds| fails(ds)).count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -61,13 +65,18 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             let p = run.files[d.file].position(d.span.start);
             format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                file_name, p.line, p.column, d.severity, d.rule, d.message
+                file_name,
+                p.line,
+                p.column,
+                d.severity,
+                d.rule,
+                d.message_with_suppression()
             )
         };
         let failing: Vec<&Diagnostic> = diagnostics
             .iter()
             .copied()
-            .filter(|d| d.severity > Severity::Info)
+            .filter(|d| fails_case(d))
             .collect();
         if let Some(first) = failing.first() {
             let body: String = failing.iter().map(|d| line(d)).collect();
@@ -85,7 +94,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         }
         let notes: String = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Info)
+            .filter(|d| !fails_case(d))
             .map(|d| line(d))
             .collect();
         if !notes.is_empty() {

@@ -7,6 +7,7 @@ pub mod human;
 pub mod images;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 mod xml;
 

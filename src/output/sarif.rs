@@ -17,9 +17,11 @@ const INFORMATION_URI: &str = "https://github.com/pullcheck/pullcheck";
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
     let driver_rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
-    let results: Vec<Value> = run
-        .diagnostics
-        .iter()
+    // Suppressed findings are results too, marked: SARIF consumers show or hide them.
+    let mut all: Vec<&Diagnostic> = run.diagnostics.iter().chain(&run.suppressed).collect();
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let results: Vec<Value> = all
+        .into_iter()
         .map(|d| {
             let index = metas.iter().position(|m| m.name == d.rule);
             result(d, &run.files[d.file], index)
@@ -104,6 +106,13 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
     });
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
+    }
+    if let Some(suppression) = &d.suppression {
+        let mut entry = json!({"kind": "inSource"});
+        if let Some(reason) = &suppression.justification {
+            entry["justification"] = json!(reason);
+        }
+        result["suppressions"] = json!([entry]);
     }
     result
 }

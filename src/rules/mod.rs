@@ -16,6 +16,8 @@ mod pull_secret_not_found;
 mod pull_secret_registry_mismatch;
 mod pull_secret_wrong_namespace;
 mod pull_secret_wrong_type;
+mod suppression_missing_reason;
+mod unknown_rule_in_suppression;
 
 use crate::credentials::{PodCredentials, Reference};
 use crate::diagnostic::Severity;
@@ -40,6 +42,8 @@ pub use pull_secret_not_found::PullSecretNotFound;
 pub use pull_secret_registry_mismatch::PullSecretRegistryMismatch;
 pub use pull_secret_wrong_namespace::PullSecretWrongNamespace;
 pub use pull_secret_wrong_type::PullSecretWrongType;
+pub use suppression_missing_reason::SuppressionMissingReason;
+pub use unknown_rule_in_suppression::UnknownRuleInSuppression;
 
 /// Every rule, in the order they are listed to users.
 pub static ALL: &[&dyn Rule] = &[
@@ -58,6 +62,8 @@ pub static ALL: &[&dyn Rule] = &[
     &DisallowedRegistry,
     &ImplicitPullPolicy,
     &DigestNotPinned,
+    &UnknownRuleInSuppression,
+    &SuppressionMissingReason,
 ];
 
 /// Looks a rule up by its name.

@@ -42,7 +42,10 @@ impl Rule for NeverWithoutPreload {
         let (Some(policy), Some(image)) = (c.policy.written_as(PullPolicy::Never), c.image) else {
             return;
         };
-        if c.pod.annotation(PRELOADED_ANNOTATION) == Some("true") {
+        if c.pod
+            .annotation(PRELOADED_ANNOTATION)
+            .is_some_and(|a| a.value == "true")
+        {
             return;
         }
         let normalized = c.parsed_image().map(|(_, r)| r.normalized());

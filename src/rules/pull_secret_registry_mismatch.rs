@@ -1,7 +1,7 @@
 use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
 use crate::credentials::CredentialSource;
 use crate::k8s::PullPolicy;
-use crate::registry::{self, RegistryClass};
+use crate::registry::RegistryClass;
 
 declare_rule! {
     /// ## What it finds
@@ -55,7 +55,7 @@ impl Rule for PullSecretRegistryMismatch {
             return;
         }
         let domain = reference.domain();
-        if registry::classify(domain) != RegistryClass::Private {
+        if c.settings.registries.classify(domain) != RegistryClass::Private {
             return;
         }
         let name = reference.name();

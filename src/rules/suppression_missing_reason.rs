@@ -1,0 +1,37 @@
+use super::{Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A suppression without a reason (`# pullcheck-ignore: latest-tag` rather than
+    /// `# pullcheck-ignore: latest-tag -- pinned by the operator`), when the configuration asks
+    /// for reasons:
+    ///
+    /// ```yaml
+    /// # .pullcheck.yaml
+    /// suppressions:
+    ///   require-reason: true
+    /// ```
+    ///
+    /// ## Why it matters
+    ///
+    /// A suppression is a decision; its reason is what a reviewer, or the next engineer, needs
+    /// to judge whether it still holds. Reasons are carried into the JSON output and into SARIF
+    /// `suppressions[].justification`.
+    ///
+    /// ## How to fix it
+    ///
+    /// Write the reason after `--`.
+    pub struct SuppressionMissingReason {
+        name: "suppression-missing-reason",
+        severity: Warning,
+        enabled_by_default: true,
+        summary: "a suppression gives no reason while `suppressions.require-reason` is set",
+    }
+}
+
+impl Rule for SuppressionMissingReason {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+}

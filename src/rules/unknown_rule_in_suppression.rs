@@ -1,0 +1,30 @@
+use super::{Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A suppression — a `# pullcheck-ignore: …` comment or a `pullcheck.dev/ignore`
+    /// annotation — that names a rule pullcheck does not have, usually a typo. The finding points
+    /// at the name.
+    ///
+    /// ## Why it matters
+    ///
+    /// A misspelt name suppresses nothing, and the finding it was meant to silence keeps
+    /// failing the build — or, worse, a rule renamed later is silently no longer suppressed.
+    ///
+    /// ## How to fix it
+    ///
+    /// Use a name from `pullcheck rules`, e.g. `# pullcheck-ignore: latest-tag -- reason`.
+    pub struct UnknownRuleInSuppression {
+        name: "unknown-rule-in-suppression",
+        severity: Warning,
+        enabled_by_default: true,
+        summary: "a suppression names a rule that does not exist",
+    }
+}
+
+impl Rule for UnknownRuleInSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+}
