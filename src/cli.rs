@@ -13,9 +13,9 @@ use crate::input::{self, InputSource, LoadedInput};
 use crate::lint::{self, Run};
 use crate::output::images::ImagesFormat;
 use crate::output::{self, Format, Style, human};
-use crate::plan;
 use crate::rules;
 use crate::settings::{self, FailOn, Settings, SettingsError};
+use crate::{helm, plan};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -147,6 +147,11 @@ pub struct LintArgs {
     /// Also list the findings that comments or annotations suppress.
     #[arg(long)]
     pub show_suppressed: bool,
+
+    /// The chart the input was rendered from (`helm template DIR | pullcheck --chart-dir DIR -`):
+    /// findings move to the template files, at the line holding the same key.
+    #[arg(long, value_name = "DIR")]
+    pub chart_dir: Option<PathBuf>,
 
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -284,6 +289,9 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
     })?;
 
     let code = exit_code(&run, settings.fail_on);
+    if let Some(chart_dir) = &args.chart_dir {
+        helm::map_to_chart(&mut run, chart_dir);
+    }
     if args.show_suppressed {
         run.diagnostics.append(&mut run.suppressed);
         run.diagnostics

@@ -173,6 +173,7 @@ impl Reader {
             image: None,
             pull_policy: None,
             suppression: None,
+            helm_source: None,
         });
     }
 

@@ -48,6 +48,8 @@ pub struct Diagnostic {
     pub pull_policy: Option<PullPolicyFacts>,
     /// Set when a comment or annotation suppresses the finding.
     pub suppression: Option<Suppression>,
+    /// The Helm template (`# Source:`) the flagged document was rendered from.
+    pub helm_source: Option<String>,
 }
 
 /// How a finding was suppressed, and why.

@@ -67,6 +67,7 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
     /// Documents that did not parse but may hold Secrets: their values are masked in output.
     unparsed_secrets: Vec<Span>,
+    helm_sources: Vec<(usize, String)>,
 }
 
 /// Lints inputs that are already read. Their order does not matter: they are sorted by name.
@@ -92,6 +93,9 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     diagnostics.extend(own);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    for d in &mut diagnostics {
+        d.helm_source = files[d.file].helm_source(d.span.start).map(str::to_string);
+    }
     let (suppressed, diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()
         .partition(|d| d.suppression.is_some());
@@ -156,6 +160,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         for span in &result.unparsed_secrets {
             input.source.redact_values(*span);
         }
+        input.source.helm_sources = std::mem::take(&mut result.helm_sources);
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
@@ -182,6 +187,13 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
     }
     for parsed in yaml::parse_stream(&input.source) {
         result.documents += 1;
+        if let Some(template) =
+            crate::helm::source_comment(&input.source.text[parsed.span.start..parsed.span.end])
+        {
+            result
+                .helm_sources
+                .push((parsed.span.start, template.to_string()));
+        }
         if let Some(error) = &parsed.error {
             if parse_errors {
                 let message = format!("YAML syntax error: {}", error.message);
@@ -223,6 +235,7 @@ fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String)
         image: None,
         pull_policy: None,
         suppression: None,
+        helm_source: None,
     }
 }
 
@@ -248,6 +261,7 @@ fn diagnostic(
         image: container.and_then(|(_, image, _)| image.map(|i| i.value.clone())),
         pull_policy: container.map(|(_, _, facts)| facts),
         suppression: None,
+        helm_source: None,
     }
 }
 

@@ -44,9 +44,22 @@ pub struct SourceFile {
     /// Byte offset at which each line starts. A line ends at `\n`, so CRLF files count the same
     /// lines an editor does.
     line_starts: Vec<usize>,
+    /// `(document start, template)` for each document that `helm template` marked with a
+    /// `# Source: chart/templates/x.yaml` comment, in order.
+    pub helm_sources: Vec<(usize, String)>,
 }
 
 impl SourceFile {
+    /// The Helm template the document holding `offset` was rendered from, if known.
+    pub fn helm_source(&self, offset: usize) -> Option<&str> {
+        let after = self
+            .helm_sources
+            .partition_point(|(start, _)| *start <= offset);
+        after
+            .checked_sub(1)
+            .map(|i| self.helm_sources[i].1.as_str())
+    }
+
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(memchr_newlines(text.as_bytes()).map(|i| i + 1))
@@ -56,6 +69,7 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            helm_sources: Vec::new(),
         }
     }
 

@@ -181,6 +181,7 @@ fn own_diagnostic(
         image: None,
         pull_policy: None,
         suppression: None,
+        helm_source: None,
     }
 }
 

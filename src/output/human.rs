@@ -103,6 +103,9 @@ impl fmt::Display for Report<'_> {
                 write!(f, ", container `{container}`")?;
             }
         }
+        if let Some(template) = &d.helm_source {
+            write!(f, "\n  rendered from {template}")?;
+        }
         if let Some(suppression) = &d.suppression {
             write!(f, "\n  suppressed by {}", suppression.kind.as_str())?;
             if let Some(reason) = &suppression.justification {

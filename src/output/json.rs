@@ -35,6 +35,8 @@ struct JsonDiagnostic<'a> {
     effective_pull_policy: Option<Option<PullPolicy>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explicit_pull_policy: Option<bool>,
+    /// The Helm template the flagged document was rendered from (`# Source:`), or null.
+    helm_source: Option<&'a str>,
     /// Present on suppressed findings, which are listed only with `--show-suppressed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<JsonSuppression<'a>>,
@@ -90,6 +92,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 image: d.image.as_deref(),
                 effective_pull_policy: d.pull_policy.map(|p| p.effective),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
+                helm_source: d.helm_source.as_deref(),
                 suppressed: d.suppression.as_ref().map(|s| JsonSuppression {
                     kind: s.kind.as_str(),
                     justification: s.justification.as_deref(),

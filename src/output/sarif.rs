@@ -107,6 +107,14 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
     }
+    if let Some(template) = &d.helm_source {
+        result["relatedLocations"] = json!([{
+            "id": 1,
+            "physicalLocation": {"artifactLocation": {"uri": uri(template)}},
+            "message": {"text": "the Helm template this manifest was rendered from"},
+        }]);
+        result["properties"] = json!({"helmSource": template});
+    }
     if let Some(suppression) = &d.suppression {
         let mut entry = json!({"kind": "inSource"});
         if let Some(reason) = &suppression.justification {
