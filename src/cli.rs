@@ -284,9 +284,10 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
     } else {
         &args.input.exclude
     };
-    let (mut run, read_failures) = read_inputs(&args.input, excludes, |inputs| {
-        lint::lint(inputs, &settings)
-    })?;
+    let (mut run, read_failures) =
+        read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
+            lint::lint(inputs, settings)
+        })?;
 
     let code = exit_code(&run, settings.fail_on);
     if let Some(chart_dir) = &args.chart_dir {
@@ -307,17 +308,18 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
 }
 
 fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
-    let (settings, config) = settings_for(&args.input)?;
+    let (mut settings, config) = settings_for(&args.input)?;
     let excludes = if args.input.exclude.is_empty() {
         &config.exclude
     } else {
         &args.input.exclude
     };
-    let ((collected, planned), read_failures) = read_inputs(&args.input, excludes, |inputs| {
-        let collected = lint::collect(inputs, &settings);
-        let planned = plan::plan(&collected, &settings);
-        (collected, planned)
-    })?;
+    let ((collected, planned), read_failures) =
+        read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
+            let collected = lint::collect(inputs, settings);
+            let planned = plan::plan(&collected, settings);
+            (collected, planned)
+        })?;
     if !collected.diagnostics.is_empty() {
         eprintln!(
             "pullcheck: {} document(s) could not be read; run `pullcheck` on the same paths for details",
@@ -398,7 +400,8 @@ fn init(force: bool) -> Result<ExitCode, Failure> {
 fn read_inputs<T: Send>(
     args: &InputArgs,
     excludes: &[String],
-    work: impl FnOnce(Vec<LoadedInput>) -> T + Send,
+    settings: &mut Settings,
+    work: impl FnOnce(Vec<LoadedInput>, &Settings) -> T + Send,
 ) -> Result<(T, bool), String> {
     let threads = match args.threads {
         Some(0) => return Err("--threads must be at least 1".into()),
@@ -410,8 +413,20 @@ fn read_inputs<T: Send>(
     for warning in &discovery.warnings {
         eprintln!("pullcheck: warning: {warning}");
     }
+    // A pool is started only when there is enough work to share: several inputs, or one large
+    // stream (standard input may be one). A pre-commit run on one small file stays on this
+    // thread, and nothing runs on rayon's global pool.
+    let large = |input: &InputSource| match input {
+        InputSource::Stdin(_) => true,
+        InputSource::File { path, .. } => {
+            std::fs::metadata(path).is_ok_and(|m| m.len() >= lint::PARALLEL_STREAM_BYTES as u64)
+        }
+    };
+    settings.parallel =
+        threads > 1 && (discovery.inputs.len() > 1 || discovery.inputs.iter().any(large));
+    let settings = &*settings;
     let run = || {
-        let loaded = load_all(&discovery.inputs);
+        let loaded = load_all(&discovery.inputs, settings.parallel);
         let mut failed = false;
         let mut inputs = Vec::with_capacity(loaded.len());
         for result in loaded {
@@ -423,11 +438,9 @@ fn read_inputs<T: Send>(
                 }
             }
         }
-        (work(inputs), failed)
+        (work(inputs, settings), failed)
     };
-    // One input (a pre-commit hook on one file, a pipe) is handled on this thread: starting a
-    // pool would cost more than it saves.
-    if discovery.inputs.len() > 1 && threads > 1 {
+    if settings.parallel {
         Ok(rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -438,8 +451,8 @@ fn read_inputs<T: Send>(
     }
 }
 
-fn load_all(inputs: &[InputSource]) -> Vec<Result<LoadedInput, String>> {
-    if inputs.len() > 1 {
+fn load_all(inputs: &[InputSource], parallel: bool) -> Vec<Result<LoadedInput, String>> {
+    if parallel && inputs.len() > 1 {
         inputs.par_iter().map(input::load).collect()
     } else {
         inputs.iter().map(input::load).collect()

@@ -70,6 +70,16 @@ struct FileResult {
     helm_sources: Vec<(usize, String)>,
 }
 
+impl FileResult {
+    fn append(&mut self, mut other: FileResult) {
+        self.documents += other.documents;
+        self.extracted.append(other.extracted);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.unparsed_secrets.append(&mut other.unparsed_secrets);
+        self.helm_sources.append(&mut other.helm_sources);
+    }
+}
+
 /// Lints inputs that are already read. Their order does not matter: they are sorted by name.
 pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     let Collected {
@@ -80,7 +90,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     } = collect(inputs, settings);
     let index = Index::new(&extracted);
     let check = |pod: &PodSpec| check_pod(pod, settings, &index);
-    let found: Vec<Vec<Diagnostic>> = if files.len() > 1 && extracted.pods.len() > 64 {
+    let found: Vec<Vec<Diagnostic>> = if settings.parallel && extracted.pods.len() > 64 {
         extracted.pods.par_iter().map(check).collect()
     } else {
         extracted.pods.iter().map(check).collect()
@@ -131,7 +141,7 @@ pub struct Collected {
 /// Parses every input (in parallel when there are several) and extracts its objects.
 pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
-    let per_file: Vec<FileResult> = if inputs.len() > 1 {
+    let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
         inputs
             .par_iter()
             .enumerate()
@@ -185,10 +195,40 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
         }
         return result;
     }
-    for parsed in yaml::parse_stream(&input.source) {
+    let source = &input.source;
+    let pieces = yaml::pieces(source);
+    let read = |&(start, end): &(usize, usize)| {
+        read_piece(file, source, start, end, settings, parse_errors)
+    };
+    // A large stream (`helm template` of a big chart) is parsed a document per task.
+    let parts: Vec<FileResult> =
+        if settings.parallel && pieces.len() > 1 && source.text.len() >= PARALLEL_STREAM_BYTES {
+            pieces.par_iter().map(read).collect()
+        } else {
+            pieces.iter().map(read).collect()
+        };
+    for part in parts {
+        result.append(part);
+    }
+    result
+}
+
+/// Files at least this large have their documents parsed in parallel.
+pub const PARALLEL_STREAM_BYTES: usize = 256 * 1024;
+
+fn read_piece(
+    file: usize,
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    settings: &Settings,
+    parse_errors: bool,
+) -> FileResult {
+    let mut result = FileResult::default();
+    for parsed in yaml::parse_document(source, start, end) {
         result.documents += 1;
         if let Some(template) =
-            crate::helm::source_comment(&input.source.text[parsed.span.start..parsed.span.end])
+            crate::helm::source_comment(&source.text[parsed.span.start..parsed.span.end])
         {
             result
                 .helm_sources
@@ -199,9 +239,9 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
                 let message = format!("YAML syntax error: {}", error.message);
                 result
                     .diagnostics
-                    .push(parse_error(file, &input.source, error.offset, message));
+                    .push(parse_error(file, source, error.offset, message));
             }
-            let text = &input.source.text[parsed.span.start..parsed.span.end];
+            let text = &source.text[parsed.span.start..parsed.span.end];
             if text.contains("Secret") || text.contains("dockerc") {
                 result.unparsed_secrets.push(parsed.span);
             }

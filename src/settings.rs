@@ -26,6 +26,8 @@ pub struct Settings {
     pub fail_on: FailOn,
     /// Whether a suppression must give a reason (`-- reason`).
     pub require_reason: bool,
+    /// Whether work may be spread over rayon's threads (`--threads` above 1).
+    pub parallel: bool,
 }
 
 /// Glob patterns, compiled, with their text for messages.
@@ -134,6 +136,7 @@ impl Default for Settings {
             registries: RegistryClasses::default(),
             fail_on: FailOn::Warning,
             require_reason: false,
+            parallel: true,
         }
     }
 }

@@ -62,10 +62,7 @@ impl Directive {
 /// The comment suppressions of a file, by the 0-based line they apply to.
 pub fn comment_directives(file: &SourceFile) -> HashMap<usize, Vec<Directive>> {
     let mut by_line: HashMap<usize, Vec<Directive>> = HashMap::new();
-    let mut from = 0;
-    while let Some(found) = file.text[from..].find(MARKER) {
-        let start = from + found;
-        from = start + MARKER.len();
+    for start in memchr::memmem::find_iter(file.text.as_bytes(), MARKER.as_bytes()) {
         let line = file.line_index(start);
         let line_end = file.line_end(line);
         let body_start = start + MARKER.len();

@@ -24,7 +24,16 @@ pub fn render(markdown: &str, color: bool) -> String {
         } else if let Some(heading) = line.strip_prefix("## ") {
             out.push_str(&format!("{bold}{heading}{reset}\n"));
         } else {
-            out.push_str(line);
+            // `**bold**` markers: emphasis on a terminal, plain text otherwise.
+            let mut bolding = false;
+            let mut rest = line;
+            while let Some(at) = rest.find("**") {
+                out.push_str(&rest[..at]);
+                out.push_str(if bolding { reset } else { bold });
+                bolding = !bolding;
+                rest = &rest[at + 2..];
+            }
+            out.push_str(rest);
             out.push('\n');
         }
     }

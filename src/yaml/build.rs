@@ -29,6 +29,17 @@ pub struct ParsedPiece {
 /// is a byte offset into the file. When the piece is a repaired copy, `padding` maps its offsets
 /// back to the original text.
 pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> ParsedPiece {
+    parse_piece_to_depth(piece, base, padding, usize::MAX)
+}
+
+/// Like [`parse_piece`], keeping only the nodes at most `keep_depth` collections deep: deeper
+/// subtrees are parsed (so every syntax error is still found) but become nulls.
+pub fn parse_piece_to_depth(
+    piece: &str,
+    base: usize,
+    padding: Option<&Padded>,
+    keep_depth: usize,
+) -> ParsedPiece {
     let mut offsets = CharOffsets::new(piece, base, padding);
     let mut parser = Parser::new_from_str(piece);
     let mut out = ParsedPiece::default();
@@ -58,7 +69,7 @@ pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> Parsed
         let start = offsets.to_file(start);
         let node_span = Span::new(start, offsets.byte(span.end.index()).max(start));
         match event {
-            Event::DocumentStart(_) => builder = Some(Builder::default()),
+            Event::DocumentStart(_) => builder = Some(Builder::new(keep_depth)),
             Event::DocumentEnd => {
                 if let Some(b) = builder.take() {
                     out.documents.push(b.finish());
@@ -66,7 +77,7 @@ pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> Parsed
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             other => {
-                let b = builder.get_or_insert_with(Builder::default);
+                let b = builder.get_or_insert_with(|| Builder::new(keep_depth));
                 if let Err(message) = b.event(other, node_span) {
                     out.error = Some(SyntaxError {
                         offset: node_span.start,
@@ -82,13 +93,23 @@ pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> Parsed
     out
 }
 
-#[derive(Default)]
 struct Builder {
     doc: Document,
     /// Open collections, innermost last.
     open: Vec<Open>,
-    /// Node of each anchor id (saphyr numbers anchors from 1).
-    anchors: Vec<Option<NodeId>>,
+    /// Node of each anchor id (saphyr numbers anchors from 1); `Some(None)` for an anchor in
+    /// a subtree that was not kept.
+    anchors: Vec<Option<Option<NodeId>>>,
+    /// Nodes deeper than this are not kept (a shallow tree); their events are still checked.
+    keep_depth: usize,
+    /// How many collections deep we are inside a subtree that is not kept.
+    skipping: usize,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new(usize::MAX)
+    }
 }
 
 struct Open {
@@ -98,7 +119,63 @@ struct Open {
 }
 
 impl Builder {
+    fn new(keep_depth: usize) -> Self {
+        Builder {
+            doc: Document::default(),
+            open: Vec::new(),
+            anchors: Vec::new(),
+            keep_depth,
+            skipping: 0,
+        }
+    }
+
+    /// Follows events inside a subtree that is not kept: depth and anchors only.
+    fn skip(&mut self, event: Event<'_>) -> Result<(), String> {
+        match event {
+            Event::Scalar(_, _, anchor, _) => self.anchor_skipped(anchor),
+            Event::Alias(anchor) if self.anchors.get(anchor).copied().flatten().is_none() => {
+                return Err("alias to an unknown anchor".to_string());
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.open.len() + self.skipping >= MAX_DEPTH {
+                    return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+                }
+                self.anchor_skipped(anchor);
+                self.skipping += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.skipping -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn anchor_skipped(&mut self, anchor: usize) {
+        if anchor != 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
+            }
+            self.anchors[anchor] = Some(None);
+        }
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), String> {
+        if self.skipping > 0 {
+            return self.skip(event);
+        }
+        if self.open.len() >= self.keep_depth
+            && matches!(event, Event::SequenceStart(..) | Event::MappingStart(..))
+        {
+            // Too deep to keep: a null stands in, so that mapping entries stay paired.
+            let id = self.push(
+                NodeKind::Scalar {
+                    value: String::new(),
+                    style: ScalarStyle::Plain,
+                },
+                span,
+            );
+            self.attach(id);
+            return self.skip(event);
+        }
         match event {
             Event::Scalar(value, style, anchor, _tag) => {
                 let kind = NodeKind::Scalar {
@@ -110,13 +187,18 @@ impl Builder {
                 self.attach(id);
             }
             Event::Alias(anchor) => {
-                let target = self
-                    .anchors
-                    .get(anchor)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| "alias to an unknown anchor".to_string())?;
-                let id = self.push(NodeKind::Alias(target), span);
+                let id = match self.anchors.get(anchor).copied().flatten() {
+                    Some(Some(target)) => self.push(NodeKind::Alias(target), span),
+                    // The anchored subtree was not kept.
+                    Some(None) => self.push(
+                        NodeKind::Scalar {
+                            value: String::new(),
+                            style: ScalarStyle::Plain,
+                        },
+                        span,
+                    ),
+                    None => return Err("alias to an unknown anchor".to_string()),
+                };
                 self.attach(id);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -160,7 +242,7 @@ impl Builder {
         if self.anchors.len() <= anchor {
             self.anchors.resize(anchor + 1, None);
         }
-        self.anchors[anchor] = Some(id);
+        self.anchors[anchor] = Some(Some(id));
     }
 
     fn attach(&mut self, id: NodeId) {

@@ -22,18 +22,93 @@ pub struct ParsedDocument {
 
 /// Parses every document of a file. A syntax error spoils only the piece it is in.
 pub fn parse_stream(source: &SourceFile) -> Vec<ParsedDocument> {
-    split::document_ranges(&source.text, source.content_start())
+    pieces(source)
         .into_iter()
-        .flat_map(|(start, end)| parse_one_piece(source, start, end))
+        .flat_map(|(start, end)| parse_one_piece(source, start, end, usize::MAX))
         .collect()
+}
+
+/// The byte ranges of a file's documents (see [`split`]).
+pub fn pieces(source: &SourceFile) -> Vec<(usize, usize)> {
+    split::document_ranges(&source.text, source.content_start())
+}
+
+/// Kinds that never hold a pod spec, a ServiceAccount or a Secret: their documents are parsed
+/// in full (every syntax error counts) but only their top levels are kept, enough for `kind`
+/// and `metadata.name`. A CustomResourceDefinition's schema need not become a tree.
+const SHALLOW_KINDS: &[&str] = &[
+    "APIService",
+    "Certificate",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "CustomResourceDefinition",
+    "Endpoints",
+    "EndpointSlice",
+    "Gateway",
+    "HorizontalPodAutoscaler",
+    "HTTPRoute",
+    "Ingress",
+    "IngressClass",
+    "Issuer",
+    "LimitRange",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "NetworkPolicy",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "PodDisruptionBudget",
+    "PodMonitor",
+    "PriorityClass",
+    "PrometheusRule",
+    "ResourceQuota",
+    "Role",
+    "RoleBinding",
+    "Service",
+    "ServiceMonitor",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+];
+
+/// How deep a shallow tree goes: the root, its values, and `metadata`'s values.
+const SHALLOW_DEPTH: usize = 2;
+
+/// Parses one document piece, keeping only the top of the tree when a glance at its text shows
+/// a kind that cannot matter (`kind:` at column 0, block style).
+pub fn parse_document(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
+    let keep_depth = match top_level_kind(&source.text[start..end]) {
+        Some(kind) if SHALLOW_KINDS.contains(&kind) => SHALLOW_DEPTH,
+        _ => usize::MAX,
+    };
+    parse_one_piece(source, start, end, keep_depth)
+}
+
+/// The value of a `kind:` line at column 0, unquoted.
+fn top_level_kind(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        if let Some(value) = rest.strip_prefix("kind:") {
+            let line = value.split(['\n', '#']).next().unwrap_or("");
+            return Some(line.trim().trim_matches(['"', '\'']));
+        }
+        rest = &rest[rest.find('\n')? + 1..];
+    }
 }
 
 /// How many quoted scalars of one document [`lenient`] repairs before giving up.
 const MAX_REPAIRS: usize = 64;
 
-fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
+fn parse_one_piece(
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    keep_depth: usize,
+) -> Vec<ParsedDocument> {
     let text = &source.text[start..end];
-    let mut piece = build::parse_piece(text, start, None);
+    let mut piece = build::parse_piece_to_depth(text, start, None, keep_depth);
     let mut repaired: Vec<usize> = Vec::new();
     while let Some(error) = &piece.error {
         let quote = error.offset - start;
@@ -47,7 +122,7 @@ fn parse_one_piece(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedD
         let Some(padded) = lenient::pad_quoted_scalars(text, &repaired) else {
             break;
         };
-        piece = build::parse_piece(&padded.text, start, Some(&padded));
+        piece = build::parse_piece_to_depth(&padded.text, start, Some(&padded), keep_depth);
     }
     let mut out: Vec<ParsedDocument> = piece
         .documents

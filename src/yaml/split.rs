@@ -11,16 +11,14 @@ pub fn document_ranges(text: &str, start: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut piece_start = start;
-    let mut line_start = start;
-    while line_start < bytes.len() {
+    // Only lines that start with `---` matter: look for `\n---` rather than at every line.
+    let first_line = (start < bytes.len()).then_some(start);
+    let marked_lines = memchr::memmem::find_iter(&bytes[start..], b"\n---").map(|i| start + i + 1);
+    for line_start in first_line.into_iter().chain(marked_lines) {
         if line_start > piece_start && is_document_marker(&bytes[line_start..]) {
             ranges.push((piece_start, line_start));
             piece_start = line_start;
         }
-        line_start = match bytes[line_start..].iter().position(|&b| b == b'\n') {
-            Some(newline) => line_start + newline + 1,
-            None => bytes.len(),
-        };
     }
     if piece_start < bytes.len() || ranges.is_empty() {
         ranges.push((piece_start, bytes.len()));

@@ -177,3 +177,37 @@ fn repairs_map_positions_back_to_the_original_text() {
     assert_eq!(doc.str(first), Some("one two"));
     assert_eq!(text_of(&source, &doc, first), "\"one\n two\"");
 }
+
+#[test]
+fn kinds_that_cannot_matter_are_kept_shallow_but_fully_checked() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  versions:\n    - schema: &s {deep: {deeper: [1, 2, 3]}}\n      other: *s\n";
+    let source = SourceFile::new("t.yaml".into(), None, crd.into());
+    let docs = parse_document(&source, 0, crd.len());
+    assert!(docs[0].error.is_none(), "{:?}", docs[0].error);
+    let doc = &docs[0].document;
+    let root = doc.root().unwrap();
+    assert_eq!(doc.path(root, &["metadata", "name"]).and_then(|n| doc.str(n)), Some("things.example.com"));
+    // `spec.versions` is below the kept depth: a null stands in.
+    assert!(doc.is_null(doc.path(root, &["spec"]).and_then(|s| doc.get(s, "versions")).unwrap()));
+    assert!(doc.nodes.len() < 12, "{}", doc.nodes.len());
+
+    // A syntax error deep inside is still found.
+    let broken = crd.replace("[1, 2, 3]", "[1, 2, 3");
+    let source = SourceFile::new("t.yaml".into(), None, broken.clone());
+    assert!(parse_document(&source, 0, broken.len())[0].error.is_some());
+    // So is an alias to an anchor that does not exist.
+    let unknown = crd.replace("other: *s", "other: *nope");
+    let source = SourceFile::new("t.yaml".into(), None, unknown.clone());
+    assert!(parse_document(&source, 0, unknown.len())[0].error.is_some());
+}
+
+#[test]
+fn other_kinds_are_built_in_full() {
+    let text = "kind: Deployment\nspec: {template: {spec: {containers: [{image: x}]}}}\n";
+    let source = SourceFile::new("t.yaml".into(), None, text.into());
+    let docs = parse_document(&source, 0, text.len());
+    let doc = &docs[0].document;
+    let root = doc.root().unwrap();
+    let image = doc.path(root, &["spec", "template", "spec", "containers"]).unwrap();
+    assert_eq!(doc.items(image).count(), 1);
+}
