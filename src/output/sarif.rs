@@ -17,34 +17,34 @@ const INFORMATION_URI: &str = "https://github.com/pullcheck/pullcheck";
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
     let driver_rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
+    let tool = json!({
+        "driver": {
+            "name": "pullcheck",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": driver_rules,
+        }
+    });
     // Suppressed findings are results too, marked: SARIF consumers show or hide them.
     let mut all: Vec<&Diagnostic> = run.diagnostics.iter().chain(&run.suppressed).collect();
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let results: Vec<Value> = all
-        .into_iter()
-        .map(|d| {
-            let index = metas.iter().position(|m| m.name == d.rule);
-            result(d, &run.files[d.file], index)
-        })
-        .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "pullcheck",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": driver_rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
-    writeln!(out)
+    // Results are streamed one per line rather than built into one tree: 20,000 of them would
+    // otherwise hold hundreds of megabytes.
+    write!(
+        out,
+        "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [{{\n    \"tool\": "
+    )?;
+    serde_json::to_writer(&mut *out, &tool)?;
+    write!(
+        out,
+        ",\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": ["
+    )?;
+    for (i, d) in all.into_iter().enumerate() {
+        let index = metas.iter().position(|m| m.name == d.rule);
+        out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+        serde_json::to_writer(&mut *out, &result(d, &run.files[d.file], index))?;
+    }
+    writeln!(out, "\n    ]\n  }}]\n}}")
 }
 
 fn level(severity: Severity) -> &'static str {

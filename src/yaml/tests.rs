@@ -186,11 +186,25 @@ fn kinds_that_cannot_matter_are_kept_shallow_but_fully_checked() {
     assert!(docs[0].error.is_none(), "{:?}", docs[0].error);
     let doc = &docs[0].document;
     let root = doc.root().unwrap();
-    assert_eq!(doc.path(root, &["metadata", "name"]).and_then(|n| doc.str(n)), Some("things.example.com"));
+    assert_eq!(
+        doc.path(root, &["metadata", "name"])
+            .and_then(|n| doc.str(n)),
+        Some("things.example.com")
+    );
     // `spec.versions` is below the kept depth: a null stands in.
-    assert!(doc.is_null(doc.path(root, &["spec"]).and_then(|s| doc.get(s, "versions")).unwrap()));
+    assert!(
+        doc.is_null(
+            doc.path(root, &["spec"])
+                .and_then(|s| doc.get(s, "versions"))
+                .unwrap()
+        )
+    );
     let full = parse_stream(&source);
-    assert!(doc.nodes.len() + 10 < full[0].document.nodes.len(), "{} nodes kept", doc.nodes.len());
+    assert!(
+        doc.nodes.len() + 10 < full[0].document.nodes.len(),
+        "{} nodes kept",
+        doc.nodes.len()
+    );
 
     // A syntax error deep inside is still found.
     let broken = crd.replace("[1, 2, 3]", "[1, 2, 3");
@@ -209,6 +223,8 @@ fn other_kinds_are_built_in_full() {
     let docs = parse_document(&source, 0, text.len());
     let doc = &docs[0].document;
     let root = doc.root().unwrap();
-    let image = doc.path(root, &["spec", "template", "spec", "containers"]).unwrap();
+    let image = doc
+        .path(root, &["spec", "template", "spec", "containers"])
+        .unwrap();
     assert_eq!(doc.items(image).count(), 1);
 }

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""pullcheck's benchmark suite (see bench/run.sh).
+
+Every figure is a median of several runs after a warm-up, and is reported as a ratio to
+references measured in the same invocation: `wc -l` (the I/O floor), the parse-only drain of
+saphyr-parser's events (bench/parse_only.rs), and PyYAML's libyaml-backed CSafeLoader loading
+every document. Absolute times on a shared 2-core machine are noise; ratios are the figure.
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STREAM_BYTES = 20_000_000
+
+
+def build_stream(corpus, path, max_bytes):
+    """The corpus README's recipe: every YAML file under 1000 KiB, plain/ first, each followed
+    by a `---` line, twice over, stopping at the first separator after max_bytes."""
+    files = []
+    for folder in ("plain", "helm", "rendered"):
+        found = []
+        for root, _, names in os.walk(os.path.join(corpus, folder)):
+            for name in names:
+                if name.endswith((".yaml", ".yml")):
+                    full = os.path.join(root, name)
+                    if os.path.getsize(full) < 1000 * 1024:
+                        found.append(full)
+        files.extend(sorted(found, key=lambda p: os.path.relpath(p, corpus).encode()))
+    written = 0
+    with open(path, "wb") as out:
+        for _ in range(2):
+            for name in files:
+                with open(name, "rb") as f:
+                    data = f.read() + b"\n---\n"
+                for line in data.splitlines(keepends=True):
+                    out.write(line)
+                    written += len(line)
+                    if written >= max_bytes and line.rstrip(b"\n") == b"---":
+                        return
+    return
+
+
+def repeat_stream(src, dst, times):
+    with open(src, "rb") as f:
+        data = f.read()
+    with open(dst, "wb") as out:
+        for _ in range(times):
+            out.write(data)
+            if not data.endswith(b"\n"):
+                out.write(b"\n")
+
+
+def run_once(cmd, stdin_path=None):
+    """Wall seconds and peak RSS (KiB) of one run, via /usr/bin/time -v when present."""
+    time_bin = "/usr/bin/time"
+    use_time = os.path.exists(time_bin)
+    full = ([time_bin, "-v"] if use_time else []) + cmd
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    start = time.perf_counter()
+    proc = subprocess.run(full, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if stdin_path:
+        stdin.close()
+    rss = None
+    for line in proc.stderr.decode(errors="replace").splitlines():
+        if "Maximum resident set size" in line:
+            rss = int(line.rsplit(":", 1)[1])
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd!r} exited {proc.returncode}: {proc.stderr.decode()[-400:]}")
+    return wall, rss
+
+
+def measure(cmd, runs, stdin_path=None):
+    run_once(cmd, stdin_path)  # warm-up
+    samples = [run_once(cmd, stdin_path) for _ in range(runs)]
+    walls = [s[0] for s in samples]
+    rss = [s[1] for s in samples if s[1] is not None]
+    return statistics.median(walls), (max(rss) if rss else None)
+
+
+def csafe_loader_seconds(path, runs):
+    """Seconds for PyYAML's CSafeLoader to load every document of `path` (malformed ones
+    skipped), in-process, median of `runs`; None without PyYAML's C extension."""
+    script = r"""
+import re, sys, time
+import yaml
+data = open(sys.argv[1], 'rb').read()
+docs = re.split(rb'(?m)^---(?=[ \t\r\n]|$)', data)
+def load():
+    for d in docs:
+        try:
+            for _ in yaml.load_all(d, Loader=yaml.CSafeLoader):
+                pass
+        except yaml.YAMLError:
+            pass
+        except Exception:
+            pass
+load()
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); load(); times.append(time.perf_counter() - t)
+times.sort()
+print(times[len(times) // 2])
+"""
+    probe = subprocess.run([sys.executable, "-c", "import yaml; yaml.CSafeLoader"], capture_output=True)
+    if probe.returncode != 0:
+        return None
+    out = subprocess.run([sys.executable, "-c", script, path, str(runs)], capture_output=True, check=True)
+    return float(out.stdout)
+
+
+def mb(n):
+    return n / 1_000_000
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--parse-only", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--smoke", action="store_true", help="tiny inputs, one run: for the test")
+    args = ap.parse_args()
+    runs = 1 if args.smoke else max(5, args.runs)
+    stream_bytes = 200_000 if args.smoke else STREAM_BYTES
+    pc = os.path.abspath(args.bin)
+    parse_only = os.path.abspath(args.parse_only)
+    corpus = os.path.abspath(args.corpus)
+    if not os.path.isdir(corpus):
+        raise SystemExit(f"no corpus at {corpus}")
+
+    tmp = tempfile.mkdtemp(prefix="pullcheck-bench-")
+    rows = []
+    try:
+        stream = os.path.join(tmp, "concat.yaml")
+        build_stream(corpus, stream, stream_bytes)
+        size = os.path.getsize(stream)
+        lint = [pc, "--format", "json", "--fail-on", "never"]
+
+        # References on the stream.
+        wc, _ = measure(["wc", "-l", stream], runs)
+        parse, parse_rss = measure([parse_only, stream], runs)
+        csafe = csafe_loader_seconds(stream, runs)
+
+        def row(name, cmd, nbytes, stdin=None):
+            wall, rss = measure(cmd, runs, stdin)
+            rows.append((name, wall, nbytes, rss, " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd)) + (" < FILE" if stdin else "")))
+            return wall, rss
+
+        s2, s2_rss = row("stream, file, 2 threads", lint + ["--threads", "2", stream], size)
+        s1, _ = row("stream, file, 1 thread", lint + ["--threads", "1", stream], size)
+        row("stream, stdin, 2 threads", lint + ["--threads", "2", "-"], size, stdin=stream)
+        scaling = {}
+        for times in (4, 16):
+            big = os.path.join(tmp, f"concat{times}.yaml")
+            repeat_stream(stream, big, times)
+            scaling[times], _ = row(f"stream x{times}, 2 threads", lint + ["--threads", "2", big], size * times)
+            os.remove(big)
+
+        corpus_bytes = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(corpus) for n in ns)
+        c2, _ = row("corpus directory, 2 threads", lint + ["--threads", "2", corpus], corpus_bytes)
+        c1, _ = row("corpus directory, 1 thread", lint + ["--threads", "1", corpus], corpus_bytes)
+
+        small = os.path.join(corpus, "plain")
+        small_file = None
+        for r, _, ns in sorted(os.walk(small)):
+            for n in sorted(ns):
+                if n.endswith(".yaml") and 500 < os.path.getsize(os.path.join(r, n)) < 3000:
+                    small_file = os.path.join(r, n)
+                    break
+            if small_file:
+                break
+        one, _ = row("one small file (process start included)", [pc, small_file], os.path.getsize(small_file))
+
+        # 20,000 diagnostics rendered in each format.
+        many = os.path.join(tmp, "many.yaml")
+        count = 2_000 if args.smoke else 20_000
+        with open(many, "w") as f:
+            f.write("kind: Pod\nmetadata: {name: many}\nspec:\n  containers:\n")
+            for i in range(count):
+                f.write(f"    - {{name: c{i}, image: nginx, imagePullPolicy: Always}}\n")
+        render = {}
+        for fmt in ("human", "json", "sarif"):
+            render[fmt], _ = row(f"{count} diagnostics, {fmt}", [pc, "--format", fmt, "--color", "never", many] if fmt == "human" else [pc, "--format", fmt, many], os.path.getsize(many))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    lines = []
+    w = lines.append
+    w("# Benchmark results\n")
+    w("Written by `bench/run.sh` (bench/bench.py); do not edit by hand.\n")
+    w(f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    w(f"- Runs: median of {runs} after one warm-up; peak RSS from `/usr/bin/time -v`.")
+    w(f"- Stream: the corpus README's recipe, {mb(size):.1f} MB.\n")
+    w("## References on the stream, same invocation\n")
+    w("| reference | median s | MB/s |")
+    w("|---|---|---|")
+    w(f"| `wc -l` (I/O floor) | {wc:.3f} | {mb(size)/wc:.0f} |")
+    w(f"| saphyr-parser events drained (`parse_only`), 1 thread | {parse:.3f} | {mb(size)/parse:.1f} |")
+    if csafe is not None:
+        w(f"| PyYAML `CSafeLoader`, every document (malformed ones skipped), 1 thread | {csafe:.3f} | {mb(size)/csafe:.1f} |")
+    else:
+        w("| PyYAML `CSafeLoader` | not installed | |")
+    w("\n## pullcheck\n")
+    w("| case | median s | MB/s | peak RSS MB | command |")
+    w("|---|---|---|---|---|")
+    for name, wall, nbytes, rss, cmd in rows:
+        w(f"| {name} | {wall:.3f} | {mb(nbytes)/wall:.1f} | {rss/1024 if rss else float('nan'):.0f} | `{cmd}` |")
+    w("\n## Ratios\n")
+    w(f"- Stream, 2 threads: {mb(size)/s2:.1f} MB/s; {s2/parse:.2f}x the parse-only time"
+      + (f"; {csafe/s2:.1f}x faster than CSafeLoader" if csafe else "")
+      + f"; {s2/wc:.0f}x `wc -l`.")
+    w(f"- Stream, 1 -> 2 threads: {s1/s2:.2f}x.")
+    w(f"- Corpus directory, 1 -> 2 threads: {c1/c2:.2f}x.")
+    w(f"- Scaling: 4x input took {scaling[4]/s2:.2f}x the time, 16x input {scaling[16]/s2:.2f}x.")
+    w(f"- Peak RSS on the stream: {s2_rss/1024 if s2_rss else float('nan'):.0f} MB for {mb(size):.0f} MB of input (target: 2x input + 30 MB = {2*mb(size)+30:.0f} MB).")
+    w(f"- One small file: {one*1000:.1f} ms including process start.")
+    w(f"- {count} diagnostics: human {render['human']:.3f} s, JSON {render['json']:.3f} s, SARIF {render['sarif']:.3f} s.")
+    text = "\n".join(lines) + "\n"
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
