@@ -174,6 +174,7 @@ impl Reader {
             pull_policy: None,
             suppression: None,
             helm_source: None,
+            related: Vec::new(),
         });
     }
 

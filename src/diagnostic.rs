@@ -50,6 +50,8 @@ pub struct Diagnostic {
     pub suppression: Option<Suppression>,
     /// The Helm template (`# Source:`) the flagged document was rendered from.
     pub helm_source: Option<String>,
+    /// Other places in the same file that belong to the finding, each with a label.
+    pub related: Vec<(Span, String)>,
 }
 
 /// How a finding was suppressed, and why.

@@ -276,6 +276,7 @@ fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String)
         pull_policy: None,
         suppression: None,
         helm_source: None,
+        related: Vec::new(),
     }
 }
 
@@ -302,6 +303,7 @@ fn diagnostic(
         pull_policy: container.map(|(_, _, facts)| facts),
         suppression: None,
         helm_source: None,
+        related: finding.related,
     }
 }
 

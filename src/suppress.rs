@@ -179,6 +179,7 @@ fn own_diagnostic(
         pull_policy: None,
         suppression: None,
         helm_source: None,
+        related: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! ServiceAccounts and Secrets (their registry keys only).
 
 use super::{
-    ANNOTATION_PREFIX, Container, ContainerList, Located, ObjectRef, PodSpec, Secret,
+    ANNOTATION_PREFIX, Container, ContainerList, DuplicateKey, Located, ObjectRef, PodSpec, Secret,
     ServiceAccount,
 };
 use crate::credentials::secret::{self, Payload};
@@ -146,6 +146,7 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         .iter()
         .find_map(|key| located(doc, doc.get(spec, key)?));
     let mut containers = Vec::new();
+    let mut duplicate_keys = duplicates(doc, spec, "the pod spec");
     for list in ContainerList::ALL {
         let Some(items) = doc.get(spec, list.key()) else {
             continue;
@@ -153,6 +154,11 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         for container in doc.items(items).filter(|c| doc.is_mapping(*c)) {
             let field = |key| doc.get(container, key).and_then(|v| located(doc, v));
             let name = field("name");
+            let place = match &name {
+                Some(n) => format!("container `{}`", n.value),
+                None => "a container".to_string(),
+            };
+            duplicate_keys.extend(duplicates(doc, container, &place));
             let span = name
                 .as_ref()
                 .map_or_else(|| first_character(doc, container), |n| n.span);
@@ -171,6 +177,7 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         service_account,
         pull_secrets: secret_names(doc, spec),
         containers,
+        duplicate_keys,
         node_selector: string_map(doc, doc.get_resolved(spec, "nodeSelector")),
         annotations: Vec::new(),
         is_pod: false,
@@ -206,6 +213,31 @@ fn extract_secret(doc: &Document, object: NodeId, object_ref: ObjectRef, out: &m
         name,
         registry_keys: secret::registry_keys(secret_type, payload),
     });
+}
+
+/// Keys written more than once in a mapping (merge keys aside): each repeat with the first.
+fn duplicates(doc: &Document, mapping: NodeId, place: &str) -> Vec<DuplicateKey> {
+    let NodeKind::Mapping(entries) = &doc.node(doc.resolve(mapping)).kind else {
+        return Vec::new();
+    };
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    let mut out = Vec::new();
+    for &(k, _) in entries {
+        let Some(key) = doc.str(k).filter(|k| *k != "<<") else {
+            continue;
+        };
+        let span = doc.node(k).span;
+        match seen.iter().find(|(s, _)| *s == key) {
+            Some(&(_, first)) => out.push(DuplicateKey {
+                key: key.to_string(),
+                first,
+                second: span,
+                place: place.to_string(),
+            }),
+            None => seen.push((key, span)),
+        }
+    }
+    out
 }
 
 /// The `name`s under `imagePullSecrets` of a pod spec or ServiceAccount.

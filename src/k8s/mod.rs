@@ -75,6 +75,8 @@ pub struct PodSpec {
     /// The `name`s listed under `imagePullSecrets`.
     pub pull_secrets: Vec<Located>,
     pub containers: Vec<Container>,
+    /// Keys written twice in the pod spec or in one of its containers.
+    pub duplicate_keys: Vec<DuplicateKey>,
     /// `nodeSelector` labels: the nodes the pod may run on.
     pub node_selector: Vec<(String, String)>,
     /// `pullcheck.dev/*` annotations of the object and of its pod template.
@@ -98,6 +100,16 @@ impl PodSpec {
             .as_ref()
             .map_or("default", |sa| sa.value.as_str())
     }
+}
+
+/// A mapping key written twice.
+#[derive(Clone, Debug)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub second: Span,
+    /// `the pod spec` or `container `web``.
+    pub place: String,
 }
 
 /// A ServiceAccount of the input.

@@ -148,7 +148,13 @@ impl miette::Diagnostic for Report<'_> {
             self.diagnostic.label.clone(),
             SourceSpan::new(span.start.into(), span.len()),
         );
-        Some(Box::new(std::iter::once(label)))
+        let related = self.diagnostic.related.iter().map(|(span, text)| {
+            LabeledSpan::new_with_span(
+                Some(text.clone()),
+                SourceSpan::new(span.start.into(), span.len()),
+            )
+        });
+        Some(Box::new(std::iter::once(label).chain(related)))
     }
 }
 

@@ -37,9 +37,21 @@ struct JsonDiagnostic<'a> {
     explicit_pull_policy: Option<bool>,
     /// The Helm template the flagged document was rendered from (`# Source:`), or null.
     helm_source: Option<&'a str>,
+    /// Other places that belong to the finding (e.g. the first of two duplicate keys).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
     /// Present on suppressed findings, which are listed only with `--show-suppressed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -93,6 +105,21 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 effective_pull_policy: d.pull_policy.map(|p| p.effective),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
                 helm_source: d.helm_source.as_deref(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|(span, message)| {
+                        let start = file.position(span.start);
+                        let end = file.end_position(*span);
+                        JsonRelated {
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            message,
+                        }
+                    })
+                    .collect(),
                 suppressed: d.suppression.as_ref().map(|s| JsonSuppression {
                     kind: s.kind.as_str(),
                     justification: s.justification.as_deref(),

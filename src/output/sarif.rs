@@ -107,13 +107,32 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
     }
+    let mut related: Vec<Value> = d
+        .related
+        .iter()
+        .map(|(span, text)| {
+            let start = file.position(span.start);
+            json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(&file.name)},
+                    "region": {"startLine": start.line, "startColumn": start.column},
+                },
+                "message": {"text": text},
+            })
+        })
+        .collect();
     if let Some(template) = &d.helm_source {
-        result["relatedLocations"] = json!([{
-            "id": 1,
+        related.push(json!({
             "physicalLocation": {"artifactLocation": {"uri": uri(template)}},
             "message": {"text": "the Helm template this manifest was rendered from"},
-        }]);
+        }));
         result["properties"] = json!({"helmSource": template});
+    }
+    if !related.is_empty() {
+        for (id, location) in related.iter_mut().enumerate() {
+            location["id"] = json!(id + 1);
+        }
+        result["relatedLocations"] = json!(related);
     }
     if let Some(suppression) = &d.suppression {
         let mut entry = json!({"kind": "inSource"});

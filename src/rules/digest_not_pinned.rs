@@ -45,6 +45,7 @@ impl Rule for DigestNotPinned {
                     .into(),
             ),
             label: Some("no digest".into()),
+            related: Vec::new(),
         });
     }
 }

@@ -56,6 +56,7 @@ impl Rule for DisallowedRegistry {
                     .join(", ")
             )),
             label: Some("not an allowed registry".into()),
+            related: Vec::new(),
         });
     }
 }

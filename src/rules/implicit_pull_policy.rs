@@ -58,6 +58,7 @@ impl Rule for ImplicitPullPolicy {
                  says what the cluster does."
             )),
             label: Some(format!("pull policy defaults to {policy}")),
+            related: Vec::new(),
         });
     }
 }

@@ -51,6 +51,7 @@ impl Rule for InvalidImage {
                             .into(),
                     ),
                     label: Some("no image".into()),
+                    related: Vec::new(),
                 });
             }
             return;
@@ -74,6 +75,7 @@ impl Rule for InvalidImage {
             message,
             help: Some(help),
             label: Some(short_reason(&error.kind).into()),
+            related: Vec::new(),
         });
     }
 }

@@ -57,6 +57,7 @@ impl Rule for InvalidPullPolicy {
             ),
             help: Some(help),
             label: Some("not a pull policy".into()),
+            related: Vec::new(),
         });
     }
 }

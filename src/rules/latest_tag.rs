@@ -44,6 +44,7 @@ impl Rule for LatestTag {
                  {policy}. Pin a version tag or digest."
             )),
             label: Some("`latest` moves".into()),
+            related: Vec::new(),
         });
     }
 }

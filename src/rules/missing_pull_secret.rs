@@ -93,6 +93,7 @@ impl Rule for MissingPullSecret {
                  imagePullSecrets or to ServiceAccount `{account}` in namespace `{namespace}`."
             )),
             label: Some(format!("`{domain}` needs a pull secret")),
+            related: Vec::new(),
         });
     }
 }

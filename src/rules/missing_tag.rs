@@ -52,6 +52,7 @@ impl Rule for MissingTag {
                 reference.written_name()
             )),
             label: Some("no tag or digest".into()),
+            related: Vec::new(),
         });
     }
 }

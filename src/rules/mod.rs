@@ -3,6 +3,7 @@
 
 mod digest_not_pinned;
 mod disallowed_registry;
+mod duplicate_key;
 mod implicit_pull_policy;
 mod invalid_image;
 mod invalid_pull_policy;
@@ -29,6 +30,7 @@ use crate::source::Span;
 
 pub use digest_not_pinned::DigestNotPinned;
 pub use disallowed_registry::DisallowedRegistry;
+pub use duplicate_key::DuplicateKey;
 pub use implicit_pull_policy::ImplicitPullPolicy;
 pub use invalid_image::InvalidImage;
 pub use invalid_pull_policy::InvalidPullPolicy;
@@ -48,6 +50,7 @@ pub use unknown_rule_in_suppression::UnknownRuleInSuppression;
 /// Every rule, in the order they are listed to users.
 pub static ALL: &[&dyn Rule] = &[
     &ParseError,
+    &DuplicateKey,
     &InvalidImage,
     &InvalidPullPolicy,
     &MissingTag,
@@ -180,6 +183,8 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub label: Option<String>,
+    /// Other places that belong to the finding, each with a label.
+    pub related: Vec<(Span, String)>,
 }
 
 /// Everything known about one container when the rules look at it.

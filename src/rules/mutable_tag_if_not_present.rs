@@ -58,6 +58,7 @@ impl Rule for MutableTagIfNotPresent {
                 reference.written_name()
             )),
             label: Some("never re-pulled".into()),
+            related: Vec::new(),
         });
     }
 }

@@ -89,6 +89,7 @@ impl Rule for NeverWithoutPreload {
                 partial.unwrap_or_default()
             )),
             label: Some("never pulled".into()),
+            related: Vec::new(),
         });
     }
 }

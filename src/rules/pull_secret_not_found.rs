@@ -66,5 +66,6 @@ fn finding(name: &str, namespace: &str, span: Span) -> Finding {
                 .into(),
         ),
         label: Some("not in the input".into()),
+        related: Vec::new(),
     }
 }

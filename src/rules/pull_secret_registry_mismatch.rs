@@ -105,6 +105,7 @@ impl Rule for PullSecretRegistryMismatch {
             ),
             help: Some(help),
             label: Some(format!("no credentials for `{domain}`")),
+            related: Vec::new(),
         });
     }
 }

@@ -67,6 +67,7 @@ impl Rule for PullSecretWrongNamespace {
                 account.value
             )),
             label: Some(format!("not in `{namespace}`")),
+            related: Vec::new(),
         });
     }
 
@@ -97,6 +98,7 @@ fn secret_finding(name: &str, namespace: &str, others: &[&str], span: Span) -> F
              pulls without it. Create Secret `{name}` in `{namespace}` too."
         )),
         label: Some(format!("not in `{namespace}`")),
+        related: Vec::new(),
     }
 }
 

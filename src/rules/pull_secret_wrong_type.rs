@@ -71,5 +71,6 @@ fn finding(
                 .into(),
         ),
         label: Some("not a usable pull secret".into()),
+        related: Vec::new(),
     }
 }

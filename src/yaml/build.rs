@@ -72,7 +72,18 @@ pub fn parse_piece_to_depth(
             Event::DocumentStart(_) => builder = Some(Builder::new(keep_depth)),
             Event::DocumentEnd => {
                 if let Some(b) = builder.take() {
-                    out.documents.push(b.finish());
+                    let document = b.finish();
+                    if document.has_excessive_aliasing() {
+                        out.error = Some(SyntaxError {
+                            offset: document.first_alias_offset().unwrap_or(node_span.start),
+                            message: "document contains excessive aliasing (an alias bomb): \
+                                      Kubernetes' YAML decoder refuses it"
+                                .to_string(),
+                        });
+                        out.documents.push(Document::default());
+                        return out;
+                    }
+                    out.documents.push(document);
                 }
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
@@ -188,6 +199,10 @@ impl Builder {
             }
             Event::Alias(anchor) => {
                 let id = match self.anchors.get(anchor).copied().flatten() {
+                    // `&a [*a]`: go-yaml refuses an anchor whose value contains itself.
+                    Some(Some(target)) if self.open.iter().any(|o| o.id == target) => {
+                        return Err("anchor's value contains an alias to itself".to_string());
+                    }
                     Some(Some(target)) => self.push(NodeKind::Alias(target), span),
                     // The anchored subtree was not kept.
                     Some(None) => self.push(

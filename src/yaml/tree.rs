@@ -146,8 +146,125 @@ impl Document {
         Some(node)
     }
 
+    /// go-yaml's guard against alias bombs (`allowedAliasRatio` in its decoder): a document
+    /// whose full expansion would visit more than 1,000 nodes, more than 100 of them through
+    /// aliases, and too large a share through aliases (99% up to 400,000 nodes, falling to 10%
+    /// at 4,000,000) is refused. Computed on the tree without expanding anything.
+    pub fn has_excessive_aliasing(&self) -> bool {
+        let aliases = self
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Alias(_)))
+            .count();
+        if aliases == 0 {
+            return false;
+        }
+        let Some(root) = self.root else {
+            return false;
+        };
+        let expanded = self.expanded_sizes();
+        let decoded = expanded[root as usize];
+        let through_aliases = self.alias_visits(&expanded)[root as usize];
+        decoded > 1000
+            && through_aliases > 100
+            && through_aliases as f64 / decoded as f64 > allowed_alias_ratio(decoded)
+    }
+
+    /// Offset of the first alias, where an aliasing error is reported.
+    pub fn first_alias_offset(&self) -> Option<usize> {
+        self.nodes
+            .iter()
+            .find(|n| matches!(n.kind, NodeKind::Alias(_)))
+            .map(|n| n.span.start)
+    }
+
+    /// For each node, how many nodes a full expansion visits from it (itself included),
+    /// saturating: an alias counts itself and its target's expansion. Dependencies run both
+    /// ways in id order (children after their parent, alias targets before the alias), so an
+    /// explicit depth-first walk settles every node after what it depends on.
+    fn expanded_sizes(&self) -> Vec<u64> {
+        let n = self.nodes.len();
+        let mut size = vec![0u64; n];
+        let mut done = vec![false; n];
+        let mut stack: Vec<(NodeId, bool)> = Vec::new();
+        for start in 0..n as NodeId {
+            stack.push((start, false));
+            while let Some((id, ready)) = stack.pop() {
+                if done[id as usize] {
+                    continue;
+                }
+                if ready {
+                    size[id as usize] = self
+                        .dependencies(id)
+                        .fold(1u64, |acc, d| acc.saturating_add(size[d as usize]));
+                    done[id as usize] = true;
+                } else {
+                    stack.push((id, true));
+                    stack.extend(
+                        self.dependencies(id)
+                            .filter(|d| !done[*d as usize])
+                            .map(|d| (d, false)),
+                    );
+                }
+            }
+        }
+        size
+    }
+
+    /// A node's children (keys and values of a mapping), or an alias's target.
+    fn dependencies(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let (items, pairs, target): (&[NodeId], &[(NodeId, NodeId)], Option<NodeId>) =
+            match &self.node(id).kind {
+                NodeKind::Scalar { .. } => (&[], &[], None),
+                NodeKind::Sequence(items) => (items, &[], None),
+                NodeKind::Mapping(entries) => (&[], entries, None),
+                NodeKind::Alias(target) => (&[], &[], Some(*target)),
+            };
+        items
+            .iter()
+            .copied()
+            .chain(pairs.iter().flat_map(|&(k, v)| [k, v]))
+            .chain(target)
+    }
+
+    /// For each node, how many of the nodes visited from it are visited through an alias.
+    fn alias_visits(&self, expanded: &[u64]) -> Vec<u64> {
+        let n = self.nodes.len();
+        let mut visits = vec![0u64; n];
+        // Children and targets of aliases do not matter here: an alias contributes its target's
+        // whole expansion, and a collection the sum of its children's; children have larger ids.
+        for id in (0..n).rev() {
+            visits[id] = match &self.nodes[id].kind {
+                NodeKind::Scalar { .. } => 0,
+                NodeKind::Alias(target) => expanded[*target as usize],
+                NodeKind::Sequence(items) => items
+                    .iter()
+                    .fold(0u64, |acc, i| acc.saturating_add(visits[*i as usize])),
+                NodeKind::Mapping(entries) => entries.iter().fold(0u64, |acc, (k, v)| {
+                    acc.saturating_add(visits[*k as usize])
+                        .saturating_add(visits[*v as usize])
+                }),
+            };
+        }
+        visits
+    }
+
     fn is_merge_key(&self, key: NodeId) -> bool {
         matches!(&self.node(key).kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if value == "<<")
+    }
+}
+
+/// go-yaml's `allowedAliasRatio`.
+fn allowed_alias_ratio(decoded: u64) -> f64 {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    let decoded = decoded as f64;
+    if decoded <= LOW {
+        0.99
+    } else if decoded >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decoded - LOW) / (HIGH - LOW))
     }
 }
 

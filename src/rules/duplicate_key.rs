@@ -1,0 +1,48 @@
+use super::{Finding, PodContext, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A key written twice in a pod spec or in a container — two `image:` keys, two
+    /// `imagePullPolicy:` keys, two `imagePullSecrets:` lists. The finding points at the repeat
+    /// and at the first occurrence.
+    ///
+    /// ## Why it matters
+    ///
+    /// The YAML spec forbids duplicate keys and decoders disagree about them: some keep the
+    /// last value silently, some the first, and `kubectl apply` with strict field validation
+    /// (the default since Kubernetes 1.27) rejects the object. Which image runs depends on the
+    /// tool that applies the manifest. pullcheck itself reads the last value, as go-yaml does.
+    ///
+    /// ## How to fix it
+    ///
+    /// Keep one of the two keys. A merge (`<<: *defaults`) is the way to override inherited keys.
+    pub struct DuplicateKey {
+        name: "duplicate-key",
+        severity: Error,
+        enabled_by_default: true,
+        summary: "a key is written twice in a pod spec or container",
+    }
+}
+
+impl Rule for DuplicateKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
+        for duplicate in &c.pod.duplicate_keys {
+            report.push(Finding {
+                span: duplicate.second,
+                message: format!("duplicate key `{}` in {}", duplicate.key, duplicate.place),
+                help: Some(
+                    "Decoders disagree on duplicate keys (first wins, last wins, or an error: \
+                     kubectl's strict field validation rejects the object). Keep one."
+                        .into(),
+                ),
+                label: Some("written again here".into()),
+                related: vec![(duplicate.first, "first written here".into())],
+            });
+        }
+    }
+}
