@@ -190,6 +190,11 @@ impl From<String> for Failure {
 
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
+    // A panic is a bug: say so in one line. Panics inside rules and parsing are caught and
+    // reported as internal-error diagnostics as well.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("pullcheck: internal error: {info}");
+    }));
     let cli = Cli::parse();
     let color = use_color(cli.lint.color);
     let result = match &cli.command {
@@ -429,8 +434,21 @@ fn read_inputs<T: Send>(
         let loaded = load_all(&discovery.inputs, settings.parallel);
         let mut failed = false;
         let mut inputs = Vec::with_capacity(loaded.len());
-        for result in loaded {
+        for (source, result) in discovery.inputs.iter().zip(loaded) {
             match result {
+                // A binary file that a walk came across is not a manifest: skip it, and say so.
+                Ok(input)
+                    if input.binary
+                        && matches!(
+                            source,
+                            InputSource::File {
+                                explicit: false,
+                                ..
+                            }
+                        ) =>
+                {
+                    eprintln!("pullcheck: note: skipped {}: a binary file", source.name());
+                }
                 Ok(input) => inputs.push(input),
                 Err(failure) => {
                     eprintln!("pullcheck: cannot read {failure}");
@@ -473,6 +491,13 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 }
 
 fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
+    if run
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == lint::INTERNAL_ERROR)
+    {
+        return ExitCode::from(2);
+    }
     // Suppressed findings are in `run.suppressed`, not here: they never fail a run.
     let failed = fail_on
         .threshold()

@@ -19,6 +19,8 @@ pub enum InputSource {
     File {
         name: String,
         path: PathBuf,
+        /// Named on the command line, rather than found by walking a directory.
+        explicit: bool,
     },
 }
 
@@ -39,6 +41,8 @@ pub struct LoadedInput {
     pub source: SourceFile,
     /// Set when the bytes are not UTF-8 text: byte offset and reason.
     pub not_text: Option<(usize, String)>,
+    /// The bytes hold NUL: a binary file, not a manifest.
+    pub binary: bool,
 }
 
 pub struct Discovery {
@@ -76,7 +80,14 @@ pub fn discover(
             let walked = walk(path, excludes, threads, &mut warnings)?;
             for file in walked {
                 let name = display_name(&file);
-                found.insert(name.clone(), InputSource::File { name, path: file });
+                found.insert(
+                    name.clone(),
+                    InputSource::File {
+                        name,
+                        path: file,
+                        explicit: false,
+                    },
+                );
             }
         } else {
             found.insert(
@@ -84,6 +95,7 @@ pub fn discover(
                 InputSource::File {
                     name: arg.clone(),
                     path: path.to_path_buf(),
+                    explicit: true,
                 },
             );
         }
@@ -115,6 +127,9 @@ fn walk(
         .ignore(true)
         // A checkout without `.git` (a tarball, a CI cache) should be walked the same way.
         .require_git(false)
+        // Symlinked manifests are linted; the walker reports link loops instead of following
+        // them forever.
+        .follow_links(true)
         .overrides(overrides)
         .threads(threads)
         .build_parallel();
@@ -189,10 +204,24 @@ pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
 /// Turns bytes into text; anything but UTF-8 is kept (lossily, for the snippet) and flagged.
 pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInput {
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if let Some(nul) = memchr::memchr(0, &bytes).filter(|_| !utf16) {
+        // Keep what comes before the NUL for the snippet, no more: it is not text.
+        let text = String::from_utf8_lossy(&bytes[..nul.min(4096)]).into_owned();
+        let offset = text.len();
+        return LoadedInput {
+            source: SourceFile::new(name, path, text),
+            not_text: Some((
+                offset,
+                format!("a binary file, not a manifest (a NUL byte at offset {nul})"),
+            )),
+            binary: true,
+        };
+    }
     match String::from_utf8(bytes) {
         Ok(text) => LoadedInput {
             source: SourceFile::new(name, path, text),
             not_text: None,
+            binary: false,
         },
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
@@ -207,6 +236,7 @@ pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInpu
             LoadedInput {
                 source: SourceFile::new(name, path, text),
                 not_text: Some((offset, reason)),
+                binary: false,
             }
         }
     }

@@ -198,7 +198,25 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
     let source = &input.source;
     let pieces = yaml::pieces(source);
     let read = |&(start, end): &(usize, usize)| {
-        read_piece(file, source, start, end, settings, parse_errors)
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_piece(file, source, start, end, settings, parse_errors)
+        }));
+        attempt.unwrap_or_else(|payload| {
+            let mut failed = FileResult::default();
+            let finding = Finding {
+                span: Span::new(start, start),
+                message: format!(
+                    "internal error while reading this document: {}; the other documents \
+                     were read (please report this)",
+                    panic_message(payload.as_ref())
+                ),
+                help: None,
+                label: None,
+                related: Vec::new(),
+            };
+            failed.diagnostics.push(internal_error(finding, file, None));
+            failed
+        })
     };
     // A large stream (`helm template` of a big chart) is parsed a document per task.
     let parts: Vec<FileResult> =
@@ -307,9 +325,62 @@ fn diagnostic(
     }
 }
 
+/// The rule name of a diagnostic that reports a panic inside pullcheck.
+pub const INTERNAL_ERROR: &str = "internal-error";
+
+/// Runs one rule's check, turning a panic into an internal-error finding rather than ending
+/// the run: the other rules and files are still checked.
+fn guarded(
+    rule: &dyn Rule,
+    span: Span,
+    check: impl FnOnce(&mut Vec<Finding>),
+) -> Result<Vec<Finding>, Finding> {
+    let mut findings = Vec::new();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut findings))) {
+        Ok(()) => Ok(findings),
+        Err(payload) => Err(Finding {
+            span,
+            message: format!(
+                "internal error in rule `{}`: {}; the other rules still ran (please report this)",
+                rule.meta().name,
+                panic_message(payload.as_ref())
+            ),
+            help: None,
+            label: Some("while checking this".into()),
+            related: Vec::new(),
+        }),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
+fn internal_error(finding: Finding, file: usize, object: Option<&ObjectRef>) -> Diagnostic {
+    Diagnostic {
+        rule: INTERNAL_ERROR,
+        severity: Severity::Error,
+        message: finding.message,
+        help: finding.help,
+        label: finding.label,
+        file,
+        span: finding.span,
+        object: object.cloned(),
+        container: None,
+        image: None,
+        pull_policy: None,
+        suppression: None,
+        helm_source: None,
+        related: Vec::new(),
+    }
+}
+
 fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut findings = Vec::new();
     let credentials = PodCredentials::resolve(pod, index);
     let pod_context = PodContext {
         pod,
@@ -317,18 +388,21 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
         settings,
         index,
     };
+    let pod_span = pod.containers.first().map_or(Span::default(), |c| c.span);
     for rule in &settings.rules {
-        rule.check_pod(&pod_context, &mut findings);
-        out.extend(findings.drain(..).map(|f| {
-            diagnostic(
-                *rule,
-                settings.severity(*rule),
-                f,
-                pod.file,
-                &pod.object,
-                None,
-            )
-        }));
+        match guarded(*rule, pod_span, |found| rule.check_pod(&pod_context, found)) {
+            Ok(found) => out.extend(found.into_iter().map(|f| {
+                diagnostic(
+                    *rule,
+                    settings.severity(*rule),
+                    f,
+                    pod.file,
+                    &pod.object,
+                    None,
+                )
+            })),
+            Err(failure) => out.push(internal_error(failure, pod.file, Some(&pod.object))),
+        }
     }
     for container in &pod.containers {
         let image = container.image.as_ref().filter(|i| !i.value.is_empty());
@@ -361,17 +435,21 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
             index,
         };
         for rule in &settings.rules {
-            rule.check_container(&context, &mut findings);
-            out.extend(findings.drain(..).map(|f| {
-                diagnostic(
-                    *rule,
-                    settings.severity(*rule),
-                    f,
-                    pod.file,
-                    &pod.object,
-                    Some((container, image, facts)),
-                )
-            }));
+            match guarded(*rule, container.span, |found| {
+                rule.check_container(&context, found)
+            }) {
+                Ok(found) => out.extend(found.into_iter().map(|f| {
+                    diagnostic(
+                        *rule,
+                        settings.severity(*rule),
+                        f,
+                        pod.file,
+                        &pod.object,
+                        Some((container, image, facts)),
+                    )
+                })),
+                Err(failure) => out.push(internal_error(failure, pod.file, Some(&pod.object))),
+            }
         }
     }
     suppress::apply_annotation(pod, &mut out);
@@ -394,19 +472,26 @@ fn check_service_account(
         index,
     };
     let mut out = Vec::new();
-    let mut findings = Vec::new();
+    let span = account
+        .pull_secrets
+        .first()
+        .map_or(Span::default(), |s| s.span);
     for rule in &settings.rules {
-        rule.check_service_account(&context, &mut findings);
-        out.extend(findings.drain(..).map(|f| {
-            diagnostic(
-                *rule,
-                settings.severity(*rule),
-                f,
-                account.file,
-                &account.object,
-                None,
-            )
-        }));
+        match guarded(*rule, span, |found| {
+            rule.check_service_account(&context, found)
+        }) {
+            Ok(found) => out.extend(found.into_iter().map(|f| {
+                diagnostic(
+                    *rule,
+                    settings.severity(*rule),
+                    f,
+                    account.file,
+                    &account.object,
+                    None,
+                )
+            })),
+            Err(failure) => out.push(internal_error(failure, account.file, Some(&account.object))),
+        }
     }
     out
 }

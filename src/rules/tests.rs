@@ -427,3 +427,47 @@ fn readme_rule_table_is_fresh() {
         "the README's rule table is stale: run `PULLCHECK_BLESS=1 cargo test readme_rule_table_is_fresh`"
     );
 }
+
+/// A rule that panics on every container: the run must go on and say so.
+struct Panicking;
+
+static PANICKING: RuleMeta = RuleMeta {
+    name: "panicking-test-rule",
+    severity: crate::diagnostic::Severity::Warning,
+    enabled_by_default: true,
+    summary: "panics",
+    doc: "",
+};
+
+impl Rule for Panicking {
+    fn meta(&self) -> &'static RuleMeta {
+        &PANICKING
+    }
+
+    fn check_container(&self, _: &ContainerContext<'_>, _: &mut Vec<Finding>) {
+        panic!("boom");
+    }
+}
+
+#[test]
+fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
+    let mut settings = settings();
+    settings.rules.push(&Panicking);
+    let yaml = format!("{}---\n{}", image("nginx"), image("redis:latest"));
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let run = lint_text("test.yaml", &yaml, &settings);
+    std::panic::set_hook(hook);
+    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        vec![
+            "internal-error",
+            "missing-tag",
+            "internal-error",
+            "latest-tag"
+        ]
+    );
+    assert!(run.diagnostics[0].message.contains("panicking-test-rule"));
+    assert!(run.diagnostics[0].message.contains("boom"));
+}

@@ -1,0 +1,285 @@
+//! Broken and hostile input: pullcheck never panics, never hangs, never exhausts memory, never
+//! loses a finding because a neighbour was broken, and says what went wrong and where.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+const POD: &str = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, imagePullPolicy: Always}]\n";
+
+fn lint_file(dir: &Path, name: &str, bytes: &[u8]) -> (Output, serde_json::Value) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+    let out = run(dir, &["--format", "json", name]);
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "{name} panicked: {}",
+        stderr(&out)
+    );
+    let value = json(&out);
+    (out, value)
+}
+
+fn rules_of(value: &serde_json::Value) -> Vec<String> {
+    findings(value).into_iter().map(|f| f.0).collect()
+}
+
+fn first_message(value: &serde_json::Value) -> String {
+    value["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn billion_laughs_is_refused_with_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..9 {
+        let refs = vec![format!("*a{}", level - 1); 10].join(", ");
+        yaml.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+    }
+    yaml.push_str(&format!("---\n{POD}"));
+    let (_, value) = lint_file(dir.path(), "bomb.yaml", yaml.as_bytes());
+    assert_eq!(rules_of(&value), vec!["parse-error", "missing-tag"]);
+    assert!(first_message(&value).contains("excessive aliasing"));
+}
+
+#[test]
+fn nesting_100000_deep_is_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = format!("{}{}\n---\n{POD}", "[".repeat(100_000), "]".repeat(100_000));
+    let (_, value) = lint_file(dir.path(), "flow.yaml", flow.as_bytes());
+    assert_eq!(rules_of(&value), vec!["parse-error", "missing-tag"]);
+    let block = format!("{}x\n---\n{POD}", "- ".repeat(100_000));
+    let (_, value) = lint_file(dir.path(), "block.yaml", block.as_bytes());
+    assert_eq!(rules_of(&value), vec!["parse-error", "missing-tag"]);
+    assert!(first_message(&value).contains("nesting deeper than 10000"));
+}
+
+#[test]
+fn text_that_is_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "kind: Pod\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let (out, value) = lint_file(dir.path(), "utf16.yaml", &utf16);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(first_message(&value).contains("UTF-16"), "{value}");
+    let (_, value) = lint_file(dir.path(), "latin1.yaml", b"kind: Pod\nname: caf\xe9\n");
+    assert!(first_message(&value).contains("not UTF-8"));
+}
+
+#[test]
+fn binary_files_are_skipped_when_walked_and_reported_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("blob.yaml"), b"\x7fELF\x00\x01\x02kind: Pod").unwrap();
+    write(d, "pod.yaml", POD);
+    let out = run(d, &["--format", "json"]);
+    assert_eq!(rules_of(&json(&out)), vec!["missing-tag"]);
+    assert!(
+        stderr(&out).contains("note: skipped blob.yaml: a binary file"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(d, &["--format", "json", "blob.yaml"]);
+    let value = json(&out);
+    assert_eq!(rules_of(&value), vec!["parse-error"]);
+    assert!(first_message(&value).contains("binary file"));
+}
+
+#[test]
+fn empty_and_content_free_inputs_are_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty.yaml", ""),
+        ("comments.yaml", "# only\n# comments\n"),
+        ("marker.yaml", "---\n"),
+        ("markers.yaml", "---\n---\n...\n---\n"),
+        ("crlf.yaml", "---\r\n# x\r\n"),
+    ] {
+        let (out, value) = lint_file(dir.path(), name, text.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert!(findings(&value).is_empty(), "{name}: {value}");
+    }
+}
+
+#[test]
+fn tabs_used_for_indentation_are_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("kind: Pod\nspec:\n\tcontainers: []\n---\n{POD}");
+    let (_, value) = lint_file(dir.path(), "tabs.yaml", text.as_bytes());
+    assert_eq!(rules_of(&value), vec!["parse-error", "missing-tag"]);
+    assert_eq!(value["diagnostics"][0]["line"], 3);
+}
+
+#[test]
+fn a_50_mb_single_line_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::with_capacity(50 << 20);
+    text.push_str(
+        "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"big\", \"annotations\": {\"blob\": \"",
+    );
+    text.extend(std::iter::repeat_n('x', 50 << 20));
+    text.push_str("\"}}, \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"nginx\", \"imagePullPolicy\": \"Always\"}]}}");
+    let (_, value) = lint_file(dir.path(), "big.json", text.as_bytes());
+    assert_eq!(rules_of(&value), vec!["missing-tag"]);
+    assert_eq!(value["diagnostics"][0]["line"], 1);
+}
+
+#[test]
+fn one_million_empty_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = "---\n".repeat(1_000_000);
+    text.push_str(POD);
+    let (_, value) = lint_file(dir.path(), "many.yaml", text.as_bytes());
+    assert_eq!(rules_of(&value), vec!["missing-tag"]);
+    assert_eq!(value["diagnostics"][0]["line"], 1_000_004);
+}
+
+#[test]
+fn a_document_with_100000_containers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "    - {{name: c{i}, image: nginx:1.27, imagePullPolicy: IfNotPresent}}\n"
+        ));
+    }
+    text.push_str("    - {name: last, image: nginx, imagePullPolicy: Always}\n");
+    let (_, value) = lint_file(dir.path(), "wide.yaml", text.as_bytes());
+    assert_eq!(value["summary"]["containers"], 100_001);
+    assert_eq!(rules_of(&value), vec!["missing-tag"]);
+}
+
+#[test]
+fn a_broken_document_or_file_hides_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.yaml", &format!("{POD}---\nkind: [\n---\n{POD}"));
+    std::fs::write(d.join("b.yaml"), b"\xff\xfe\x00garbage").unwrap();
+    write(
+        d,
+        "c.yaml",
+        "kind: Pod\nspec: {containers: [{name: c, image: \"{{ .Values.x }}\"}]}\n",
+    );
+    write(d, "d.yaml", POD);
+    let value = json(&run(
+        d,
+        &["--format", "json", "a.yaml", "b.yaml", "c.yaml", "d.yaml"],
+    ));
+    let found: Vec<(String, String)> = findings(&value).into_iter().map(|f| (f.1, f.0)).collect();
+    let expect = [
+        ("a.yaml", "missing-tag"),
+        ("a.yaml", "parse-error"),
+        ("a.yaml", "missing-tag"),
+        ("b.yaml", "parse-error"),
+        ("c.yaml", "invalid-image"),
+        ("d.yaml", "missing-tag"),
+    ];
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|(_, r)| r != "implicit-pull-policy")
+        .map(|(f, r)| (f.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(found, expect);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_loops_fifos_and_sockets_in_a_walked_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/pod.yaml", POD);
+    std::os::unix::fs::symlink(d.join("k8s"), d.join("k8s/loop")).unwrap();
+    std::os::unix::fs::symlink(d.join("k8s/pod.yaml"), d.join("linked.yaml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(d.join("k8s/fifo.yaml"))
+        .status();
+    let _socket = std::os::unix::net::UnixListener::bind(d.join("k8s/socket.yaml")).unwrap();
+    let out = run(d, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let files: Vec<String> = findings(&json(&out)).into_iter().map(|f| f.1).collect();
+    // The symlinked file is linted; the loop is reported, not followed; fifo and socket skipped.
+    assert_eq!(files, vec!["k8s/pod.yaml", "linked.yaml"]);
+    assert!(stderr(&out).contains("loop"), "{}", stderr(&out));
+    if fifo.is_ok_and(|s| s.success()) {
+        assert!(!files.iter().any(|f| f.contains("fifo")));
+    }
+}
+
+#[test]
+fn a_file_that_disappears_between_walking_and_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "gone.yaml", POD);
+    let found =
+        pullcheck::input::discover(&[dir.path().display().to_string()], &[], "<stdin>", 1).unwrap();
+    std::fs::remove_file(dir.path().join("gone.yaml")).unwrap();
+    let error = pullcheck::input::load(&found.inputs[0])
+        .err()
+        .expect("read fails");
+    assert!(
+        error.contains("gone.yaml") && error.contains("no such file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_full_disk_is_an_error_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", POD);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pullcheck"))
+        .args(["--format", "json", "pod.yaml"])
+        .current_dir(dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot write output"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn no_hostile_fixture_or_corpus_file_makes_an_internal_error() {
+    let Some(corpus) = shared("corpus") else {
+        return;
+    };
+    for dir in [
+        corpus,
+        root().join("tests/fixtures"),
+        root().join("examples"),
+    ] {
+        let out = run(
+            &dir,
+            &[
+                "--format",
+                "json",
+                "--enable",
+                "digest-not-pinned",
+                "--enable",
+                "pull-secret-not-found",
+                ".",
+            ],
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            dir.display(),
+            stderr(&out)
+        );
+        let value = json(&out);
+        assert!(!rules_of(&value).iter().any(|r| r == "internal-error"));
+    }
+}
