@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod diagnostic;
+pub mod fuzzing;
 pub mod helm;
 pub mod image;
 pub mod index;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for SECONDS each (default 60), seeded from examples/ and the test
+# fixtures. Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain it is run with
+# RUSTC_BOOTSTRAP=1, since cargo-fuzz passes nightly-only flags. Crashes land in
+# fuzz/artifacts/TARGET/; copy a fixed one into fuzz/regressions/TARGET/ so that
+# tests/fuzz_inputs.rs keeps checking it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is not installed: cargo install cargo-fuzz" >&2; exit 2; }
+rustc --version | grep -q nightly || export RUSTC_BOOTSTRAP=1
+for target in pipeline image_reference config; do
+  corpus="fuzz/corpus/$target"
+  mkdir -p "$corpus"
+  case "$target" in
+    pipeline) find examples tests/fixtures -type f \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$corpus/" \; ;;
+    image_reference) printf '%s\n' nginx 'localhost:5000/app:1' 'harbor.corp:8443/a/b@sha256:0000000000000000000000000000000000000000000000000000000000000000' '[::1]:5000/x' | split -l 1 - "$corpus/seed-" ;;
+    config)
+      cp tests/fixtures/rules/*.pullcheck.yaml "$corpus/"
+      cargo build -q
+      (cd "$corpus" && ../../../target/debug/pullcheck init --force >/dev/null && mv .pullcheck.yaml starter.yaml) ;;
+  esac
+  echo "== $target: ${seconds}s"
+  cargo fuzz run --sanitizer none "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048
+done

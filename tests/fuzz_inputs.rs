@@ -1,0 +1,111 @@
+//! The fuzz targets' properties (`pullcheck::fuzzing`) over the seed inputs and every crash
+//! input kept in `fuzz/regressions/`, as ordinary tests: CI checks them without a fuzzer.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn regressions(target: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    files_under(&root().join("fuzz/regressions").join(target), &mut found);
+    found
+}
+
+#[test]
+fn pipeline_on_every_fixture_example_and_regression() {
+    let mut inputs = Vec::new();
+    files_under(&root().join("examples"), &mut inputs);
+    files_under(&root().join("tests/fixtures"), &mut inputs);
+    inputs.extend(regressions("pipeline"));
+    assert!(inputs.len() > 20);
+    for path in &inputs {
+        pullcheck::fuzzing::pipeline(&std::fs::read(path).unwrap());
+    }
+    // And some bytes no fixture has.
+    for bytes in [
+        &b""[..],
+        b"\xff",
+        b"---\n- &a [*a]\n",
+        b"{",
+        b"kind: Pod\x00",
+        b"\xef\xbb\xbf",
+    ] {
+        pullcheck::fuzzing::pipeline(bytes);
+    }
+}
+
+#[test]
+fn image_reference_on_vectors_and_regressions() {
+    let mut references: Vec<String> = [
+        "nginx",
+        "nginx:1.27",
+        "localhost:5000/app",
+        "[::1]:5000/a/b:c",
+        "a//b",
+        ":",
+        "@",
+        "a@b:c",
+        "Docker/x",
+        "x:y:z",
+        "[",
+        "]:1/a",
+        "{{ .Values.image }}",
+        "é",
+        "a/b/c/d/e/f:g@sha256:0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Some(vectors) = shared("image-refs/vectors.json") {
+        let vectors: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(vectors).unwrap()).unwrap();
+        references.extend(
+            vectors
+                .iter()
+                .filter_map(|v| v["input"].as_str().map(str::to_string)),
+        );
+    }
+    for reference in &references {
+        pullcheck::fuzzing::image_reference(reference.as_bytes());
+    }
+    for path in regressions("image_reference") {
+        pullcheck::fuzzing::image_reference(&std::fs::read(path).unwrap());
+    }
+}
+
+#[test]
+fn config_on_configs_and_regressions() {
+    pullcheck::fuzzing::config(pullcheck::config::STARTER.as_bytes());
+    for text in [
+        "rules: [",
+        "rules: {x: y}",
+        "- a",
+        "registries: {public: ['[']}",
+        "",
+        "suppressions: 3",
+    ] {
+        pullcheck::fuzzing::config(text.as_bytes());
+    }
+    let mut inputs = Vec::new();
+    files_under(&root().join("tests/fixtures/rules"), &mut inputs);
+    inputs.extend(regressions("config"));
+    for path in inputs {
+        pullcheck::fuzzing::config(&std::fs::read(path).unwrap());
+    }
+}
