@@ -156,26 +156,13 @@ struct Reader {
 
 impl Reader {
     fn error(&mut self, span: Span, message: String) {
-        self.diagnostics.push(Diagnostic {
-            rule: CONFIG_ERROR,
-            severity: Severity::Error,
-            message,
-            help: Some(format!(
-                "See the configuration section of the README, or run `pullcheck init` for a \
-                 commented example. Keys: {}.",
-                KEYS.join(", ")
-            )),
-            label: None,
-            file: 0,
-            span,
-            object: None,
-            container: None,
-            image: None,
-            pull_policy: None,
-            suppression: None,
-            helm_source: None,
-            related: Vec::new(),
-        });
+        let mut diagnostic = Diagnostic::new(CONFIG_ERROR, Severity::Error, 0, span, message);
+        diagnostic.help = Some(format!(
+            "See the configuration section of the README, or run `pullcheck init` for a \
+             commented example. Keys: {}.",
+            KEYS.join(", ")
+        ));
+        self.diagnostics.push(diagnostic);
     }
 
     fn read(&mut self, doc: &Document, config: &mut Config) {

@@ -89,6 +89,32 @@ pub struct PullPolicyFacts {
 }
 
 impl Diagnostic {
+    /// A diagnostic with no object, container, image or extra places; set those after.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        file: usize,
+        span: Span,
+        message: String,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            message,
+            help: None,
+            label: None,
+            file,
+            span,
+            object: None,
+            container: None,
+            image: None,
+            pull_policy: None,
+            suppression: None,
+            helm_source: None,
+            related: Vec::new(),
+        }
+    }
+
     /// The message, marked `[suppressed: reason]` when a suppression applies: for the
     /// one-line formats.
     pub fn message_with_suppression(&self) -> String {

@@ -74,12 +74,7 @@ impl<'a> Index<'a> {
                 let Ok(reference) = ImageRef::parse(&image.value) else {
                     continue;
                 };
-                let policy = container
-                    .pull_policy
-                    .as_ref()
-                    .and_then(|p| PullPolicy::parse(&p.value))
-                    .unwrap_or_else(|| PullPolicy::default_for(Some(&reference)));
-                if policy != PullPolicy::Never {
+                if container.effective_pull_policy(Some(&reference)) != PullPolicy::Never {
                     index
                         .pre_pullers
                         .entry(reference.normalized())

@@ -276,26 +276,21 @@ fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String)
         .chars()
         .next()
         .map_or(0, char::len_utf8);
-    Diagnostic {
-        rule: rules::ParseError::META.name,
-        severity: rules::ParseError::META.severity,
-        message,
-        help: Some(
-            "The objects of this document are not linted until it parses; the other documents \
-             of the file are."
-                .into(),
-        ),
-        label: Some("parsing stopped here".into()),
+    let meta = &rules::ParseError::META;
+    let mut diagnostic = Diagnostic::new(
+        meta.name,
+        meta.severity,
         file,
-        span: Span::new(offset, offset + width),
-        object: None,
-        container: None,
-        image: None,
-        pull_policy: None,
-        suppression: None,
-        helm_source: None,
-        related: Vec::new(),
-    }
+        Span::new(offset, offset + width),
+        message,
+    );
+    diagnostic.help = Some(
+        "The objects of this document are not linted until it parses; the other documents of \
+         the file are."
+            .into(),
+    );
+    diagnostic.label = Some("parsing stopped here".into());
+    diagnostic
 }
 
 /// A finding of a rule, placed in the run.
@@ -305,7 +300,7 @@ fn diagnostic(
     finding: Finding,
     file: usize,
     object: &ObjectRef,
-    container: Option<(&Container, Option<&Located>, PullPolicyFacts)>,
+    container: Option<ContainerFacts<'_>>,
 ) -> Diagnostic {
     Diagnostic {
         rule: rule.meta().name,
@@ -361,21 +356,41 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn internal_error(finding: Finding, file: usize, object: Option<&ObjectRef>) -> Diagnostic {
-    Diagnostic {
-        rule: INTERNAL_ERROR,
-        severity: Severity::Error,
-        message: finding.message,
-        help: finding.help,
-        label: finding.label,
+    let mut diagnostic = Diagnostic::new(
+        INTERNAL_ERROR,
+        Severity::Error,
         file,
-        span: finding.span,
-        object: object.cloned(),
-        container: None,
-        image: None,
-        pull_policy: None,
-        suppression: None,
-        helm_source: None,
-        related: Vec::new(),
+        finding.span,
+        finding.message,
+    );
+    diagnostic.label = finding.label;
+    diagnostic.object = object.cloned();
+    diagnostic
+}
+
+/// What a diagnostic of a container-level rule also says about its container.
+type ContainerFacts<'a> = (&'a Container, Option<&'a Located>, PullPolicyFacts);
+
+/// Runs every enabled rule through `check`, each guarded against panics, and places the
+/// findings in the run: in `file`, on `object` (and `container`, for container rules).
+fn run_rules(
+    settings: &Settings,
+    span: Span,
+    file: usize,
+    object: &ObjectRef,
+    container: Option<ContainerFacts<'_>>,
+    check: impl Fn(&dyn Rule, &mut Vec<Finding>),
+    out: &mut Vec<Diagnostic>,
+) {
+    for &rule in &settings.rules {
+        match guarded(rule, span, |found| check(rule, found)) {
+            Ok(found) => out.extend(
+                found
+                    .into_iter()
+                    .map(|f| diagnostic(rule, settings.severity(rule), f, file, object, container)),
+            ),
+            Err(failure) => out.push(internal_error(failure, file, Some(object))),
+        }
     }
 }
 
@@ -389,21 +404,16 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
         index,
     };
     let pod_span = pod.containers.first().map_or(Span::default(), |c| c.span);
-    for rule in &settings.rules {
-        match guarded(*rule, pod_span, |found| rule.check_pod(&pod_context, found)) {
-            Ok(found) => out.extend(found.into_iter().map(|f| {
-                diagnostic(
-                    *rule,
-                    settings.severity(*rule),
-                    f,
-                    pod.file,
-                    &pod.object,
-                    None,
-                )
-            })),
-            Err(failure) => out.push(internal_error(failure, pod.file, Some(&pod.object))),
-        }
-    }
+    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| rule.check_pod(&pod_context, found);
+    run_rules(
+        settings,
+        pod_span,
+        pod.file,
+        &pod.object,
+        None,
+        check,
+        &mut out,
+    );
     for container in &pod.containers {
         let image = container.image.as_ref().filter(|i| !i.value.is_empty());
         let reference = image.map(|i| ImageRef::parse(&i.value));
@@ -434,23 +444,15 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
             settings,
             index,
         };
-        for rule in &settings.rules {
-            match guarded(*rule, container.span, |found| {
-                rule.check_container(&context, found)
-            }) {
-                Ok(found) => out.extend(found.into_iter().map(|f| {
-                    diagnostic(
-                        *rule,
-                        settings.severity(*rule),
-                        f,
-                        pod.file,
-                        &pod.object,
-                        Some((container, image, facts)),
-                    )
-                })),
-                Err(failure) => out.push(internal_error(failure, pod.file, Some(&pod.object))),
-            }
-        }
+        run_rules(
+            settings,
+            container.span,
+            pod.file,
+            &pod.object,
+            Some((container, image, facts)),
+            |rule, found| rule.check_container(&context, found),
+            &mut out,
+        );
     }
     suppress::apply_annotation(pod, &mut out);
     if let Some(annotation) = pod.annotation(k8s::IGNORE_ANNOTATION) {
@@ -476,22 +478,16 @@ fn check_service_account(
         .pull_secrets
         .first()
         .map_or(Span::default(), |s| s.span);
-    for rule in &settings.rules {
-        match guarded(*rule, span, |found| {
-            rule.check_service_account(&context, found)
-        }) {
-            Ok(found) => out.extend(found.into_iter().map(|f| {
-                diagnostic(
-                    *rule,
-                    settings.severity(*rule),
-                    f,
-                    account.file,
-                    &account.object,
-                    None,
-                )
-            })),
-            Err(failure) => out.push(internal_error(failure, account.file, Some(&account.object))),
-        }
-    }
+    let check =
+        |rule: &dyn Rule, found: &mut Vec<Finding>| rule.check_service_account(&context, found);
+    run_rules(
+        settings,
+        span,
+        account.file,
+        &account.object,
+        None,
+        check,
+        &mut out,
+    );
     out
 }

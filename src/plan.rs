@@ -47,11 +47,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
             let Ok(reference) = ImageRef::parse(&image.value) else {
                 continue;
             };
-            let policy = container
-                .pull_policy
-                .as_ref()
-                .and_then(|p| PullPolicy::parse(&p.value))
-                .unwrap_or_else(|| PullPolicy::default_for(Some(&reference)));
+            let policy = container.effective_pull_policy(Some(&reference));
             let class = settings.registries.classify(reference.domain());
             let credential = describe_credentials(&credentials, &reference, class, policy);
             let entry = images

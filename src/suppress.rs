@@ -165,22 +165,15 @@ fn own_diagnostic(
     message: String,
     help: &str,
 ) -> Diagnostic {
-    Diagnostic {
-        rule: rule.meta().name,
-        severity: settings.severity(rule),
-        message,
-        help: Some(help.into()),
-        label: None,
+    let mut diagnostic = Diagnostic::new(
+        rule.meta().name,
+        settings.severity(rule),
         file,
         span,
-        object: None,
-        container: None,
-        image: None,
-        pull_policy: None,
-        suppression: None,
-        helm_source: None,
-        related: Vec::new(),
-    }
+        message,
+    );
+    diagnostic.help = Some(help.into());
+    diagnostic
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub const ANNOTATION_PREFIX: &str = "pullcheck.dev/";
 pub use pull_policy::PullPolicy;
 
 use crate::credentials::{RegistryKey, SecretProblem};
+use crate::image::ImageRef;
 use crate::source::Span;
 
 /// Which object a finding belongs to.
@@ -62,6 +63,17 @@ pub struct Container {
     /// `None` when the key is missing or null.
     pub image: Option<Located>,
     pub pull_policy: Option<Located>,
+}
+
+impl Container {
+    /// The written `imagePullPolicy` when it is valid, else what Kubernetes defaults it to for
+    /// the image (`reference`, when it parses).
+    pub fn effective_pull_policy(&self, reference: Option<&ImageRef>) -> PullPolicy {
+        self.pull_policy
+            .as_ref()
+            .and_then(|p| PullPolicy::parse(&p.value))
+            .unwrap_or_else(|| PullPolicy::default_for(reference))
+    }
 }
 
 /// A pod spec found in some object, with what decides its pulls.
