@@ -254,5 +254,5 @@ impl PolicyFacts<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests;
+// Rule tests over manifests, and the checks that the generated docs are fresh, are in
+// tests/rule_cases.rs.

@@ -1,8 +1,9 @@
-//! Rule tests over small manifests, and the check that `rules/*.md` match the doc comments.
+//! Rule tests over small manifests, and the checks that `rules/*.md` and the README's rule
+//! table match the rule registry.
 
-use super::*;
-use crate::lint::lint_text;
-use crate::settings::Settings;
+use pullcheck::lint::lint_text;
+use pullcheck::rules::{ALL, ContainerContext, Finding, Rule, RuleMeta, by_name};
+use pullcheck::settings::Settings;
 
 /// `(rule, line, column)` of every diagnostic.
 fn found_with(settings: &Settings, yaml: &str) -> Vec<(&'static str, usize, usize)> {
@@ -433,7 +434,7 @@ struct Panicking;
 
 static PANICKING: RuleMeta = RuleMeta {
     name: "panicking-test-rule",
-    severity: crate::diagnostic::Severity::Warning,
+    severity: pullcheck::diagnostic::Severity::Warning,
     enabled_by_default: true,
     summary: "panics",
     doc: "",
