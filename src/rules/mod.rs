@@ -161,11 +161,11 @@ pub struct PodContext<'a> {
 impl<'a> PodContext<'a> {
     /// The pod's own pull-secret references, each with what the kubelet finds for it.
     pub fn own_references(&self) -> impl Iterator<Item = (&'a Located, Reference<'a>)> + '_ {
-        let namespace = self.pod.object.namespace.as_str();
-        self.pod
-            .pull_secrets
-            .iter()
-            .map(move |s| (s, self.index.secret_reference(namespace, &s.value)))
+        references(
+            self.index,
+            &self.pod.object.namespace,
+            &self.pod.pull_secrets,
+        )
     }
 }
 
@@ -215,12 +215,23 @@ impl<'a> ContainerContext<'a> {
 impl<'a> AccountContext<'a> {
     /// The ServiceAccount's pull-secret references, each with what the kubelet finds for it.
     pub fn references(&self) -> impl Iterator<Item = (&'a Located, Reference<'a>)> + '_ {
-        let namespace = self.account.object.namespace.as_str();
-        self.account
-            .pull_secrets
-            .iter()
-            .map(move |s| (s, self.index.secret_reference(namespace, &s.value)))
+        references(
+            self.index,
+            &self.account.object.namespace,
+            &self.account.pull_secrets,
+        )
     }
+}
+
+/// Pull-secret references of an object in `namespace`, each with what the kubelet finds.
+fn references<'a, 'i>(
+    index: &'i Index<'a>,
+    namespace: &'i str,
+    names: &'a [Located],
+) -> impl Iterator<Item = (&'a Located, Reference<'a>)> + 'i {
+    names
+        .iter()
+        .map(move |s| (s, index.secret_reference(namespace, &s.value)))
 }
 
 /// The container's `imagePullPolicy`: as written, and as Kubernetes will apply it.
