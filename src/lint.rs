@@ -43,16 +43,6 @@ pub struct Summary {
     pub suppressed: usize,
 }
 
-impl Summary {
-    pub fn count(&self, severity: Severity) -> usize {
-        match severity {
-            Severity::Error => self.errors,
-            Severity::Warning => self.warnings,
-            Severity::Info => self.infos,
-        }
-    }
-}
-
 /// Lints one text, as if it were the only input: for tests, fuzzing and embedding.
 pub fn lint_text(name: &str, text: &str, settings: &Settings) -> Run {
     let input = crate::input::decode(name.to_string(), None, text.as_bytes().to_vec());

@@ -15,10 +15,6 @@ pub enum RegistryClass {
 }
 
 impl RegistryClass {
-    pub fn needs_pull_secret(self) -> bool {
-        self == RegistryClass::Private
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             RegistryClass::Public => "public",
