@@ -415,3 +415,58 @@ fn images_lists_the_pull_plan() {
     let out = run(d, &["--format", "json", "./images"]);
     assert_eq!(findings(&json(&out)).len(), 1);
 }
+
+#[test]
+fn the_readme_json_example_matches_the_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let after = readme
+        .split_once("`--format json` prints one object:")
+        .unwrap()
+        .1;
+    let block = after
+        .split_once("```json\n")
+        .unwrap()
+        .1
+        .split_once("```")
+        .unwrap()
+        .0;
+    let documented: serde_json::Value =
+        serde_json::from_str(block).expect("README example is JSON");
+    let actual = json(&run(&root(), &["--format", "json", "examples"]));
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&documented), keys(&actual));
+    assert_eq!(keys(&documented["summary"]), keys(&actual["summary"]));
+    // The documented diagnostic is the example's real missing-tag finding, field for field
+    // (help shortened in the README).
+    let real = actual["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "missing-tag")
+        .unwrap();
+    let shown = &documented["diagnostics"][0];
+    assert_eq!(keys(shown), keys(real));
+    for field in [
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "object",
+        "container",
+        "image",
+        "effective_pull_policy",
+        "explicit_pull_policy",
+        "helm_source",
+    ] {
+        assert_eq!(shown[field], real[field], "{field}");
+    }
+    assert_eq!(documented["summary"], actual["summary"]);
+}
