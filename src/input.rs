@@ -127,9 +127,6 @@ fn walk(
         .ignore(true)
         // A checkout without `.git` (a tarball, a CI cache) should be walked the same way.
         .require_git(false)
-        // Symlinked manifests are linted; the walker reports link loops instead of following
-        // them forever.
-        .follow_links(true)
         .overrides(overrides)
         .threads(threads)
         .build_parallel();
@@ -139,7 +136,11 @@ fn walk(
         Box::new(|entry| {
             match entry {
                 Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    // A link to a file is linted; a link to a directory is not followed (it
+                    // could lead out of the tree, or round in a loop), as ripgrep does.
+                    let is_file = entry
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && entry.path().is_file()));
                     let wanted = entry
                         .path()
                         .extension()
