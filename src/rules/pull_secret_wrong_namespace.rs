@@ -1,5 +1,6 @@
 use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
-use crate::credentials::ReferenceState;
+use crate::credentials::{Reference, ReferenceState};
+use crate::k8s::Located;
 use crate::source::Span;
 
 declare_rule! {
@@ -33,16 +34,7 @@ impl Rule for PullSecretWrongNamespace {
 
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         let namespace = &c.pod.object.namespace;
-        for (located, reference) in c.own_references() {
-            if let ReferenceState::OtherNamespaces(others) = &reference.state {
-                report.push(secret_finding(
-                    &located.value,
-                    namespace,
-                    others,
-                    located.span,
-                ));
-            }
-        }
+        report_secrets_elsewhere(c.own_references(), namespace, report);
         let Some(account) = &c.pod.service_account else {
             return;
         };
@@ -72,16 +64,24 @@ impl Rule for PullSecretWrongNamespace {
     }
 
     fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
-        let namespace = &c.account.object.namespace;
-        for (located, reference) in c.references() {
-            if let ReferenceState::OtherNamespaces(others) = &reference.state {
-                report.push(secret_finding(
-                    &located.value,
-                    namespace,
-                    others,
-                    located.span,
-                ));
-            }
+        report_secrets_elsewhere(c.references(), &c.account.object.namespace, report);
+    }
+}
+
+/// One finding per reference to a Secret that the input has only in other namespaces.
+fn report_secrets_elsewhere<'a>(
+    references: impl Iterator<Item = (&'a Located, Reference<'a>)>,
+    namespace: &str,
+    report: &mut Vec<Finding>,
+) {
+    for (located, reference) in references {
+        if let ReferenceState::OtherNamespaces(others) = &reference.state {
+            report.push(secret_finding(
+                &located.value,
+                namespace,
+                others,
+                located.span,
+            ));
         }
     }
 }
