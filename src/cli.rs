@@ -196,7 +196,7 @@ pub fn main() -> ExitCode {
         eprintln!("pullcheck: internal error: {info}");
     }));
     let cli = Cli::parse();
-    let color = use_color(cli.lint.color);
+    let color = use_color(cli.lint.color, io::stdout().is_terminal());
     let result = match &cli.command {
         None => lint(&cli.lint, color),
         Some(Command::Images(args)) => images(args),
@@ -224,7 +224,7 @@ pub fn main() -> ExitCode {
         }
         Err(Failure::Config(ConfigError::Invalid { file, diagnostics })) => {
             let style = Style {
-                color: use_color_on_stderr(cli.lint.color),
+                color: use_color(cli.lint.color, io::stderr().is_terminal()),
                 width: 100,
             };
             let files = [*file];
@@ -509,22 +509,13 @@ fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
     }
 }
 
-fn use_color_on_stderr(choice: ColorChoice) -> bool {
+/// Whether to colour output going to a stream that `is_terminal` describes.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
-        }
-    }
-}
-
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
         }
     }
 }

@@ -192,19 +192,20 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
             read_piece(file, source, start, end, settings, parse_errors)
         }));
         attempt.unwrap_or_else(|payload| {
+            let message = format!(
+                "internal error while reading this document: {}; the other documents were read \
+                 (please report this)",
+                panic_message(payload.as_ref())
+            );
             let mut failed = FileResult::default();
-            let finding = Finding {
-                span: Span::new(start, start),
-                message: format!(
-                    "internal error while reading this document: {}; the other documents \
-                     were read (please report this)",
-                    panic_message(payload.as_ref())
-                ),
-                help: None,
-                label: None,
-                related: Vec::new(),
-            };
-            failed.diagnostics.push(internal_error(finding, file, None));
+            let span = Span::new(start, start);
+            failed.diagnostics.push(Diagnostic::new(
+                INTERNAL_ERROR,
+                Severity::Error,
+                file,
+                span,
+                message,
+            ));
             failed
         })
     };
