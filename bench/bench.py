@@ -123,6 +123,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--parse-only", required=True)
+    ap.add_argument("--skim-stats", help="bench/skim_stats.rs, built: reports the fast path's share")
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--runs", type=int, default=5)
@@ -148,6 +149,10 @@ def main():
         wc, _ = measure(["wc", "-l", stream], runs)
         parse, parse_rss = measure([parse_only, stream], runs)
         csafe = csafe_loader_seconds(stream, runs)
+        skim = None
+        if args.skim_stats:
+            out = subprocess.run([os.path.abspath(args.skim_stats), stream], capture_output=True, check=True)
+            skim = out.stdout.decode().strip().splitlines()[-1]
 
         def row(name, cmd, nbytes, stdin=None):
             wall, rss = measure(cmd, runs, stdin)
@@ -218,6 +223,8 @@ def main():
       + (f"; {csafe/s2:.1f}x faster than CSafeLoader" if csafe else "")
       + f"; {s2/wc:.0f}x `wc -l`.")
     w(f"- Stream, 1 -> 2 threads: {s1/s2:.2f}x.")
+    if skim:
+        w(f"- Documents of shallow kinds read by the fast path (`skim_stats`): {skim}.")
     w(f"- Corpus directory, 1 -> 2 threads: {c1/c2:.2f}x.")
     w(f"- Scaling: 4x input took {scaling[4]/s2:.2f}x the time, 16x input {scaling[16]/s2:.2f}x.")
     w(f"- Peak RSS on the stream: {s2_rss/1024 if s2_rss else float('nan'):.0f} MB for {mb(size):.0f} MB of input (target: 2x input + 30 MB = {2*mb(size)+30:.0f} MB).")

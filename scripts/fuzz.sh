@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is not installed: cargo install cargo-fuzz" >&2; exit 2; }
 rustc --version | grep -q nightly || export RUSTC_BOOTSTRAP=1
-for target in pipeline image_reference config; do
+for target in pipeline image_reference config skim; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   case "$target" in
+    skim) find examples tests/fixtures -type f -name '*.yaml' -exec cp {} "$corpus/" \; ;;
     pipeline) find examples tests/fixtures -type f \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$corpus/" \; ;;
     image_reference) printf '%s\n' nginx 'localhost:5000/app:1' 'harbor.corp:8443/a/b@sha256:0000000000000000000000000000000000000000000000000000000000000000' '[::1]:5000/x' | split -l 1 - "$corpus/seed-" ;;
     config)

@@ -5,14 +5,19 @@ mod common;
 
 use common::*;
 
-fn parse_only_binary() -> std::path::PathBuf {
+fn example_binary(name: &str) -> std::path::PathBuf {
     // `cargo test` builds the examples next to the test binaries' folder.
     let exe = std::env::current_exe().unwrap();
     exe.parent()
         .unwrap()
         .parent()
         .unwrap()
-        .join("examples/parse_only")
+        .join("examples")
+        .join(name)
+}
+
+fn parse_only_binary() -> std::path::PathBuf {
+    example_binary("parse_only")
 }
 
 #[test]
@@ -48,6 +53,8 @@ fn the_suite_runs_on_tiny_inputs() {
         .arg(assert_cmd::cargo::cargo_bin("pullcheck"))
         .arg("--parse-only")
         .arg(parse_only_binary())
+        .arg("--skim-stats")
+        .arg(example_binary("skim_stats"))
         .arg("--corpus")
         .arg(&corpus)
         .arg("--out")
@@ -65,6 +72,7 @@ fn the_suite_runs_on_tiny_inputs() {
         "parse-only",
         "Corpus directory, 1 -> 2 threads",
         "diagnostics: human",
+        "read by the fast path",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }

@@ -34,6 +34,13 @@ fn the_corpus_lints_without_a_crash_and_parses_like_libyaml() {
         gaps.is_empty(),
         "parse errors in files libyaml accepts (see scripts/compare-parsers.sh): {gaps:?}"
     );
+    // And the other way round: no syntax error is lost, by the fast path for shallow kinds
+    // (src/yaml/skim.rs) or anywhere else.
+    let missed: Vec<_> = libyaml.difference(&rejected).collect();
+    assert!(
+        missed.is_empty(),
+        "files libyaml rejects that pullcheck accepts: {missed:?}"
+    );
     // The files where saphyr-parser alone is stricter than libyaml stay accepted.
     for file in [
         "plain/checkov/tests/kubernetes/checks/example_ImageDigest/kafka-withrepo-PASSED.yaml",

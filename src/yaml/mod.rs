@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod lenient;
+pub mod skim;
 pub mod split;
 pub mod tree;
 
@@ -74,16 +75,30 @@ const SHALLOW_KINDS: &[&str] = &[
 ];
 
 /// How deep a shallow tree goes: the root, its values, and `metadata`'s values.
-const SHALLOW_DEPTH: usize = 2;
+pub(crate) const SHALLOW_DEPTH: usize = 2;
 
 /// Parses one document piece, keeping only the top of the tree when a glance at its text shows
 /// a kind that cannot matter (`kind:` at column 0, block style).
 pub fn parse_document(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
-    let keep_depth = match top_level_kind(&source.text[start..end]) {
-        Some(kind) if SHALLOW_KINDS.contains(&kind) => SHALLOW_DEPTH,
-        _ => usize::MAX,
+    let text = &source.text[start..end];
+    let keep_depth = if is_shallow_kind(text) {
+        if let Some(document) = skim::skim(text, start) {
+            return vec![ParsedDocument {
+                document,
+                error: None,
+                span: Span::new(start, end),
+            }];
+        }
+        SHALLOW_DEPTH
+    } else {
+        usize::MAX
     };
     parse_one_piece(source, start, end, keep_depth)
+}
+
+/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first).
+pub fn is_shallow_kind(text: &str) -> bool {
+    top_level_kind(text).is_some_and(|kind| SHALLOW_KINDS.contains(&kind))
 }
 
 /// The value of a `kind:` line at column 0, unquoted.

@@ -1,0 +1,50 @@
+//! How much of a stream the fast path for shallow kinds (src/yaml/skim.rs) takes, and where it
+//! gives up on the documents it leaves to the parser.
+//!
+//! `cargo run --release --example skim_stats -- FILE [--why]`
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: skim_stats FILE [--why]");
+        std::process::exit(2);
+    };
+    let why = args.next().as_deref() == Some("--why");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("skim_stats: {path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let (mut shallow, mut taken, mut bytes, mut shallow_bytes, mut taken_bytes) = (0, 0, 0, 0, 0);
+    for (start, end) in pullcheck::yaml::split::document_ranges(&text, 0) {
+        let piece = &text[start..end];
+        bytes += piece.len();
+        if !pullcheck::yaml::is_shallow_kind(piece) {
+            continue;
+        }
+        shallow += 1;
+        shallow_bytes += piece.len();
+        match pullcheck::yaml::skim::gave_up_at(piece) {
+            None => {
+                taken += 1;
+                taken_bytes += piece.len();
+            }
+            Some(at) if why => {
+                let line_start = piece[..at.saturating_sub(1)]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line = piece[line_start..].lines().next().unwrap_or("");
+                println!(
+                    "left {:>7} bytes, gave up before byte {at}: {line:?}",
+                    piece.len()
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    println!(
+        "{bytes} bytes; shallow kinds: {shallow} documents, {shallow_bytes} bytes; fast path: {taken} documents, {taken_bytes} bytes"
+    );
+}

@@ -1,0 +1,1010 @@
+//! A fast path for documents that are kept shallow (see [`super::SHALLOW_KINDS`]): a recognizer
+//! for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC objects are
+//! written in, an order of magnitude faster than a full parse.
+//!
+//! It only says yes when it is sure. It accepts a strict subset of YAML — block mappings and
+//! sequences indented with spaces, plain, quoted and block scalars, comments — and gives up
+//! (returns `None`) on anything else or anything doubtful: flow collections, anchors, aliases,
+//! tags, complex keys, tabs outside block scalar text, control characters, a quoted scalar
+//! continued at its block's indentation, a leading blank line deeper than a block scalar's text.
+//! The caller then parses the document with saphyr-parser, which finds the error if there is
+//! one. A wrong "yes" would hide a `parse-error`, so every accepted case must be one saphyr
+//! accepts: the tests compare both on handwritten cases, on every document of the corpus and on
+//! mutated corpus documents.
+//!
+//! What it returns is the part of the tree extraction reads from a shallow kind: the root's
+//! `apiVersion` and `kind`, and `metadata`'s `name` and `namespace`.
+
+use memchr::memchr;
+
+use super::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
+use crate::source::Span;
+
+/// Recognizes `piece` (a document of a file, starting at byte `base`), returning the top of its
+/// tree, or `None` when the document is not in the subset this module is sure about.
+pub fn skim(piece: &str, base: usize) -> Option<Document> {
+    let bytes = piece.as_bytes();
+    if !plain_characters(bytes) {
+        return None;
+    }
+    let mut skimmer = Skimmer {
+        text: bytes,
+        base,
+        pos: 0,
+        blocks: Vec::new(),
+        expect: Expect::Root,
+        seen_content: false,
+        out: Out::default(),
+    };
+    skimmer.run()?;
+    skimmer.out.finish()
+}
+
+/// Where [`skim`] gave up on `piece`: the start of the line after the one it could not vouch
+/// for (`Some(0)` for a character it does not take), or `None` if it accepts the piece. For
+/// finding out what the fast path still leaves to the parser (`examples/skim_stats.rs`).
+pub fn gave_up_at(piece: &str) -> Option<usize> {
+    if !plain_characters(piece.as_bytes()) {
+        return Some(0);
+    }
+    let mut skimmer = Skimmer {
+        text: piece.as_bytes(),
+        base: 0,
+        pos: 0,
+        blocks: Vec::new(),
+        expect: Expect::Root,
+        seen_content: false,
+        out: Out::default(),
+    };
+    match skimmer.run() {
+        Some(()) => None,
+        None => Some(skimmer.pos),
+    }
+}
+
+/// The characters the recognizer can be sure about: no control characters but tab and line
+/// breaks, every `\r` part of a `\r\n`, and none of the non-ASCII characters YAML treats
+/// specially (NEL and the other C1 controls, U+2028/2029, a byte order mark, U+FFFE/FFFF).
+fn plain_characters(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+            i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        let after = bytes.get(i + 2).copied();
+        let suspicious = match b {
+            b'\r' => next != Some(b'\n'),
+            0xc2 => matches!(next, Some(0x80..=0x9f)),
+            0xe2 => next == Some(0x80) && matches!(after, Some(0xa8 | 0xa9)),
+            0xef => {
+                (next == Some(0xbb) && after == Some(0xbf))
+                    || (next == Some(0xbf) && matches!(after, Some(0xbe | 0xbf)))
+            }
+            0x80.. => false,
+            _ => true,
+        };
+        if suspicious {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// An open block collection.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    indent: usize,
+    kind: BlockKind,
+    role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Mapping,
+    Sequence,
+    /// A sequence written at its parent mapping's indentation (`key:\n- a`).
+    IndentlessSequence,
+}
+
+/// Which mapping a block is, for extraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Metadata,
+    Other,
+}
+
+/// Where the value of the entry being read goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Ignored,
+    /// The value of root's `metadata`.
+    Metadata(NodeId),
+    /// A kept scalar: root's `apiVersion`/`kind`, metadata's `name`/`namespace`.
+    Field {
+        key: NodeId,
+        in_metadata: bool,
+    },
+}
+
+/// What the next line may hold.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// The document's root (a block mapping).
+    Root,
+    /// The value of an entry whose line ended after `key:` or `-`: a node indented more than
+    /// `parent`, or (for a mapping entry) a sequence at `parent`'s own indentation; else null.
+    Value {
+        parent: usize,
+        indentless: bool,
+        slot: Slot,
+        at: usize,
+    },
+    /// A line of the current collection.
+    Entry,
+}
+
+/// One line: its indentation in spaces and the bytes after it, without the line break.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    indent: usize,
+    end: usize,
+}
+
+struct Skimmer<'a> {
+    text: &'a [u8],
+    base: usize,
+    /// The start of the next line to read.
+    pos: usize,
+    blocks: Vec<Block>,
+    expect: Expect,
+    seen_content: bool,
+    out: Out,
+}
+
+/// The value a slot receives.
+enum Value<'a> {
+    Scalar(&'a str, ScalarStyle, Span),
+    Mapping,
+    Sequence,
+}
+
+impl<'a> Skimmer<'a> {
+    fn run(&mut self) -> Option<()> {
+        while let Some(line) = self.next_line() {
+            let rest = self.rest(line);
+            match rest.first() {
+                None => continue,
+                Some(b'#') => continue,
+                Some(b'\t') => return None,
+                Some(_) => {}
+            }
+            if memchr(b'\t', rest).is_some() {
+                return None;
+            }
+            if line.indent == 0 {
+                if rest.starts_with(b"---") {
+                    // Only the document's own start marker, alone on its line.
+                    if self.seen_content
+                        || line.start > 0
+                        || !blank_at(rest, 3)
+                        || !blank_or_comment(&rest[3..], false)
+                    {
+                        return None;
+                    }
+                    continue;
+                }
+                if rest.starts_with(b"...") || rest[0] == b'%' {
+                    return None;
+                }
+            }
+            self.seen_content = true;
+            self.structure(line)?;
+        }
+        if let Expect::Root = self.expect {
+            return None;
+        }
+        if let Expect::Value { slot, at, .. } = self.expect {
+            self.record(
+                slot,
+                Value::Scalar("", ScalarStyle::Plain, self.span(at, at)),
+            )?;
+        }
+        Some(())
+    }
+
+    /// Reads the line at `pos` and moves past it.
+    fn next_line(&mut self) -> Option<Line> {
+        let line = self.peek_line(self.pos)?;
+        self.pos = self.after(line);
+        Some(line)
+    }
+
+    fn peek_line(&self, start: usize) -> Option<Line> {
+        if start >= self.text.len() {
+            return None;
+        }
+        let mut end = memchr(b'\n', &self.text[start..]).map_or(self.text.len(), |i| start + i);
+        if end > start && self.text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let indent = self.text[start..end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        Some(Line { start, indent, end })
+    }
+
+    /// The start of the line after `line`.
+    fn after(&self, line: Line) -> usize {
+        memchr(b'\n', &self.text[line.end..]).map_or(self.text.len(), |i| line.end + i + 1)
+    }
+
+    fn rest(&self, line: Line) -> &'a [u8] {
+        &self.text[line.start + line.indent..line.end]
+    }
+
+    fn str(&self, start: usize, end: usize) -> &'a str {
+        // Every cut is next to an ASCII byte, so it falls on a character boundary.
+        std::str::from_utf8(&self.text[start..end]).unwrap_or("")
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.base + start, self.base + end)
+    }
+
+    /// A line with content, in the block structure.
+    fn structure(&mut self, line: Line) -> Option<()> {
+        let col = line.indent;
+        let at = line.start + col;
+        match std::mem::replace(&mut self.expect, Expect::Entry) {
+            Expect::Root => {
+                if is_entry(self.rest(line)) {
+                    return None;
+                }
+                return self.new_mapping(at, col, Role::Root, Slot::Ignored);
+            }
+            Expect::Value {
+                parent,
+                indentless,
+                slot,
+                at: value_at,
+            } => {
+                if col > parent {
+                    return self.node(at, col, parent, slot);
+                }
+                if col == parent && indentless && is_entry(self.rest(line)) {
+                    self.record(slot, Value::Sequence)?;
+                    self.blocks.push(Block {
+                        indent: col,
+                        kind: BlockKind::IndentlessSequence,
+                        role: Role::Other,
+                    });
+                    return self.sequence_entry(at, col);
+                }
+                self.record(
+                    slot,
+                    Value::Scalar("", ScalarStyle::Plain, self.span(value_at, value_at)),
+                )?;
+            }
+            Expect::Entry => {}
+        }
+        while self.blocks.last()?.indent > col {
+            self.blocks.pop();
+        }
+        let top = *self.blocks.last()?;
+        if top.indent != col {
+            return None;
+        }
+        let entry = is_entry(&self.text[at..line.end]);
+        match top.kind {
+            BlockKind::Sequence | BlockKind::IndentlessSequence if entry => {
+                self.sequence_entry(at, col)
+            }
+            BlockKind::IndentlessSequence => {
+                self.blocks.pop();
+                let parent = *self.blocks.last()?;
+                if parent.indent != col || parent.kind != BlockKind::Mapping {
+                    return None;
+                }
+                self.mapping_entry(at, col, parent.role)
+            }
+            BlockKind::Sequence => None,
+            BlockKind::Mapping if entry => None,
+            BlockKind::Mapping => self.mapping_entry(at, col, top.role),
+        }
+    }
+
+    /// A node that starts at byte `at` (column `col`), deeper than `parent`.
+    fn node(&mut self, at: usize, col: usize, parent: usize, slot: Slot) -> Option<()> {
+        let line_end = self.line_end(at);
+        if is_entry(&self.text[at..line_end]) {
+            self.record(slot, Value::Sequence)?;
+            self.blocks.push(Block {
+                indent: col,
+                kind: BlockKind::Sequence,
+                role: Role::Other,
+            });
+            return self.sequence_entry(at, col);
+        }
+        if self.is_key(at, line_end)? {
+            let role = match slot {
+                Slot::Metadata(_) => Role::Metadata,
+                _ => Role::Other,
+            };
+            return self.new_mapping(at, col, role, slot);
+        }
+        self.scalar(at, parent, slot)
+    }
+
+    fn new_mapping(&mut self, at: usize, col: usize, role: Role, slot: Slot) -> Option<()> {
+        self.record(slot, Value::Mapping)?;
+        self.blocks.push(Block {
+            indent: col,
+            kind: BlockKind::Mapping,
+            role,
+        });
+        self.mapping_entry(at, col, role)
+    }
+
+    /// The end of the line holding byte `at` (before any `\r\n`).
+    fn line_end(&self, at: usize) -> usize {
+        let mut end = memchr(b'\n', &self.text[at..]).map_or(self.text.len(), |i| at + i);
+        if end > at && self.text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        end
+    }
+
+    /// `- ` at `at`, in a sequence indented `col`.
+    fn sequence_entry(&mut self, at: usize, col: usize) -> Option<()> {
+        let line_end = self.line_end(at);
+        let value = skip_spaces(self.text, at + 1, line_end);
+        if blank_or_comment(&self.text[value..line_end], value > at + 1) {
+            self.expect = Expect::Value {
+                parent: col,
+                indentless: false,
+                slot: Slot::Ignored,
+                at: value,
+            };
+            return Some(());
+        }
+        self.node(value, col + (value - at), col, Slot::Ignored)
+    }
+
+    /// Whether the line from `at` is a mapping entry (`key: ...`); `None` when unsure.
+    fn is_key(&self, at: usize, line_end: usize) -> Option<bool> {
+        let rest = &self.text[at..line_end];
+        match rest[0] {
+            b'"' | b'\'' => {
+                let Some(close) = quoted_on_line(rest) else {
+                    // Multi-line: a value, unless it turns out to be a key, which YAML forbids.
+                    return Some(false);
+                };
+                let after = skip_spaces(rest, close, rest.len());
+                Some(rest.get(after) == Some(&b':') && blank_at(rest, after + 1))
+            }
+            b'[' | b'{' => {
+                // A flow collection as a key is left to the full parse.
+                let end = flow_on_line(rest)?;
+                let after = skip_spaces(rest, end, rest.len());
+                Some(rest.get(after) == Some(&b':'))
+            }
+            _ => Some(plain_key_colon(rest).is_some()),
+        }
+    }
+
+    /// `key: value` at `at`, in a mapping indented `col`.
+    fn mapping_entry(&mut self, at: usize, col: usize, role: Role) -> Option<()> {
+        let line_end = self.line_end(at);
+        let rest = &self.text[at..line_end];
+        let (key, style, key_end, colon) = match rest[0] {
+            quote @ (b'"' | b'\'') => {
+                let close = quoted_on_line(rest)?;
+                let after = skip_spaces(rest, close, rest.len());
+                if rest.get(after) != Some(&b':') || !blank_at(rest, after + 1) {
+                    return None;
+                }
+                let inner = &rest[1..close - 1];
+                // Escapes and doubled quotes are decoded by the full parse only.
+                if memchr(quote, inner).is_some() || memchr(b'\\', inner).is_some() {
+                    return None;
+                }
+                let style = if quote == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
+                (
+                    self.str(at + 1, at + close - 1),
+                    style,
+                    at + close,
+                    at + after,
+                )
+            }
+            first => {
+                if first == b':' || !plain_start(first, rest.get(1).copied()) {
+                    return None;
+                }
+                let colon = plain_key_colon(rest)?;
+                let key_len = trim_end_len(&rest[..colon]);
+                (
+                    self.str(at, at + key_len),
+                    ScalarStyle::Plain,
+                    at + key_len,
+                    at + colon,
+                )
+            }
+        };
+        // YAML limits an implicit key to 1024 characters.
+        if key_end - at > 1024 {
+            return None;
+        }
+        let slot = match (role, key) {
+            (Role::Root, "apiVersion" | "kind") | (Role::Metadata, "name" | "namespace") => {
+                let key = self.out.scalar(key, style, self.span(at, key_end));
+                Slot::Field {
+                    key,
+                    in_metadata: role == Role::Metadata,
+                }
+            }
+            (Role::Root, "metadata") => {
+                Slot::Metadata(self.out.scalar(key, style, self.span(at, key_end)))
+            }
+            _ => Slot::Ignored,
+        };
+        let value = skip_spaces(self.text, colon + 1, line_end);
+        if blank_or_comment(&self.text[value..line_end], value > colon + 1) {
+            self.expect = Expect::Value {
+                parent: col,
+                indentless: true,
+                slot,
+                at: value,
+            };
+            return Some(());
+        }
+        // A block collection cannot start on its key's line.
+        if is_entry(&self.text[value..line_end]) {
+            return None;
+        }
+        self.scalar(value, col, slot)
+    }
+
+    /// A scalar that starts at `at`, in a block indented `parent`.
+    fn scalar(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
+        let line_end = self.line_end(at);
+        let rest = &self.text[at..line_end];
+        match rest[0] {
+            b'"' | b'\'' => self.quoted(at, parent, slot),
+            b'|' | b'>' if slot == Slot::Ignored => self.block_scalar(at, parent),
+            b'[' | b'{' if slot == Slot::Ignored => {
+                let end = flow_on_line(rest)?;
+                let after = skip_spaces(rest, end, rest.len());
+                blank_or_comment(&rest[after..], after > end).then_some(())
+            }
+            first if plain_start(first, rest.get(1).copied()) => self.plain(at, parent, slot),
+            _ => None,
+        }
+    }
+
+    fn plain(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
+        let line_end = self.line_end(at);
+        let len = plain_line(&self.text[at..line_end])?;
+        let value = self.str(at, at + len);
+        // A comment ends a plain scalar; text that could continue it must not follow.
+        let commented = has_comment(&self.text[at..line_end]);
+        // Continuation lines: deeper than the parent block, up to a comment or a shallower line.
+        let mut next = self.pos;
+        let mut continued = false;
+        while let Some(line) = self.peek_line(next) {
+            let rest = self.rest(line);
+            if rest.is_empty() {
+                next = self.after(line);
+                continue;
+            }
+            if line.indent <= parent || rest[0] == b'#' {
+                break;
+            }
+            // Any character may start a continuation line but a comment's `#` (and `: `, which
+            // would make the line a key).
+            if commented
+                || memchr(b'\t', rest).is_some()
+                || (rest[0] == b':' && blank_at(rest, 1))
+                || plain_line(rest)? != trim_end_len(rest)
+            {
+                return None;
+            }
+            continued = true;
+            next = self.after(line);
+            self.pos = next;
+        }
+        if continued && slot != Slot::Ignored {
+            return None;
+        }
+        self.record(
+            slot,
+            Value::Scalar(value, ScalarStyle::Plain, self.span(at, at + len)),
+        )
+    }
+
+    fn quoted(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
+        let quote = self.text[at];
+        let mut i = at + 1;
+        let mut line_end = self.line_end(at);
+        let mut multi_line = false;
+        let close = loop {
+            if i >= line_end {
+                multi_line = true;
+                // The scalar goes on: the next line must be indented deeper than its block.
+                let line = self.peek_line(self.pos)?;
+                let rest = self.rest(line);
+                if !rest.is_empty() && line.indent <= parent {
+                    return None;
+                }
+                if memchr(b'\t', &self.text[line.start..line.end]).is_some() {
+                    return None;
+                }
+                self.pos = self.after(line);
+                i = line.start + line.indent;
+                line_end = line.end;
+                continue;
+            }
+            let b = self.text[i];
+            if b == quote {
+                if quote == b'\'' && self.text.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                break i + 1;
+            }
+            if b == b'\\' && quote == b'"' {
+                i = escape_end(self.text, i, line_end)?;
+                continue;
+            }
+            i += 1;
+        };
+        let after = skip_spaces(self.text, close, line_end);
+        if !blank_or_comment(&self.text[after..line_end], after > close) {
+            return None;
+        }
+        if slot != Slot::Ignored {
+            let inner = &self.text[at + 1..close - 1];
+            if multi_line || memchr(quote, inner).is_some() || memchr(b'\\', inner).is_some() {
+                return None;
+            }
+            let style = if quote == b'"' {
+                ScalarStyle::DoubleQuoted
+            } else {
+                ScalarStyle::SingleQuoted
+            };
+            let value = self.str(at + 1, close - 1);
+            return self.record(slot, Value::Scalar(value, style, self.span(at, close)));
+        }
+        Some(())
+    }
+
+    /// `|` or `>` at `at` and the lines of text that follow it.
+    fn block_scalar(&mut self, at: usize, parent: usize) -> Option<()> {
+        let line_end = self.line_end(at);
+        let mut i = at + 1;
+        if matches!(self.text.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        // An indentation indicator: left to the full parse.
+        let after = skip_spaces(self.text, i, line_end);
+        if !blank_or_comment(&self.text[after..line_end], after > i) {
+            return None;
+        }
+        // Leading blank lines, then the first line of text sets the indentation.
+        let mut deepest_blank = 0;
+        let mut indent = None;
+        let mut next = self.pos;
+        while let Some(line) = self.peek_line(next) {
+            let rest = self.rest(line);
+            if rest.is_empty() {
+                deepest_blank = deepest_blank.max(line.indent);
+                next = self.after(line);
+                continue;
+            }
+            if rest[0] == b'\t' {
+                return None;
+            }
+            if line.indent > parent {
+                indent = Some(line.indent);
+            }
+            break;
+        }
+        let Some(indent) = indent else {
+            // No text: the scalar is empty and the next line belongs to the structure.
+            return (deepest_blank <= parent).then_some(());
+        };
+        if deepest_blank > indent {
+            return None;
+        }
+        while let Some(line) = self.peek_line(next) {
+            if line.indent < indent {
+                let rest = self.rest(line);
+                if !rest.is_empty() {
+                    if rest[0] == b'\t' {
+                        return None;
+                    }
+                    break;
+                }
+            }
+            next = self.after(line);
+        }
+        self.pos = next;
+        Some(())
+    }
+
+    /// Gives `slot` its value.
+    fn record(&mut self, slot: Slot, value: Value<'_>) -> Option<()> {
+        match slot {
+            Slot::Ignored => Some(()),
+            Slot::Metadata(key) => {
+                if self.out.metadata.is_some() {
+                    return None;
+                }
+                let node = match value {
+                    Value::Scalar(text, style, span) => self.out.scalar(text, style, span),
+                    Value::Sequence => self
+                        .out
+                        .push(NodeKind::Sequence(Vec::new()), Span::default()),
+                    Value::Mapping => {
+                        let node = self
+                            .out
+                            .push(NodeKind::Mapping(Vec::new()), Span::default());
+                        self.out.metadata = Some((node, Vec::new()));
+                        node
+                    }
+                };
+                self.out.root_entries.push((key, node));
+                Some(())
+            }
+            Slot::Field { key, in_metadata } => {
+                let Value::Scalar(text, style, span) = value else {
+                    // A collection where a name belongs: left to the full parse.
+                    return None;
+                };
+                let node = self.out.scalar(text, style, span);
+                if in_metadata {
+                    self.out.metadata.as_mut()?.1.push((key, node));
+                } else {
+                    self.out.root_entries.push((key, node));
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// The tree being built: the root mapping's kept entries and `metadata`'s.
+#[derive(Default)]
+struct Out {
+    nodes: Vec<Node>,
+    root_entries: Vec<(NodeId, NodeId)>,
+    metadata: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
+}
+
+impl Out {
+    fn push(&mut self, kind: NodeKind, span: Span) -> NodeId {
+        self.nodes.push(Node { kind, span });
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    fn scalar(&mut self, value: &str, style: ScalarStyle, span: Span) -> NodeId {
+        let kind = NodeKind::Scalar {
+            value: value.to_string(),
+            style,
+        };
+        self.push(kind, span)
+    }
+
+    fn finish(mut self) -> Option<Document> {
+        if let Some((node, entries)) = self.metadata.take() {
+            self.nodes[node as usize].kind = NodeKind::Mapping(entries);
+        }
+        let entries = std::mem::take(&mut self.root_entries);
+        let root = self.push(NodeKind::Mapping(entries), Span::default());
+        Some(Document {
+            nodes: self.nodes,
+            root: Some(root),
+        })
+    }
+}
+
+/// `- ` or a lone `-`: a block sequence entry.
+fn is_entry(rest: &[u8]) -> bool {
+    rest.first() == Some(&b'-') && blank_at(rest, 1)
+}
+
+/// Whether `bytes[i]` is a space or the end of the line.
+fn blank_at(bytes: &[u8], i: usize) -> bool {
+    matches!(bytes.get(i), None | Some(b' '))
+}
+
+/// Empty, or a comment (which needs white space before it unless it starts the line).
+fn blank_or_comment(rest: &[u8], after_space: bool) -> bool {
+    let start = rest.iter().take_while(|&&b| b == b' ').count();
+    match rest.get(start) {
+        None => true,
+        Some(b'#') => after_space || start > 0,
+        Some(_) => false,
+    }
+}
+
+fn skip_spaces(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end && bytes[i] == b' ' {
+        i += 1;
+    }
+    i
+}
+
+fn trim_end_len(bytes: &[u8]) -> usize {
+    bytes.len() - bytes.iter().rev().take_while(|&&b| b == b' ').count()
+}
+
+/// Whether a plain scalar may start with `first` (followed by `next`) in block context.
+fn plain_start(first: u8, next: Option<u8>) -> bool {
+    match first {
+        b'-' | b':' => !matches!(next, None | Some(b' ')),
+        // Allowed before a non-space by YAML 1.2, but rare enough to leave to the full parse.
+        b'?' => false,
+        b'[' | b']' | b'{' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+        | b'"' | b'%' | b'@' | b'`' => false,
+        _ => true,
+    }
+}
+
+/// The offset of the `:` ending a plain key on this line, if the line is `key: ...`; a `: `
+/// inside a comment does not count.
+fn plain_key_colon(rest: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr(b':', &rest[from..]).map(|i| from + i) {
+        if blank_at(rest, i + 1) {
+            return (!has_comment(&rest[..i])).then_some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+/// Whether ` #` (a comment) occurs in `bytes`.
+fn has_comment(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b" #").is_some()
+}
+
+/// The length of a plain scalar's text on one line (up to a comment, trailing spaces dropped),
+/// or `None` if the line is not only that (`: ` inside makes it a key, which is not allowed
+/// here).
+fn plain_line(rest: &[u8]) -> Option<usize> {
+    let text = match memchr::memmem::find(rest, b" #") {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let len = trim_end_len(text);
+    let text = &text[..len];
+    if memchr::memmem::find(text, b": ").is_some() || text.last() == Some(&b':') {
+        return None;
+    }
+    Some(len)
+}
+
+/// The offset just past a flow collection (`[a, b]`, `{k: v}`, nested) that starts and ends
+/// on this line (`rest` starts at its bracket), or `None` when it does not or holds anything
+/// but scalars and collections: no comments, no `k: v` pairs in sequences, no empty values.
+fn flow_on_line(rest: &[u8]) -> Option<usize> {
+    let mut flow = Flow {
+        text: rest,
+        at: 0,
+        depth: 0,
+    };
+    flow.collection()?;
+    Some(flow.at)
+}
+
+struct Flow<'a> {
+    text: &'a [u8],
+    at: usize,
+    depth: usize,
+}
+
+/// How deep flow collections may nest before the fast path gives up.
+const MAX_FLOW_DEPTH: usize = 32;
+
+impl Flow<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    fn spaces(&mut self) {
+        self.at = skip_spaces(self.text, self.at, self.text.len());
+    }
+
+    fn collection(&mut self) -> Option<()> {
+        self.depth += 1;
+        if self.depth > MAX_FLOW_DEPTH {
+            return None;
+        }
+        let open = self.peek()?;
+        let close = if open == b'[' { b']' } else { b'}' };
+        self.at += 1;
+        self.spaces();
+        if self.peek() == Some(close) {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            self.node(open == b'{')?;
+            if open == b'{' {
+                self.spaces();
+                if self.peek() != Some(b':') || self.text.get(self.at + 1) != Some(&b' ') {
+                    return None;
+                }
+                self.at += 1;
+                self.spaces();
+                self.node(false)?;
+            }
+            self.spaces();
+            match self.peek()? {
+                b',' => {
+                    self.at += 1;
+                    self.spaces();
+                    if self.peek() == Some(close) {
+                        self.at += 1;
+                        break;
+                    }
+                }
+                c if c == close => {
+                    self.at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    fn node(&mut self, key: bool) -> Option<()> {
+        let first = self.peek()?;
+        let next = self.text.get(self.at + 1).copied();
+        match first {
+            b'[' | b'{' if !key => self.collection(),
+            b'"' | b'\'' => {
+                self.at += quoted_on_line(&self.text[self.at..])?;
+                Some(())
+            }
+            b':' => None,
+            b'-' if matches!(next, Some(b',' | b'[' | b']' | b'{' | b'}')) => None,
+            _ if plain_start(first, next) => {
+                while let Some(b) = self.peek() {
+                    match b {
+                        b',' | b'[' | b']' | b'{' | b'}' => break,
+                        b':' if matches!(
+                            self.text.get(self.at + 1),
+                            None | Some(b' ' | b',' | b'[' | b']' | b'{' | b'}')
+                        ) =>
+                        {
+                            break;
+                        }
+                        b'#' if self.text[self.at - 1] == b' ' => return None,
+                        _ => self.at += 1,
+                    }
+                }
+                // `[k: v]` is a mapping inside the sequence: left to the full parse.
+                if !key && self.peek() == Some(b':') {
+                    return None;
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The offset just past the closing quote of a quoted scalar that starts and ends on this
+/// line (`rest` starts at the opening quote), or `None` if it goes on (or has an escape this
+/// module does not check).
+fn quoted_on_line(rest: &[u8]) -> Option<usize> {
+    let quote = rest[0];
+    let mut i = 1;
+    while i < rest.len() {
+        let b = rest[i];
+        if b == quote {
+            if quote == b'\'' && rest.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i + 1);
+        }
+        if b == b'\\' && quote == b'"' {
+            i = escape_end(rest, i, rest.len())?;
+            if i > rest.len() {
+                return None;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Past a valid escape sequence at `i` (a backslash) in a double-quoted scalar; an escaped line
+/// break ends at `line_end`. `None` for an escape YAML does not define.
+fn escape_end(bytes: &[u8], i: usize, line_end: usize) -> Option<usize> {
+    let Some(&c) = bytes.get(i + 1).filter(|_| i + 1 < line_end) else {
+        return Some(line_end);
+    };
+    let digits = match c {
+        b'0' | b'a' | b'b' | b't' | b'n' | b'v' | b'f' | b'r' | b'e' | b' ' | b'"' | b'/'
+        | b'\\' | b'N' | b'_' | b'L' | b'P' => return Some(i + 2),
+        b'x' => 2,
+        b'u' => 4,
+        b'U' => 8,
+        _ => return None,
+    };
+    let hex = bytes.get(i + 2..i + 2 + digits)?;
+    if i + 2 + digits > line_end {
+        return None;
+    }
+    let mut code = 0u32;
+    for &h in hex {
+        code = code * 16 + char::from(h).to_digit(16)?;
+    }
+    char::from_u32(code)?;
+    Some(i + 2 + digits)
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Checks the fast path against the full parse on one document: `Ok(true)` when [`skim`]
+/// accepted it and agrees, `Ok(false)` when it left the document to the parser, `Err` (with
+/// what differs) when it accepted a document the parser rejects or read it differently. Used by
+/// the tests, the corpus sweep and the `skim` fuzz target.
+pub fn compare_with_parser(piece: &str) -> Result<bool, String> {
+    let Some(skimmed) = skim(piece, 0) else {
+        return Ok(false);
+    };
+    let full = super::build::parse_piece_to_depth(piece, 0, None, super::SHALLOW_DEPTH);
+    if let Some(error) = &full.error {
+        return Err(format!(
+            "accepted, but the parser says {} at byte {}",
+            error.message, error.offset
+        ));
+    }
+    let [document] = full.documents.as_slice() else {
+        return Err(format!(
+            "accepted, but the parser found {} documents",
+            full.documents.len()
+        ));
+    };
+    for path in [
+        &["apiVersion"][..],
+        &["kind"],
+        &["metadata", "name"],
+        &["metadata", "namespace"],
+    ] {
+        let read = |doc: &Document| {
+            let node = doc.root().and_then(|root| doc.path(root, path))?;
+            // Spans are not compared: saphyr ends some scalars after the white space and comment
+            // that follow them, and nothing reads the spans of a shallow kind's fields.
+            Some((doc.str(node).map(str::to_string), doc.is_null(node)))
+        };
+        let (mine, theirs) = (read(&skimmed), read(document));
+        if mine != theirs {
+            return Err(format!(
+                "{}: skim read {mine:?}, the parser {theirs:?}",
+                path.join(".")
+            ));
+        }
+    }
+    Ok(true)
+}

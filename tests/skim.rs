@@ -1,0 +1,168 @@
+//! The fast path for shallow kinds (`src/yaml/skim.rs`) against the full parse: on every
+//! document of `../shared/corpus` and on thousands of mutated copies, whatever the fast path
+//! accepts the parser accepts too, and both read the same kind, name and namespace.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use pullcheck::yaml::skim::compare_with_parser;
+use pullcheck::yaml::split::document_ranges;
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every document of the corpus, as text.
+fn corpus_documents(corpus: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    yaml_files(corpus, &mut files);
+    let mut documents = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        for (s, e) in document_ranges(&text, start) {
+            documents.push((file.clone(), text[s..e].to_string()));
+        }
+    }
+    documents
+}
+
+#[test]
+fn the_fast_path_agrees_with_the_parser_on_the_corpus() {
+    let Some(corpus) = common::shared("corpus") else {
+        return;
+    };
+    let documents = corpus_documents(&corpus);
+    let (mut taken, mut taken_bytes, mut bytes) = (0, 0, 0);
+    let mut disagreements = Vec::new();
+    for (file, text) in &documents {
+        bytes += text.len();
+        match compare_with_parser(text) {
+            Ok(true) => {
+                taken += 1;
+                taken_bytes += text.len();
+            }
+            Ok(false) => {}
+            Err(e) => disagreements.push(format!("{}: {e}", file.display())),
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    eprintln!(
+        "fast path took {taken} of {} documents, {taken_bytes} of {bytes} bytes",
+        documents.len()
+    );
+    // Most real documents are in the subset; a fast path that takes nothing tests nothing.
+    assert!(taken * 2 > documents.len(), "took only {taken}");
+}
+
+/// A small deterministic generator (xorshift64*), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Edits that turn valid YAML into nearly valid YAML: stray indicators, white space and breaks.
+const INSERTS: &[&str] = &[
+    " ", "  ", "\t", ":", ": ", "-", "- ", "\"", "'", "#", " #", "\n", "\n  ", "|", ">", "{", "[",
+    "]", "}", "\\", "*", "&", "!", "?", ",", "%", "@", "`", "...", "\n---", "\r", "\u{85}", "é",
+];
+
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let mut out = text.to_string();
+    for _ in 0..1 + rng.below(3) {
+        let mut at = rng.below(out.len() + 1);
+        while !out.is_char_boundary(at) {
+            at -= 1;
+        }
+        match rng.below(4) {
+            0 | 1 => out.insert_str(at, INSERTS[rng.below(INSERTS.len())]),
+            2 => {
+                let mut end = (at + 1 + rng.below(4)).min(out.len());
+                while !out.is_char_boundary(end) {
+                    end += 1;
+                }
+                out.replace_range(at..end, "");
+            }
+            _ => {
+                // Re-indent a line by one or two spaces either way.
+                let line = out[..at].rfind('\n').map_or(0, |i| i + 1);
+                if rng.below(2) == 0 {
+                    out.insert_str(line, if rng.below(2) == 0 { " " } else { "  " });
+                } else if out[line..].starts_with(' ') {
+                    out.remove(line);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+#[test]
+fn the_fast_path_never_takes_a_mutated_document_the_parser_rejects() {
+    let Some(corpus) = common::shared("corpus") else {
+        return;
+    };
+    // PULLCHECK_SKIM_ALL=1 mutates every document, whatever its size, instead of a sample.
+    let all = std::env::var_os("PULLCHECK_SKIM_ALL").is_some();
+    let (max_len, step) = if all { (usize::MAX, 1) } else { (8_000, 3) };
+    let documents: Vec<String> = corpus_documents(&corpus)
+        .into_iter()
+        .map(|(_, text)| text)
+        .filter(|text| text.len() < max_len && compare_with_parser(text) == Ok(true))
+        .collect();
+    // PULLCHECK_SKIM_MUTATIONS=N (and PULLCHECK_SKIM_SEED) run a longer or different sweep.
+    let per_document: usize = env_number("PULLCHECK_SKIM_MUTATIONS").unwrap_or(12);
+    let seed = env_number("PULLCHECK_SKIM_SEED").unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed);
+    let (mut tried, mut taken, mut broken_left) = (0, 0, 0);
+    let mut disagreements = Vec::new();
+    for text in documents.iter().step_by(step) {
+        for _ in 0..per_document {
+            let mutated = mutate(text, &mut rng);
+            tried += 1;
+            match compare_with_parser(&mutated) {
+                Ok(true) => taken += 1,
+                Ok(false) => broken_left += 1,
+                Err(e) => disagreements.push(format!("{e}\n---- mutated document:\n{mutated}")),
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {tried} mutations:\n{}",
+        disagreements.len(),
+        disagreements[..disagreements.len().min(5)].join("\n====\n")
+    );
+    eprintln!(
+        "{tried} mutations: {taken} taken by the fast path, {broken_left} left to the parser"
+    );
+    assert!(tried > 1000 && taken > 100 && broken_left > 100);
+}
