@@ -78,6 +78,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         mut diagnostics,
         mut summary,
     } = collect(inputs, settings);
+    crate::timings::mark("parse and extract");
     let index = Index::new(&extracted);
     let check = |pod: &PodSpec| check_pod(pod, settings, &index);
     let found: Vec<Vec<Diagnostic>> = if settings.parallel && extracted.pods.len() > 64 {
@@ -89,7 +90,9 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     for account in &extracted.service_accounts {
         diagnostics.extend(check_service_account(account, settings, &index));
     }
+    crate::timings::mark("rules");
     let own = suppress::apply_comments(&files, &mut diagnostics, settings);
+    crate::timings::mark("suppressions");
     diagnostics.extend(own);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();

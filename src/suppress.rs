@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, Suppression, SuppressionKind};
 use crate::k8s::{IGNORE_ANNOTATION, PodSpec};
 use crate::rules::{self, Rule};
@@ -99,8 +101,11 @@ pub fn apply_comments(
     diagnostics: &mut [Diagnostic],
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let directives: Vec<HashMap<usize, Vec<Directive>>> =
-        files.iter().map(comment_directives).collect();
+    let directives: Vec<HashMap<usize, Vec<Directive>>> = if settings.parallel {
+        files.par_iter().map(comment_directives).collect()
+    } else {
+        files.iter().map(comment_directives).collect()
+    };
     for d in diagnostics.iter_mut().filter(|d| d.suppression.is_none()) {
         let line = files[d.file].line_index(d.span.start);
         let directive = directives[d.file]
