@@ -18,6 +18,7 @@ fn main() {
         }
     };
     let (mut shallow, mut taken, mut bytes, mut shallow_bytes, mut taken_bytes) = (0, 0, 0, 0, 0);
+    let mut taken_pieces = Vec::new();
     for (start, end) in pullcheck::yaml::split::document_ranges(&text, 0) {
         let piece = &text[start..end];
         bytes += piece.len();
@@ -30,6 +31,7 @@ fn main() {
             None => {
                 taken += 1;
                 taken_bytes += piece.len();
+                taken_pieces.push(piece);
             }
             Some(at) if why => {
                 let line_start = piece[..at.saturating_sub(1)]
@@ -44,6 +46,31 @@ fn main() {
             Some(_) => {}
         }
     }
+    // The two ways over the same documents, one thread each.
+    let started = std::time::Instant::now();
+    let skimmed = taken_pieces
+        .iter()
+        .filter(|p| pullcheck::yaml::skim::skim(p, 0).is_some())
+        .count();
+    let skim_time = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    let parsed = taken_pieces
+        .iter()
+        .filter(|p| {
+            pullcheck::yaml::build::parse_piece(p, 0, None)
+                .error
+                .is_none()
+        })
+        .count();
+    let parse_time = started.elapsed().as_secs_f64();
+    assert_eq!(skimmed, parsed);
+    let mb = taken_bytes as f64 / 1e6;
+    println!(
+        "on those documents: fast path {:.0} MB/s, full parse {:.0} MB/s ({:.1}x)",
+        mb / skim_time.max(1e-9),
+        mb / parse_time.max(1e-9),
+        parse_time / skim_time.max(1e-9)
+    );
     println!(
         "{bytes} bytes; shallow kinds: {shallow} documents, {shallow_bytes} bytes; fast path: {taken} documents, {taken_bytes} bytes"
     );

@@ -470,3 +470,23 @@ fn the_readme_json_example_matches_the_output() {
     }
     assert_eq!(documented["summary"], actual["summary"]);
 }
+
+#[test]
+fn timings_go_to_stderr_and_change_nothing_else() {
+    let plain = run(&root(), &["--format", "json", "examples/"]);
+    let timed = pullcheck(&root())
+        .env("PULLCHECK_TIMINGS", "1")
+        .args(["--format", "json", "examples/"])
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(plain.status.code(), timed.status.code());
+    let err = stderr(&timed);
+    for phase in ["discover", "read", "parse and extract", "rules", "output"] {
+        assert!(
+            err.contains(&format!("ms {phase}\n")),
+            "{phase} missing:\n{err}"
+        );
+    }
+    assert!(!stderr(&plain).contains("timings"));
+}

@@ -1,5 +1,7 @@
 //! YAML with source positions: a stream is cut into documents ([`split`]), each parsed on its own
 //! into an arena tree ([`tree`]) by an iterative builder over saphyr-parser's events ([`build`]).
+//! Documents of kinds that cannot matter go first to a fast recognizer ([`skim`]) that either
+//! vouches for them or hands them to the full parse.
 
 pub mod build;
 pub mod lenient;
@@ -34,9 +36,11 @@ pub fn pieces(source: &SourceFile) -> Vec<(usize, usize)> {
     split::document_ranges(&source.text, source.content_start())
 }
 
-/// Kinds that never hold a pod spec, a ServiceAccount or a Secret: their documents are parsed
-/// in full (every syntax error counts) but only their top levels are kept, enough for `kind`
-/// and `metadata.name`. A CustomResourceDefinition's schema need not become a tree.
+/// Kinds that never hold a pod spec, a ServiceAccount or a Secret: every syntax error in their
+/// documents counts, but only `kind`, `apiVersion` and `metadata`'s name and namespace are
+/// needed. [`skim`] checks most of them an order of magnitude faster than a parse; the rest are
+/// parsed in full and kept only to [`SHALLOW_DEPTH`]. A CustomResourceDefinition's schema need
+/// not become a tree.
 const SHALLOW_KINDS: &[&str] = &[
     "APIService",
     "Certificate",

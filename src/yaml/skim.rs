@@ -1,6 +1,6 @@
-//! A fast path for documents that are kept shallow (see [`super::SHALLOW_KINDS`]): a recognizer
-//! for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC objects are
-//! written in, an order of magnitude faster than a full parse.
+//! A fast path for documents of kinds that are kept shallow (`SHALLOW_KINDS` in `yaml`): a
+//! recognizer for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC
+//! objects are written in, an order of magnitude faster than a full parse.
 //!
 //! It only says yes when it is sure. It accepts a strict subset of YAML — block mappings and
 //! sequences indented with spaces, plain, quoted and block scalars, comments — and gives up
@@ -66,32 +66,55 @@ pub fn gave_up_at(piece: &str) -> Option<usize> {
 /// breaks, every `\r` part of a `\r\n`, and none of the non-ASCII characters YAML treats
 /// specially (NEL and the other C1 controls, U+2028/2029, a byte order mark, U+FFFE/FFFF).
 fn plain_characters(bytes: &[u8]) -> bool {
+    // Eight bytes at a time while they are printable ASCII (most of a manifest); a word holding
+    // a line break, a tab or anything else is looked at byte by byte.
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
-            i += 1;
-            continue;
-        }
-        let next = bytes.get(i + 1).copied();
-        let after = bytes.get(i + 2).copied();
-        let suspicious = match b {
-            b'\r' => next != Some(b'\n'),
-            0xc2 => matches!(next, Some(0x80..=0x9f)),
-            0xe2 => next == Some(0x80) && matches!(after, Some(0xa8 | 0xa9)),
-            0xef => {
-                (next == Some(0xbb) && after == Some(0xbf))
-                    || (next == Some(0xbf) && matches!(after, Some(0xbe | 0xbf)))
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            // No byte at or above 0x80, none below 0x20, none equal to 0x7f.
+            let below_space = w.wrapping_sub(LOW) & !w & HIGH;
+            let del = (w ^ (0x7f * ONES)).wrapping_sub(ONES) & !(w ^ (0x7f * ONES)) & HIGH;
+            if w & HIGH == 0 && below_space == 0 && del == 0 {
+                i += 8;
+                continue;
             }
-            0x80.. => false,
-            _ => true,
-        };
-        if suspicious {
-            return false;
         }
-        i += 1;
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            if !plain_character_at(bytes, i) {
+                return false;
+            }
+            i += 1;
+        }
     }
     true
+}
+
+fn plain_character_at(bytes: &[u8], i: usize) -> bool {
+    let b = bytes[i];
+    if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+        return true;
+    }
+    let next = bytes.get(i + 1).copied();
+    let after = bytes.get(i + 2).copied();
+    let suspicious = match b {
+        b'\r' => next != Some(b'\n'),
+        0xc2 => matches!(next, Some(0x80..=0x9f)),
+        0xe2 => next == Some(0x80) && matches!(after, Some(0xa8 | 0xa9)),
+        0xef => {
+            (next == Some(0xbb) && after == Some(0xbf))
+                || (next == Some(0xbf) && matches!(after, Some(0xbe | 0xbf)))
+        }
+        0x80.. => false,
+        _ => true,
+    };
+    !suspicious
 }
 
 /// An open block collection.
@@ -421,7 +444,7 @@ impl<'a> Skimmer<'a> {
                     ScalarStyle::SingleQuoted
                 };
                 (
-                    self.str(at + 1, at + close - 1),
+                    &self.text[at + 1..at + close - 1],
                     style,
                     at + close,
                     at + after,
@@ -434,7 +457,7 @@ impl<'a> Skimmer<'a> {
                 let colon = plain_key_colon(rest)?;
                 let key_len = trim_end_len(&rest[..colon]);
                 (
-                    self.str(at, at + key_len),
+                    &self.text[at..at + key_len],
                     ScalarStyle::Plain,
                     at + key_len,
                     at + colon,
@@ -445,16 +468,18 @@ impl<'a> Skimmer<'a> {
         if key_end - at > 1024 {
             return None;
         }
+        // Keys are compared as bytes: most belong to no kept mapping and are never decoded.
         let slot = match (role, key) {
-            (Role::Root, "apiVersion" | "kind") | (Role::Metadata, "name" | "namespace") => {
-                let key = self.out.scalar(key, style, self.span(at, key_end));
+            (Role::Root, b"apiVersion" | b"kind") | (Role::Metadata, b"name" | b"namespace") => {
+                let text = std::str::from_utf8(key).unwrap_or_default();
+                let key = self.out.scalar(text, style, self.span(at, key_end));
                 Slot::Field {
                     key,
                     in_metadata: role == Role::Metadata,
                 }
             }
-            (Role::Root, "metadata") => {
-                Slot::Metadata(self.out.scalar(key, style, self.span(at, key_end)))
+            (Role::Root, b"metadata") => {
+                Slot::Metadata(self.out.scalar("metadata", style, self.span(at, key_end)))
             }
             _ => Slot::Ignored,
         };

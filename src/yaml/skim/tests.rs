@@ -229,3 +229,28 @@ fn plain_scalars_that_look_like_indicators() {
     ));
     accepted(&with_head("args:\n- --leader-elect\n- -v=2\n"));
 }
+
+#[test]
+fn the_word_at_a_time_character_check_matches_the_byte_check() {
+    let slow = |bytes: &[u8]| (0..bytes.len()).all(|i| plain_character_at(bytes, i));
+    let alphabet: &[u8] = b"ab: \n\t\r#\x7f\x1f\x00\xc2\x85\xa0\xe2\x80\xa8\xef\xbb\xbf\xbe~ ";
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for len in 0..200 {
+        for _ in 0..50 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly printable ASCII, as in a real manifest.
+                    if state.is_multiple_of(4) {
+                        alphabet[(state >> 8) as usize % alphabet.len()]
+                    } else {
+                        b' ' + (state >> 16) as u8 % 95
+                    }
+                })
+                .collect();
+            assert_eq!(plain_characters(&bytes), slow(&bytes), "{bytes:?}");
+        }
+    }
+}
