@@ -109,3 +109,21 @@ fn config_on_configs_and_regressions() {
         pullcheck::fuzzing::config(&std::fs::read(path).unwrap());
     }
 }
+
+#[test]
+fn skim_agrees_with_the_parser_on_fixtures_and_regressions() {
+    let mut inputs = Vec::new();
+    files_under(&root().join("examples"), &mut inputs);
+    files_under(&root().join("tests/fixtures"), &mut inputs);
+    let kept = regressions("skim");
+    assert!(!kept.is_empty());
+    inputs.extend(kept);
+    for path in &inputs {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if let Err(disagreement) = pullcheck::yaml::skim::compare_with_parser(&text) {
+            panic!("{}: {disagreement}", path.display());
+        }
+    }
+}

@@ -919,7 +919,14 @@ impl Flow<'_> {
                         {
                             break;
                         }
-                        b'#' if self.text[self.at - 1] == b' ' => return None,
+                        // After white space inside a flow scalar, saphyr refuses some
+                        // indicators (`[a -]`): any of them is left to it.
+                        b'-' | b'?' | b':' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+                        | b'"' | b'%' | b'@' | b'`'
+                            if self.text[self.at - 1] == b' ' =>
+                        {
+                            return None;
+                        }
                         _ => self.at += 1,
                     }
                 }
