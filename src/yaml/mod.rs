@@ -100,9 +100,13 @@ pub fn parse_document(source: &SourceFile, start: usize, end: usize) -> Vec<Pars
     parse_one_piece(source, start, end, keep_depth)
 }
 
-/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first).
+/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first). A
+/// document with two `kind:` lines is not: the last one wins, and it may be a workload.
 pub fn is_shallow_kind(text: &str) -> bool {
     top_level_kind(text).is_some_and(|kind| SHALLOW_KINDS.contains(&kind))
+        && memchr::memmem::find_iter(text.as_bytes(), b"\nkind:").count()
+            + usize::from(text.starts_with("kind:"))
+            == 1
 }
 
 /// The value of a `kind:` line at column 0, unquoted.

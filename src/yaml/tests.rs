@@ -205,6 +205,25 @@ fn kinds_that_cannot_matter_are_kept_shallow_but_fully_checked() {
 }
 
 #[test]
+fn a_second_kind_line_makes_a_document_deep() {
+    // The last `kind` wins: this is a Deployment, whose pod spec must be kept.
+    let text =
+        "kind: ConfigMap\nspec: {template: {spec: {containers: [{image: x}]}}}\nkind: Deployment\n";
+    assert!(!super::is_shallow_kind(text));
+    let source = SourceFile::new("t.yaml".into(), None, text.into());
+    let docs = parse_document(&source, 0, text.len());
+    let doc = &docs[0].document;
+    let root = doc.root().unwrap();
+    assert_eq!(
+        doc.get(root, "kind").and_then(|k| doc.str(k)),
+        Some("Deployment")
+    );
+    let containers = doc.path(root, &["spec", "template", "spec", "containers"]);
+    assert_eq!(containers.map(|c| doc.items(c).count()), Some(1));
+    assert!(super::is_shallow_kind("# c\nkind: ConfigMap\ndata: {}\n"));
+}
+
+#[test]
 fn other_kinds_are_built_in_full() {
     let text = "kind: Deployment\nspec: {template: {spec: {containers: [{image: x}]}}}\n";
     let source = SourceFile::new("t.yaml".into(), None, text.into());

@@ -135,7 +135,9 @@ fn flow_collections_on_one_line() {
     accepted(&with_head(
         "spec:\n  a: {}\n  b: []\n  c: [In, NotIn, \"Exists\", 'x']\n  d: {k: v, \"q\": [1, {n: m}],}\n  e:\n  - {name: x, value: y}\n  - [a, b] # comment\n  f:\n    [1,2]\n  g: [a:b, http://x]\n",
     ));
-    for after_space in ["-", "-]", "?", ":x", "#", "&a", "*a", "!t", "|", ">", "'", "\"", "%", "@", "`"] {
+    for after_space in [
+        "-", "-]", "?", ":x", "#", "&a", "*a", "!t", "|", ">", "'", "\"", "%", "@", "`",
+    ] {
         let body = format!("spec:\n  a: [tS {after_space}]\n  b: [x, y {after_space}, z]\n");
         left_to_parser(&with_head(&body));
         accepted(&with_head(&format!("spec:\n  a: tS {after_space}]\n")));
