@@ -89,6 +89,8 @@ impl Rng {
 const INSERTS: &[&str] = &[
     " ", "  ", "\t", ":", ": ", "-", "- ", "\"", "'", "#", " #", "\n", "\n  ", "|", ">", "{", "[",
     "]", "}", "\\", "*", "&", "!", "?", ",", "%", "@", "`", "...", "\n---", "\r", "\u{85}", "é",
+    // Compound edits: flow collections and indicators after white space.
+    " -", " -]", "[a, b]", "{a: b}", "[", ", ", " :", " ?", " &", "\"\\", "'\n", "|-\n",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
