@@ -478,6 +478,8 @@ impl<'a> Skimmer<'a> {
                     in_metadata: role == Role::Metadata,
                 }
             }
+            // A merge key can bring in any of those fields (`<<: {kind: Role}`).
+            (Role::Root | Role::Metadata, b"<<") => return None,
             (Role::Root, b"metadata") => {
                 Slot::Metadata(self.out.scalar("metadata", style, self.span(at, key_end)))
             }

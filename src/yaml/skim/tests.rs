@@ -195,6 +195,10 @@ fn leaves_what_it_does_not_check_to_the_parser() {
     left_to_parser("kind: Service\nmetadata:\n  name:\n    a: b\n");
     left_to_parser("kind: Service\nmetadata:\n  a: 1\nmetadata:\n  b: 2\n");
     left_to_parser("# only comments\n");
+    // Merge keys in the kept mappings, even without aliases.
+    left_to_parser("metadata:\n  name: a\n<<:\n  kind: ClusterRole\n");
+    left_to_parser("kind: Role\nmetadata:\n  <<: {name: merged}\n");
+    accepted("kind: Role\nmetadata:\n  name: a\nspec:\n  <<: {x: y}\n");
     left_to_parser("- a\n- b\n");
     left_to_parser("---#\nkind: Service\n");
 }
