@@ -1,11 +1,13 @@
 //! Finding the files to lint (a parallel, `.gitignore`-aware walk) and reading them.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Seek};
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
+use rayon::prelude::*;
 
 use crate::source::SourceFile;
 
@@ -195,11 +197,43 @@ pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
         }
         InputSource::File { path, .. } => {
             let bytes =
-                std::fs::read(path).map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
+                read_file(path).map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
             (bytes, Some(path.clone()))
         }
     };
     Ok(decode(input.name().to_string(), path, bytes))
+}
+
+/// Files at least this large are read in pieces on every thread of the pool `load` runs in:
+/// the kernel's cost of filling fresh memory (about 1.5 ms a megabyte on the benchmark
+/// machine) is then shared too.
+const PARALLEL_READ_BYTES: u64 = 8 << 20;
+const READ_PIECE: usize = 2 << 20;
+
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1;
+    if !in_pool || !meta.is_file() || meta.len() < PARALLEL_READ_BYTES {
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let len = usize::try_from(meta.len()).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0u8; len];
+    let read = bytes
+        .par_chunks_mut(READ_PIECE)
+        .enumerate()
+        .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * READ_PIECE) as u64));
+    if read.is_err() {
+        // The file shrank (or failed) while being read: read it again, the plain way.
+        return std::fs::read(path);
+    }
+    // It may have grown: take the rest too.
+    file.seek(std::io::SeekFrom::Start(meta.len()))?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Turns bytes into text; anything but UTF-8 is kept (lossily, for the snippet) and flagged.

@@ -31,6 +31,8 @@ pub struct Position {
     pub column: usize,
 }
 
+use rayon::prelude::*;
+
 const BOM: &str = "\u{feff}";
 
 /// One input: a file on disk or standard input.
@@ -61,9 +63,7 @@ impl SourceFile {
     }
 
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(memchr_newlines(text.as_bytes()).map(|i| i + 1))
-            .collect();
+        let line_starts = line_starts(text.as_bytes());
         SourceFile {
             name,
             path,
@@ -141,18 +141,22 @@ impl SourceFile {
     }
 
     /// Masks the bytes of `spans` with `*`, line breaks kept, so that no output can show them.
-    /// Byte offsets, and so every position, stay valid.
+    /// Byte offsets, and so every position, stay valid: a character the span cuts is masked
+    /// whole, one `*` per byte. Costs the spans' length, not the file's.
     pub fn redact(&mut self, spans: &[Span]) {
-        let mut bytes = std::mem::take(&mut self.text).into_bytes();
         for span in spans {
-            let end = span.end.min(bytes.len());
-            for b in &mut bytes[span.start.min(end)..end] {
-                if !matches!(*b, b'\n' | b'\r') {
-                    *b = b'*';
-                }
-            }
+            let end = self.ceil_char_boundary(span.end.min(self.text.len()));
+            let start = self.floor_char_boundary(span.start.min(end));
+            let mask: String = self.text.as_bytes()[start..end]
+                .iter()
+                .map(|&b| match b {
+                    b'\n' | b'\r' => char::from(b),
+                    _ => '*',
+                })
+                .collect();
+            // Same length: the bytes are overwritten in place.
+            self.text.replace_range(start..end, &mask);
         }
-        self.text = into_text(bytes);
     }
 
     /// Masks every value in the lines of `span`, keeping indentation, `- ` and `key:` prefixes:
@@ -177,6 +181,13 @@ impl SourceFile {
         self.redact(&masks);
     }
 
+    fn ceil_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.text.is_char_boundary(offset) {
+            offset += 1;
+        }
+        offset
+    }
+
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -185,21 +196,47 @@ impl SourceFile {
     }
 }
 
-/// Bytes that were UTF-8 text with some bytes replaced by ASCII: still text, but a replaced
-/// multi-byte character may leave stray continuation bytes, which are masked too.
-fn into_text(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let mut bytes = err.into_bytes();
-            for b in &mut bytes {
-                if *b >= 0x80 {
-                    *b = b'*';
-                }
-            }
-            String::from_utf8(bytes).unwrap_or_default()
-        }
+/// Texts at least this large have their line index built on every thread of the pool the
+/// caller runs in.
+const PARALLEL_INDEX_BYTES: usize = 8 << 20;
+const INDEX_PIECE: usize = 1 << 20;
+
+/// The byte offset at which each line starts. Lines are counted first so that the index is
+/// allocated once: growing it by doubling on a large stream costs more in copies and page
+/// faults than the count.
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1;
+    if !in_pool || bytes.len() < PARALLEL_INDEX_BYTES {
+        let lines = memchr_newlines(bytes).count();
+        let mut starts = Vec::with_capacity(lines + 1);
+        starts.push(0);
+        starts.extend(memchr_newlines(bytes).map(|i| i + 1));
+        return starts;
     }
+    // Count per piece, then each piece fills its own part of the index.
+    let counts: Vec<usize> = bytes
+        .par_chunks(INDEX_PIECE)
+        .map(|piece| memchr_newlines(piece).count())
+        .collect();
+    let mut starts = vec![0; counts.iter().sum::<usize>() + 1];
+    let mut parts = Vec::with_capacity(counts.len());
+    let mut rest = &mut starts[1..];
+    for &count in &counts {
+        let (part, tail) = rest.split_at_mut(count);
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .zip(bytes.par_chunks(INDEX_PIECE))
+        .enumerate()
+        .for_each(|(i, (part, piece))| {
+            let base = i * INDEX_PIECE + 1;
+            for (slot, newline) in part.iter_mut().zip(memchr_newlines(piece)) {
+                *slot = base + newline;
+            }
+        });
+    starts
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -259,6 +296,37 @@ mod tests {
             g.text,
             "kind: ******\ndata:\n  k: ********\n  - ********\n  ****\n"
         );
+    }
+
+    #[test]
+    fn a_cut_character_is_masked_whole_and_the_rest_is_untouched() {
+        let text = "a: xé€y\nb: ü\n";
+        let mut f = file(text);
+        let e = text.find('é').unwrap();
+        // From the middle of `é` to the middle of `€`.
+        f.redact(&[Span::new(e + 1, e + 3)]);
+        assert_eq!(f.text, "a: x*****y\nb: ü\n");
+        assert_eq!(f.text.len(), text.len());
+    }
+
+    #[test]
+    fn the_parallel_line_index_is_the_serial_one() {
+        let mut text = String::new();
+        let mut i = 0usize;
+        while text.len() < PARALLEL_INDEX_BYTES + 3 * INDEX_PIECE + 17 {
+            // Lines of every length, some empty, some CRLF.
+            text.push_str(&"x".repeat(i % 97));
+            text.push_str(if i.is_multiple_of(5) { "\r\n" } else { "\n" });
+            i += 1;
+        }
+        let serial = line_starts(text.as_bytes());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let parallel = pool.install(|| line_starts(text.as_bytes()));
+        assert_eq!(serial.len(), i + 1);
+        assert_eq!(serial, parallel);
     }
 
     #[test]
