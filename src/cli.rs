@@ -434,6 +434,12 @@ fn read_inputs<T: Send>(
             std::fs::metadata(path).is_ok_and(|m| m.len() >= lint::PARALLEL_STREAM_BYTES as u64)
         }
     };
+    crate::allocator::tune_for(discovery.inputs.iter().any(|input| match input {
+        InputSource::Stdin(_) => true,
+        InputSource::File { path, .. } => {
+            std::fs::metadata(path).is_ok_and(|m| m.len() >= crate::allocator::LARGE_INPUT_BYTES)
+        }
+    }));
     settings.parallel =
         threads > 1 && (discovery.inputs.len() > 1 || discovery.inputs.iter().any(large));
     let settings = &*settings;

@@ -4,6 +4,7 @@
 //! with positions, [`k8s`] finds pod specs and ServiceAccounts, [`rules`] judge them, [`lint`]
 //! ties these together, and [`output`] prints the [`diagnostic`]s.
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod credentials;
