@@ -27,15 +27,7 @@ pub fn skim(piece: &str, base: usize) -> Option<Document> {
     if !plain_characters(bytes) {
         return None;
     }
-    let mut skimmer = Skimmer {
-        text: bytes,
-        base,
-        pos: 0,
-        blocks: Vec::new(),
-        expect: Expect::Root,
-        seen_content: false,
-        out: Out::default(),
-    };
+    let mut skimmer = Skimmer::new(bytes, base);
     skimmer.run()?;
     skimmer.out.finish()
 }
@@ -47,15 +39,7 @@ pub fn gave_up_at(piece: &str) -> Option<usize> {
     if !plain_characters(piece.as_bytes()) {
         return Some(0);
     }
-    let mut skimmer = Skimmer {
-        text: piece.as_bytes(),
-        base: 0,
-        pos: 0,
-        blocks: Vec::new(),
-        expect: Expect::Root,
-        seen_content: false,
-        out: Out::default(),
-    };
+    let mut skimmer = Skimmer::new(piece.as_bytes(), 0);
     match skimmer.run() {
         Some(()) => None,
         None => Some(skimmer.pos),
@@ -198,6 +182,18 @@ enum Value<'a> {
 }
 
 impl<'a> Skimmer<'a> {
+    fn new(text: &'a [u8], base: usize) -> Self {
+        Skimmer {
+            text,
+            base,
+            pos: 0,
+            blocks: Vec::new(),
+            expect: Expect::Root,
+            seen_content: false,
+            out: Out::default(),
+        }
+    }
+
     fn run(&mut self) -> Option<()> {
         while let Some(line) = self.next_line() {
             let rest = self.rest(line);
@@ -302,13 +298,7 @@ impl<'a> Skimmer<'a> {
                     return self.node(at, col, parent, slot);
                 }
                 if col == parent && indentless && is_entry(self.rest(line)) {
-                    self.record(slot, Value::Sequence)?;
-                    self.blocks.push(Block {
-                        indent: col,
-                        kind: BlockKind::IndentlessSequence,
-                        role: Role::Other,
-                    });
-                    return self.sequence_entry(at, col);
+                    return self.new_sequence(at, col, BlockKind::IndentlessSequence, slot);
                 }
                 self.record(
                     slot,
@@ -347,13 +337,7 @@ impl<'a> Skimmer<'a> {
     fn node(&mut self, at: usize, col: usize, parent: usize, slot: Slot) -> Option<()> {
         let line_end = self.line_end(at);
         if is_entry(&self.text[at..line_end]) {
-            self.record(slot, Value::Sequence)?;
-            self.blocks.push(Block {
-                indent: col,
-                kind: BlockKind::Sequence,
-                role: Role::Other,
-            });
-            return self.sequence_entry(at, col);
+            return self.new_sequence(at, col, BlockKind::Sequence, slot);
         }
         if self.is_key(at, line_end)? {
             let role = match slot {
@@ -363,6 +347,16 @@ impl<'a> Skimmer<'a> {
             return self.new_mapping(at, col, role, slot);
         }
         self.scalar(at, parent, slot)
+    }
+
+    fn new_sequence(&mut self, at: usize, col: usize, kind: BlockKind, slot: Slot) -> Option<()> {
+        self.record(slot, Value::Sequence)?;
+        self.blocks.push(Block {
+            indent: col,
+            kind,
+            role: Role::Other,
+        });
+        self.sequence_entry(at, col)
     }
 
     fn new_mapping(&mut self, at: usize, col: usize, role: Role, slot: Slot) -> Option<()> {
