@@ -3,8 +3,10 @@
 
 Every figure is a median of several runs after a warm-up, and is reported as a ratio to
 references measured in the same invocation: `wc -l` (the I/O floor), the parse-only drain of
-saphyr-parser's events (bench/parse_only.rs), and PyYAML's libyaml-backed CSafeLoader loading
-every document. Absolute times on a shared 2-core machine are noise; ratios are the figure.
+saphyr-parser's events (bench/parse_only.rs), two of those started together (what two cores
+give two processes right now), and PyYAML's libyaml-backed CSafeLoader loading every document.
+Runs whose ratio is the figure (1 vs 2 threads, 1x vs 4x vs 16x) are interleaved. Absolute
+times on a shared 2-core machine are noise; ratios are the figure.
 """
 import argparse
 import os
