@@ -1,23 +1,25 @@
 use super::*;
 
-/// Asserts the fast path takes `text` and reads it as the parser does.
+/// Asserts whether the fast path takes `text`, and that whatever it takes the parser reads
+/// the same way.
 #[track_caller]
-fn accepted(text: &str) {
+fn taken(text: &str, expected: bool) {
     match compare_with_parser(text) {
-        Ok(true) => {}
+        Ok(taken) if taken == expected => {}
+        Ok(true) => panic!("taken by the fast path:\n{text}"),
         Ok(false) => panic!("left to the parser:\n{text}"),
         Err(e) => panic!("{e}\n{text}"),
     }
 }
 
-/// Asserts the fast path leaves `text` to the parser.
+#[track_caller]
+fn accepted(text: &str) {
+    taken(text, true);
+}
+
 #[track_caller]
 fn left_to_parser(text: &str) {
-    match compare_with_parser(text) {
-        Ok(false) => {}
-        Ok(true) => panic!("taken by the fast path:\n{text}"),
-        Err(e) => panic!("{e}\n{text}"),
-    }
+    taken(text, false);
 }
 
 /// Asserts `text` is broken YAML (the parser says so) and the fast path does not take it.
