@@ -168,6 +168,9 @@ struct Skimmer<'a> {
     base: usize,
     /// The start of the next line to read.
     pos: usize,
+    /// The end (before any `\r\n`) of the line being read: every node the skimmer looks at
+    /// starts on it.
+    line_end: usize,
     blocks: Vec<Block>,
     expect: Expect,
     seen_content: bool,
@@ -187,6 +190,7 @@ impl<'a> Skimmer<'a> {
             text,
             base,
             pos: 0,
+            line_end: 0,
             blocks: Vec::new(),
             expect: Expect::Root,
             seen_content: false,
@@ -223,6 +227,7 @@ impl<'a> Skimmer<'a> {
                 }
             }
             self.seen_content = true;
+            self.line_end = line.end;
             self.structure(line)?;
         }
         if let Expect::Root = self.expect {
@@ -335,7 +340,7 @@ impl<'a> Skimmer<'a> {
 
     /// A node that starts at byte `at` (column `col`), deeper than `parent`.
     fn node(&mut self, at: usize, col: usize, parent: usize, slot: Slot) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         if is_entry(&self.text[at..line_end]) {
             return self.new_sequence(at, col, BlockKind::Sequence, slot);
         }
@@ -369,18 +374,9 @@ impl<'a> Skimmer<'a> {
         self.mapping_entry(at, col, role)
     }
 
-    /// The end of the line holding byte `at` (before any `\r\n`).
-    fn line_end(&self, at: usize) -> usize {
-        let mut end = memchr(b'\n', &self.text[at..]).map_or(self.text.len(), |i| at + i);
-        if end > at && self.text[end - 1] == b'\r' {
-            end -= 1;
-        }
-        end
-    }
-
     /// `- ` at `at`, in a sequence indented `col`.
     fn sequence_entry(&mut self, at: usize, col: usize) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         let value = skip_spaces(self.text, at + 1, line_end);
         if blank_or_comment(&self.text[value..line_end], value > at + 1) {
             self.expect = Expect::Value {
@@ -418,7 +414,7 @@ impl<'a> Skimmer<'a> {
 
     /// `key: value` at `at`, in a mapping indented `col`.
     fn mapping_entry(&mut self, at: usize, col: usize, role: Role) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         let rest = &self.text[at..line_end];
         let (key, style, key_end, colon) = match rest[0] {
             quote @ (b'"' | b'\'') => {
@@ -498,7 +494,7 @@ impl<'a> Skimmer<'a> {
 
     /// A scalar that starts at `at`, in a block indented `parent`.
     fn scalar(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         let rest = &self.text[at..line_end];
         match rest[0] {
             b'"' | b'\'' => self.quoted(at, parent, slot),
@@ -514,7 +510,7 @@ impl<'a> Skimmer<'a> {
     }
 
     fn plain(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         let len = plain_line(&self.text[at..line_end])?;
         let value = self.str(at, at + len);
         // A comment ends a plain scalar; text that could continue it must not follow.
@@ -556,7 +552,7 @@ impl<'a> Skimmer<'a> {
     fn quoted(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
         let quote = self.text[at];
         let mut i = at + 1;
-        let mut line_end = self.line_end(at);
+        let mut line_end = self.line_end;
         let mut multi_line = false;
         let close = loop {
             if i >= line_end {
@@ -611,7 +607,7 @@ impl<'a> Skimmer<'a> {
 
     /// `|` or `>` at `at` and the lines of text that follow it.
     fn block_scalar(&mut self, at: usize, parent: usize) -> Option<()> {
-        let line_end = self.line_end(at);
+        let line_end = self.line_end;
         let mut i = at + 1;
         if matches!(self.text.get(i), Some(b'+' | b'-')) {
             i += 1;
