@@ -100,25 +100,24 @@ pub fn parse_document(source: &SourceFile, start: usize, end: usize) -> Vec<Pars
     parse_one_piece(source, start, end, keep_depth)
 }
 
-/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first). A
-/// document with two `kind:` lines is not: the last one wins, and it may be a workload.
+/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first).
 pub fn is_shallow_kind(text: &str) -> bool {
     top_level_kind(text).is_some_and(|kind| SHALLOW_KINDS.contains(&kind))
-        && memchr::memmem::find_iter(text.as_bytes(), b"\nkind:").count()
-            + usize::from(text.starts_with("kind:"))
-            == 1
 }
 
-/// The value of a `kind:` line at column 0, unquoted.
+/// The value of the `kind:` line at column 0, unquoted. `None` when there is none, or more
+/// than one: the last one wins, and it may be a workload.
 fn top_level_kind(text: &str) -> Option<&str> {
-    let mut rest = text;
-    loop {
-        if let Some(value) = rest.strip_prefix("kind:") {
-            let line = value.split(['\n', '#']).next().unwrap_or("");
-            return Some(line.trim().trim_matches(['"', '\'']));
-        }
-        rest = &rest[rest.find('\n')? + 1..];
+    let at_start = text.starts_with("kind:").then_some(0);
+    let after_break = memchr::memmem::find_iter(text.as_bytes(), b"\nkind:").map(|i| i + 1);
+    let mut lines = at_start.into_iter().chain(after_break);
+    let line = lines.next()?;
+    if lines.next().is_some() {
+        return None;
     }
+    let value = &text[line + "kind:".len()..];
+    let value = value.split(['\n', '#']).next().unwrap_or("");
+    Some(value.trim().trim_matches(['"', '\'']))
 }
 
 /// How many quoted scalars of one document [`lenient`] repairs before giving up.
