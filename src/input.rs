@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
-
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -204,18 +203,18 @@ pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
     Ok(decode(input.name().to_string(), path, bytes))
 }
 
-/// Files at least this large are read in pieces on every thread of the pool `load` runs in:
-/// the kernel's cost of filling fresh memory (about 1.5 ms a megabyte on the benchmark
-/// machine) is then shared too.
-const PARALLEL_READ_BYTES: u64 = 8 << 20;
 const READ_PIECE: usize = 2 << 20;
 
+/// Reads a file; a large one in pieces on every thread of the pool `load` runs in (see
+/// [`crate::parallel`]).
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
-    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1;
-    if !in_pool || !meta.is_file() || meta.len() < PARALLEL_READ_BYTES {
+    if !crate::parallel::can_split()
+        || !meta.is_file()
+        || meta.len() < crate::parallel::SPLIT_TEXT_BYTES as u64
+    {
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         file.read_to_end(&mut bytes)?;
         return Ok(bytes);

@@ -17,6 +17,7 @@ pub mod input;
 pub mod k8s;
 pub mod lint;
 pub mod output;
+pub mod parallel;
 pub mod plan;
 pub mod registry;
 pub mod rules;

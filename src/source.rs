@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 /// A byte range into a [`SourceFile`]'s text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -30,8 +32,6 @@ pub struct Position {
     pub line: usize,
     pub column: usize,
 }
-
-use rayon::prelude::*;
 
 const BOM: &str = "\u{feff}";
 
@@ -196,17 +196,14 @@ impl SourceFile {
     }
 }
 
-/// Texts at least this large have their line index built on every thread of the pool the
-/// caller runs in.
-const PARALLEL_INDEX_BYTES: usize = 8 << 20;
 const INDEX_PIECE: usize = 1 << 20;
 
-/// The byte offset at which each line starts. Lines are counted first so that the index is
-/// allocated once: growing it by doubling on a large stream costs more in copies and page
+/// The byte offset at which each line starts; for a large text, built on every thread of the
+/// pool the caller runs in (see [`crate::parallel`]). Lines are counted first so that the index
+/// is allocated once: growing it by doubling on a large stream costs more in copies and page
 /// faults than the count.
 fn line_starts(bytes: &[u8]) -> Vec<usize> {
-    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1;
-    if !in_pool || bytes.len() < PARALLEL_INDEX_BYTES {
+    if !crate::parallel::can_split() || bytes.len() < crate::parallel::SPLIT_TEXT_BYTES {
         let lines = memchr_newlines(bytes).count();
         let mut starts = Vec::with_capacity(lines + 1);
         starts.push(0);
@@ -313,7 +310,7 @@ mod tests {
     fn the_parallel_line_index_is_the_serial_one() {
         let mut text = String::new();
         let mut i = 0usize;
-        while text.len() < PARALLEL_INDEX_BYTES + 3 * INDEX_PIECE + 17 {
+        while text.len() < crate::parallel::SPLIT_TEXT_BYTES + 3 * INDEX_PIECE + 17 {
             // Lines of every length, some empty, some CRLF.
             text.push_str(&"x".repeat(i % 97));
             text.push_str(if i.is_multiple_of(5) { "\r\n" } else { "\n" });

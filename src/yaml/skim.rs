@@ -1,6 +1,6 @@
 //! A fast path for documents of kinds that are kept shallow (`SHALLOW_KINDS` in `yaml`): a
 //! recognizer for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC
-//! objects are written in, an order of magnitude faster than a full parse.
+//! objects are written in, about 4.5x faster than a full parse (`bench/skim_stats.rs`).
 //!
 //! It only says yes when it is sure. It accepts a strict subset of YAML — block mappings and
 //! sequences indented with spaces, plain, quoted and block scalars, comments — and gives up
