@@ -14,7 +14,7 @@ use crate::lint::{self, Run};
 use crate::output::images::ImagesFormat;
 use crate::output::{self, Format, Style, human};
 use crate::rules;
-use crate::settings::{self, FailOn, Settings, SettingsError};
+use crate::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
 use crate::{helm, plan};
 
 const AFTER_HELP: &str = "\
@@ -103,6 +103,11 @@ pub struct InputArgs {
     /// Namespace of objects that do not name one [default: default].
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+
+    /// The Kubernetes release of the target clusters (MAJOR.MINOR) [default: 1.37]. From 1.35
+    /// the kubelet checks a pod's credentials before it reuses an image pulled with a Secret.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
 
     /// Worker threads for reading and linting; default: one per core.
     #[arg(long, value_name = "N")]
@@ -250,6 +255,10 @@ fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
         .map_err(|e| Failure::Usage(e.to_string()))?;
     if let Some(namespace) = &input.namespace {
         settings.default_namespace = namespace.clone();
+    }
+    if let Some(version) = &input.kubernetes_version {
+        settings.kubernetes_version =
+            KubernetesVersion::parse(version).map_err(|e| Failure::Usage(e.to_string()))?;
     }
     Ok((settings, config))
 }

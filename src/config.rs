@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input;
-use crate::settings::{self, FailOn, Level, Settings};
+use crate::registry::RegistryClass;
+use crate::settings::{self, FailOn, KubernetesVersion, Level, Settings};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Document, NodeId, NodeKind};
 
@@ -15,13 +16,14 @@ pub const FILE_NAME: &str = ".pullcheck.yaml";
 /// The rule name configuration errors are reported under.
 pub const CONFIG_ERROR: &str = "config";
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "rules",
     "registries",
     "preloaded-images",
     "exclude",
     "namespace",
     "fail-on",
+    "kubernetes-version",
     "suppressions",
 ];
 const REGISTRY_KEYS: [&str; 4] = ["public", "private", "node-credentials", "allowed"];
@@ -39,6 +41,7 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub namespace: Option<String>,
     pub fail_on: Option<FailOn>,
+    pub kubernetes_version: Option<KubernetesVersion>,
     pub require_reason: bool,
 }
 
@@ -124,15 +127,10 @@ impl Config {
         for &(name, level) in &self.rules {
             settings.set_level(settings::rule_named(name)?, level);
         }
-        let set = |patterns: &[String], what| {
-            (!patterns.is_empty())
-                .then(|| settings::glob_set(patterns, what))
-                .transpose()
-        };
-        settings.registries.public = set(&self.public, "public registry")?;
-        settings.registries.private = set(&self.private, "private registry")?;
-        settings.registries.node_credentials =
-            set(&self.node_credentials, "node-credentials registry")?;
+        let registries = &mut settings.registries;
+        registries.add(RegistryClass::Public, &self.public)?;
+        registries.add(RegistryClass::Private, &self.private)?;
+        registries.add(RegistryClass::NodeCredentials, &self.node_credentials)?;
         if !self.allowed.is_empty() {
             settings.set_allowed_registries(&self.allowed)?;
         }
@@ -144,6 +142,9 @@ impl Config {
         }
         if let Some(fail_on) = self.fail_on {
             settings.fail_on = fail_on;
+        }
+        if let Some(version) = self.kubernetes_version {
+            settings.kubernetes_version = version;
         }
         settings.require_reason = self.require_reason;
         Ok(())
@@ -193,6 +194,13 @@ impl Reader {
                             );
                         }
                         parsed
+                    })
+                }
+                "kubernetes-version" => {
+                    config.kubernetes_version = self.string(doc, value, key).and_then(|v| {
+                        KubernetesVersion::parse(&v)
+                            .map_err(|e| self.error(doc.node(value).span, e.to_string()))
+                            .ok()
                     })
                 }
                 "suppressions" => self.suppressions(doc, value, config),
@@ -353,7 +361,8 @@ rules:
   # digest-not-pinned: info
   # implicit-pull-policy: off
 
-# Registry hosts (globs over host[:port]) added to the built-in classes.
+# Registries (host[:port], globs allowed) or repository prefixes (ghcr.io/my-org) whose class
+# overrides the built-in guess; the longest matching prefix wins.
 registries:
   # Pull anonymously: no pull secret needed.
   public: []
@@ -376,6 +385,10 @@ exclude: []
 
 # The lowest severity that makes the exit status 1: error, warning, info or never.
 # fail-on: warning
+
+# The Kubernetes release of the clusters (MAJOR.MINOR): from 1.35 the kubelet checks a pod's
+# credentials before it reuses an image pulled with a Secret. Default: the current release.
+# kubernetes-version: "1.37"
 
 # `# pullcheck-ignore: RULE -- reason` comments and `pullcheck.dev/ignore` annotations.
 suppressions:
@@ -407,9 +420,13 @@ mod tests {
     #[test]
     fn reads_every_key() {
         let config = parse(
-            "rules: {latest-tag: error, digest-not-pinned: info, implicit-pull-policy: off}\nregistries:\n  public: [mirror.corp]\n  private: ['quay.io']\n  node-credentials: ['*.corp']\n  allowed: [registry.corp, 'docker.io/library/*']\npreloaded-images: ['registry.corp/base/*']\nexclude: [vendor]\nnamespace: team-a\nfail-on: error\nsuppressions: {require-reason: true}\n",
+            "rules: {latest-tag: error, digest-not-pinned: info, implicit-pull-policy: off}\nregistries:\n  public: [mirror.corp]\n  private: ['quay.io']\n  node-credentials: ['*.corp']\n  allowed: [registry.corp, 'docker.io/library/*']\npreloaded-images: ['registry.corp/base/*']\nexclude: [vendor]\nnamespace: team-a\nfail-on: error\nkubernetes-version: '1.34'\nsuppressions: {require-reason: true}\n",
         )
         .expect("valid");
+        assert_eq!(
+            config.kubernetes_version.map(|v| v.to_string()).as_deref(),
+            Some("1.34")
+        );
         assert_eq!(config.rules.len(), 3);
         assert_eq!(config.rules[2], ("implicit-pull-policy", Level::Off));
         assert_eq!(config.allowed, vec!["registry.corp", "docker.io/library/*"]);
@@ -424,13 +441,46 @@ mod tests {
             settings.severity(crate::rules::by_name("latest-tag").unwrap()),
             Severity::Error
         );
+        let class = |image: &str| {
+            let reference = crate::image::ImageRef::parse(image).unwrap();
+            settings.registries.classify(&reference)
+        };
+        assert_eq!(class("quay.io/org/app"), RegistryClass::Private);
+        assert_eq!(class("a.corp/app"), RegistryClass::NodeCredentials);
+        assert_eq!(settings.kubernetes_version.to_string(), "1.34");
+    }
+
+    /// Classes per repository prefix, anchored at a path boundary; the longest prefix wins.
+    #[test]
+    fn registry_classes_by_prefix() {
+        let config = parse(
+            "registries:\n  private: [ghcr.io/my-org, harbor.corp]\n  public: [harbor.corp/library, ghcr.io]\n",
+        )
+        .expect("valid");
+        let mut settings = Settings::default();
+        config.apply(&mut settings).unwrap();
+        let class = |image: &str| {
+            let reference = crate::image::ImageRef::parse(image).unwrap();
+            settings.registries.classify(&reference)
+        };
+        assert_eq!(class("ghcr.io/my-org/app:1"), RegistryClass::Private);
+        assert_eq!(class("ghcr.io/my-org:1"), RegistryClass::Private);
         assert_eq!(
-            settings.registries.classify("quay.io"),
-            crate::registry::RegistryClass::Private
+            class("ghcr.io/my-organisation/app:1"),
+            RegistryClass::Public
         );
+        assert_eq!(class("harbor.corp/team/app:1"), RegistryClass::Private);
+        assert_eq!(class("harbor.corp/library/base:1"), RegistryClass::Public);
         assert_eq!(
-            settings.registries.classify("a.corp"),
-            crate::registry::RegistryClass::NodeCredentials
+            class("harbor.corp/library-x/base:1"),
+            RegistryClass::Private
+        );
+        // Not configured: the built-in guess.
+        assert_eq!(class("localhost:5000/app"), RegistryClass::Loopback);
+        let reference = crate::image::ImageRef::parse("ghcr.io/my-org/app").unwrap();
+        assert_eq!(
+            settings.registries.configured_pattern(&reference),
+            Some("ghcr.io/my-org")
         );
     }
 

@@ -44,6 +44,8 @@ pub struct Diagnostic {
     pub span: Span,
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
+    /// The image volume (`volumes[].image`) the finding is about, instead of a container.
+    pub volume: Option<String>,
     pub image: Option<String>,
     pub pull_policy: Option<PullPolicyFacts>,
     /// Set when a comment or annotation suppresses the finding.
@@ -107,6 +109,7 @@ impl Diagnostic {
             span,
             object: None,
             container: None,
+            volume: None,
             image: None,
             pull_policy: None,
             suppression: None,
@@ -135,7 +138,7 @@ impl Diagnostic {
             self.span.end,
             self.rule,
             &self.message,
-            self.container.as_deref(),
+            self.container.as_deref().or(self.volume.as_deref()),
         )
     }
 }

@@ -3,25 +3,27 @@
 
 use std::collections::HashMap;
 
-use crate::credentials::{Reference, ReferenceState};
+use crate::credentials::{PodCredentials, Reference, ReferenceState};
 use crate::image::ImageRef;
+use crate::k8s::placement::Placement;
 use crate::k8s::{ContainerList, Extracted, ObjectRef, PullPolicy, Secret, ServiceAccount};
 
-/// A workload that pulls an image on the nodes it runs on: a DaemonSet, on every node matching
-/// its `nodeSelector`.
+/// A workload that pulls an image on the nodes it runs on: a DaemonSet, on every node its
+/// placement admits.
 #[derive(Debug)]
 pub struct PrePuller<'a> {
     pub object: &'a ObjectRef,
-    pub node_selector: &'a [(String, String)],
+    pub placement: &'a Placement,
+    /// The Secret (name) the DaemonSet's pull uses, when one of its pull secrets covers the
+    /// image. Since Kubernetes 1.35 (KEP-2535) the kubelet lets other pods use an image pulled
+    /// with a Secret only when they hold matching credentials.
+    pub secret: Option<&'a str>,
 }
 
 impl PrePuller<'_> {
-    /// Whether every node a pod with this `nodeSelector` can land on runs the pre-puller: the
-    /// pod must select at least the pre-puller's labels.
-    pub fn covers(&self, pod_node_selector: &[(String, String)]) -> bool {
-        self.node_selector
-            .iter()
-            .all(|label| pod_node_selector.contains(label))
+    /// Whether every node a pod placed by `pod` can land on runs the pre-puller.
+    pub fn covers(&self, pod: &Placement) -> bool {
+        self.placement.covers(pod)
     }
 }
 
@@ -58,34 +60,6 @@ impl<'a> Index<'a> {
                 .or_default()
                 .push(&secret.namespace);
         }
-        for pod in extracted
-            .pods
-            .iter()
-            .filter(|p| p.object.kind == "DaemonSet")
-        {
-            for container in &pod.containers {
-                // Ephemeral containers run only when someone debugs a pod.
-                if container.list == ContainerList::EphemeralContainers {
-                    continue;
-                }
-                let Some(image) = &container.image else {
-                    continue;
-                };
-                let Ok(reference) = ImageRef::parse(&image.value) else {
-                    continue;
-                };
-                if container.effective_pull_policy(Some(&reference)) != PullPolicy::Never {
-                    index
-                        .pre_pullers
-                        .entry(reference.normalized())
-                        .or_default()
-                        .push(PrePuller {
-                            object: &pod.object,
-                            node_selector: &pod.node_selector,
-                        });
-                }
-            }
-        }
         for namespaces in index
             .secret_namespaces
             .values_mut()
@@ -94,6 +68,8 @@ impl<'a> Index<'a> {
             namespaces.sort_unstable();
             namespaces.dedup();
         }
+        // Pre-pullers need the credential index built above to tell how they pull.
+        index.pre_pullers = pre_pullers(extracted, &index);
         index
     }
 
@@ -125,6 +101,44 @@ impl<'a> Index<'a> {
     pub fn pre_pullers(&self, normalized: &str) -> &[PrePuller<'a>] {
         self.pre_pullers.get(normalized).map_or(&[], Vec::as_slice)
     }
+}
+
+/// Every image DaemonSets pull (normalised), with the DaemonSets that pull it.
+fn pre_pullers<'a>(
+    extracted: &'a Extracted,
+    index: &Index<'a>,
+) -> HashMap<String, Vec<PrePuller<'a>>> {
+    let mut found: HashMap<String, Vec<PrePuller<'a>>> = HashMap::new();
+    for pod in extracted
+        .pods
+        .iter()
+        .filter(|p| p.object.kind == "DaemonSet")
+    {
+        let credentials = PodCredentials::resolve(pod, index);
+        for container in &pod.containers {
+            // Ephemeral containers run only when someone debugs a pod.
+            if container.list == ContainerList::EphemeralContainers {
+                continue;
+            }
+            let Some(image) = &container.image else {
+                continue;
+            };
+            let Ok(reference) = ImageRef::parse(&image.value) else {
+                continue;
+            };
+            if container.effective_pull_policy(Some(&reference)) != PullPolicy::Never {
+                found
+                    .entry(reference.normalized())
+                    .or_default()
+                    .push(PrePuller {
+                        object: &pod.object,
+                        placement: &pod.placement,
+                        secret: credentials.covering(&reference.name()).map(|(s, _)| s),
+                    });
+            }
+        }
+    }
+    found
 }
 
 fn elsewhere<'a>(

@@ -8,7 +8,8 @@ use crate::image::ImageRef;
 use crate::index::Index;
 use crate::input::LoadedInput;
 use crate::k8s::{
-    self, Container, Extracted, Located, ObjectRef, PodSpec, PullPolicy, ServiceAccount,
+    self, Container, ContainerList, Extracted, Located, ObjectRef, PodSpec, PullPolicy,
+    ServiceAccount,
 };
 use crate::rules::{
     self, AccountContext, ContainerContext, Finding, PodContext, PolicyFacts, Rule,
@@ -305,7 +306,12 @@ fn diagnostic(
         file,
         span: finding.span,
         object: Some(object.clone()),
-        container: container.and_then(|(c, _, _)| c.name.clone()),
+        container: container
+            .filter(|(c, _, _)| c.list != ContainerList::ImageVolumes)
+            .and_then(|(c, _, _)| c.name.clone()),
+        volume: container
+            .filter(|(c, _, _)| c.list == ContainerList::ImageVolumes)
+            .and_then(|(c, _, _)| c.name.clone()),
         image: container.and_then(|(_, image, _)| image.map(|i| i.value.clone())),
         pull_policy: container.map(|(_, _, facts)| facts),
         suppression: None,
@@ -397,7 +403,7 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
         settings,
         index,
     };
-    let pod_span = pod.containers.first().map_or(Span::default(), |c| c.span);
+    let pod_span = pod.span;
     let check = |rule: &dyn Rule, found: &mut Vec<Finding>| rule.check_pod(&pod_context, found);
     run_rules(
         settings,
@@ -470,6 +476,7 @@ fn check_service_account(
     let mut out = Vec::new();
     let span = account
         .pull_secrets
+        .named
         .first()
         .map_or(Span::default(), |s| s.span);
     let check =

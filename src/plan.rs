@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::credentials::{CredentialSource, PodCredentials, ReferenceState};
 use crate::image::ImageRef;
 use crate::index::Index;
-use crate::k8s::{ObjectRef, PullPolicy};
+use crate::k8s::{ContainerList, ObjectRef, PullPolicy};
 use crate::lint::Collected;
 use crate::registry::RegistryClass;
 use crate::settings::Settings;
@@ -29,6 +29,8 @@ pub struct PlannedImage {
 pub struct ImageUse {
     pub object: ObjectRef,
     pub container: Option<String>,
+    /// Whether `container` names an image volume (`volumes[].image`) rather than a container.
+    pub volume: bool,
     pub file: usize,
     pub span: Span,
 }
@@ -48,7 +50,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
                 continue;
             };
             let policy = container.effective_pull_policy(Some(&reference));
-            let class = settings.registries.classify(reference.domain());
+            let class = settings.registries.classify(&reference);
             let credential = describe_credentials(&credentials, &reference, class, policy);
             let entry = images
                 .entry(reference.normalized())
@@ -69,6 +71,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
             entry.used_by.push(ImageUse {
                 object: pod.object.clone(),
                 container: container.name.clone(),
+                volume: container.list == ContainerList::ImageVolumes,
                 file: pod.file,
                 span: image.span,
             });

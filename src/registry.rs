@@ -1,6 +1,8 @@
-//! Which registries need a pull secret. Public registries pull anonymously, loopback registries
-//! are the node's own, and the big clouds' registries are usually reached with credentials the
-//! node already has (instance roles, the kubelet's credential providers).
+//! A guess at which registries need a pull secret. The class is a guess, not a fact: Docker
+//! Hub, `ghcr.io` (where new packages are private), `quay.io`, `registry.gitlab.com` and `nvcr.io`
+//! serve public repositories anonymously but host private ones too; Harbor's `library` project
+//! is public on any host. So every message says "likely", and `registries.public`, `.private` and
+//! `.node-credentials` in `.pullcheck.yaml` (hosts or repository prefixes) decide instead.
 
 use std::fmt;
 
@@ -31,7 +33,7 @@ impl fmt::Display for RegistryClass {
     }
 }
 
-/// Host patterns; `*` stands for any run of characters within a host.
+/// Registries that serve public repositories anonymously (they may host private ones too).
 const PUBLIC: &[&str] = &[
     "docker.io",
     "index.docker.io",
@@ -41,33 +43,58 @@ const PUBLIC: &[&str] = &[
     "k8s.gcr.io",
     "quay.io",
     "ghcr.io",
-    "gcr.io",
     "mcr.microsoft.com",
     "public.ecr.aws",
     "registry.gitlab.com",
     "docker.elastic.co",
     "nvcr.io",
-    // Not in the first list of the issue, but public (anonymous pulls) and common in real
-    // manifests: Red Hat's public catalogue, Linkerd's and Datadog's registries.
     "registry.access.redhat.com",
     "cr.l5d.io",
     "registry.datadoghq.com",
 ];
 
+/// Cloud registries whose nodes get credentials from a kubelet credential provider configured
+/// on the node, for the node's own account (the in-tree providers are gone since 1.31). `gcr.io`
+/// and its regional hosts are one service (now served by Artifact Registry). `*` stays within
+/// one label.
 const NODE_CREDENTIALS: &[&str] = &[
     "*.dkr.ecr.*.amazonaws.com",
     "*.dkr.ecr.*.amazonaws.com.cn",
+    "*.dkr.ecr-fips.*.amazonaws.com",
+    "*.dkr-ecr.*.on.aws",
+    "gcr.io",
     "*.gcr.io",
     "*-docker.pkg.dev",
     "*.azurecr.io",
+    "*.azurecr.cn",
+    "*.azurecr.us",
+    "*.ocir.io",
 ];
 
-const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "[::1]"];
+/// containerd's `IsLocalhost`: `localhost`, or an address `net.IP.IsLoopback` accepts (all of
+/// 127.0.0.0/8, and `::1` in any spelling).
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" {
+        return true;
+    }
+    let address = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    address
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| match ip {
+            std::net::IpAddr::V4(v4) => v4.is_loopback(),
+            std::net::IpAddr::V6(v6) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+        })
+}
 
 /// Classifies a registry domain as [`crate::image::ImageRef::domain`] gives it (host and port).
 pub fn classify(domain: &str) -> RegistryClass {
     let host = strip_port(domain).to_ascii_lowercase();
-    if LOOPBACK_HOSTS.contains(&host.as_str()) {
+    if is_loopback(&host) {
         RegistryClass::Loopback
     } else if PUBLIC.contains(&domain.to_ascii_lowercase().as_str()) {
         RegistryClass::Public
@@ -124,13 +151,26 @@ mod tests {
             ("registry.k8s.io", Public),
             ("localhost:5000", Loopback),
             ("127.0.0.1:32000", Loopback),
+            // containerd `IsLocalhost` → `ip.IsLoopback()`: the whole 127.0.0.0/8 range.
+            ("127.0.0.2:5000", Loopback),
+            ("127.255.255.254", Loopback),
             ("[::1]:5000", Loopback),
+            ("[0:0:0:0:0:0:0:1]:5000", Loopback),
             ("localhost", Loopback),
+            ("128.0.0.1:5000", Private),
+            ("localhost.corp:5000", Private),
             (
                 "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
                 NodeCredentials,
             ),
             ("eu.gcr.io", NodeCredentials),
+            ("gcr.io", NodeCredentials),
+            ("myacr.azurecr.cn", NodeCredentials),
+            (
+                "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com",
+                NodeCredentials,
+            ),
+            ("iad.ocir.io", NodeCredentials),
             ("europe-west1-docker.pkg.dev", NodeCredentials),
             ("myacr.azurecr.io", NodeCredentials),
             ("harbor.corp", Private),

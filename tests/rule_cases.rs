@@ -292,6 +292,16 @@ fn init_and_ephemeral_containers_are_checked() {
     let yaml = "kind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n    - {name: i, image: busybox}\n  containers:\n    - {name: c, image: app:1}\n  ephemeralContainers:\n    - {name: e, image: debug:latest}\n";
     assert_eq!(
         found(yaml),
+        vec![
+            ("missing-tag", 5, 24),
+            ("ephemeral-container-in-manifest", 9, 14),
+            ("latest-tag", 9, 24)
+        ]
+    );
+    // Read back from a cluster (`kubectl get -o yaml`): ephemeral containers are expected.
+    let got = yaml.replace("{name: p}", "{name: p, resourceVersion: '42'}");
+    assert_eq!(
+        found(&got),
         vec![("missing-tag", 5, 24), ("latest-tag", 9, 24)]
     );
 }
@@ -323,9 +333,10 @@ fn non_objects_and_broken_workloads_are_skipped() {
         found("kind: Pod\nspec:\n  containers: [3, [a], {image: null}]\n"),
         vec![("invalid-image", 3, 24)]
     );
+    // `validateContainerCommon` requires an image in pod templates too.
     let template =
         "kind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{name: c}]\n";
-    assert!(rules_found(template).is_empty());
+    assert_eq!(found(template), vec![("invalid-image", 5, 27)]);
 }
 
 // ---- YAML features ---------------------------------------------------------------------------------
@@ -471,4 +482,18 @@ fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
     );
     assert!(run.diagnostics[0].message.contains("panicking-test-rule"));
     assert!(run.diagnostics[0].message.contains("boom"));
+}
+
+// ---- Kubernetes versions ---------------------------------------------------------------------------
+
+/// KEP-2535 (`KubeletEnsureSecretPulledImages`, beta and on by default from 1.35): a pod may use
+/// an image the node pulled with a Secret only with matching credentials. Before 1.35 any pod
+/// on the node could use it.
+#[test]
+fn secret_pulled_images_are_verified_from_1_35() {
+    let yaml = "kind: Secret\nmetadata: {name: s, namespace: ops}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"registry.corp\": {}}}'\n---\nkind: DaemonSet\nmetadata: {name: pull, namespace: ops}\nspec:\n  template:\n    spec:\n      imagePullSecrets: [{name: s}]\n      containers: [{name: c, image: \"registry.corp/agent:5\"}]\n---\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  containers:\n    - {name: c, image: \"registry.corp/agent:5\", imagePullPolicy: Never}\n";
+    let mut settings = settings();
+    assert_eq!(rules_found(yaml), vec!["never-without-preload"]);
+    settings.kubernetes_version = pullcheck::settings::KubernetesVersion::parse("1.34").unwrap();
+    assert!(found_with(&settings, yaml).is_empty());
 }

@@ -54,11 +54,14 @@ impl<'a> PodCredentials<'a> {
         let account_refs = || {
             account
                 .into_iter()
-                .flat_map(|sa| &sa.pull_secrets)
+                .flat_map(|sa| &sa.pull_secrets.named)
                 .map(|s| index.secret_reference(namespace, &s.value))
                 .collect::<Vec<_>>()
         };
-        if pod.pull_secrets.is_empty() {
+        // `plugin/pkg/admission/serviceaccount`: the ServiceAccount's list is copied only into a
+        // pod whose own list is empty; entries without a name count, and the kubelet then skips
+        // them.
+        if !pod.pull_secrets.listed {
             PodCredentials {
                 source: CredentialSource::ServiceAccount {
                     name: account_name,
@@ -72,6 +75,7 @@ impl<'a> PodCredentials<'a> {
                 source: CredentialSource::Pod,
                 reaching: pod
                     .pull_secrets
+                    .named
                     .iter()
                     .map(|s| index.secret_reference(namespace, &s.value))
                     .collect(),

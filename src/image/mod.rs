@@ -261,10 +261,13 @@ fn parse(raw: &str) -> Result<ImageRef, ImageError> {
     };
     let path = domain.as_ref().map_or(0, |d| d.end + 1)..name_end;
 
-    if let Some(d) = domain
-        .as_ref()
-        .filter(|d| !is_valid_domain(&raw[(*d).clone()]))
-    {
+    // distribution/reference: a first component that is not a valid host but is a valid path
+    // component (`my_registry.com`) makes the whole name a path with an empty domain. The
+    // kubelet's keyring and the runtime still take that component as the host to contact.
+    if let Some(d) = domain.as_ref().filter(|d| {
+        let first = &raw[(*d).clone()];
+        !is_valid_domain(first) && check_component(first).is_err()
+    }) {
         return error(InvalidDomain, d.clone());
     }
     check_path(raw, path.clone())?;

@@ -1,9 +1,10 @@
 //! Finds Kubernetes objects in a document and copies out what the rules need: pod specs,
 //! ServiceAccounts and Secrets (their registry keys only).
 
+use super::placement::{Operator, Placement, Requirement, Toleration};
 use super::{
-    ANNOTATION_PREFIX, Container, ContainerList, DuplicateKey, Located, ObjectRef, PodSpec, Secret,
-    ServiceAccount,
+    ANNOTATION_PREFIX, Container, ContainerList, DuplicateKey, Located, ObjectRef, PodSpec,
+    PullSecretList, Secret, SecretEntryProblem, ServiceAccount, UnusableSecretEntry,
 };
 use crate::credentials::secret::{self, Payload};
 use crate::source::Span;
@@ -100,7 +101,7 @@ fn extract_object(
             if let Some(name) = object_ref.name.clone() {
                 out.service_accounts.push(ServiceAccount {
                     file,
-                    pull_secrets: secret_names(doc, object),
+                    pull_secrets: pull_secret_list(doc, object),
                     object: object_ref,
                     name,
                 });
@@ -126,7 +127,14 @@ fn extract_object(
                 let template = doc.path(object, path)?;
                 Some((template, doc.get_resolved(template, "spec")?))
             })
-            .find(|(_, spec)| doc.get(*spec, "containers").is_some()),
+            .find(|(_, spec)| {
+                // A known workload's template is a pod template whatever it holds; another
+                // kind's is taken for one when it holds a container list.
+                WORKLOAD_KINDS.contains(&kind)
+                    || ContainerList::ALL
+                        .iter()
+                        .any(|list| doc.get(*spec, list.key()).is_some())
+            }),
     };
     let Some((template, spec)) = found.filter(|(_, s)| doc.is_mapping(*s)) else {
         return;
@@ -136,15 +144,37 @@ fn extract_object(
         annotations.extend(pullcheck_annotations(doc, template));
     }
     let mut pod = extract_pod_spec(doc, spec, file, object_ref);
+    // Findings about the spec as a whole point at `containers:`, else at `spec:`.
+    pod.span = key_span(doc, spec, "containers")
+        .or_else(|| key_span(doc, template, "spec"))
+        .unwrap_or(pod.span);
     pod.is_pod = kind == "Pod";
+    pod.from_cluster = ["resourceVersion", "uid", "creationTimestamp"]
+        .iter()
+        .any(|key| metadata.is_some_and(|m| doc.get(m, key).is_some()));
     pod.annotations = annotations;
     out.pods.push(pod);
 }
 
+/// Kinds whose `spec.template` (or `spec.jobTemplate.spec.template`) is a pod template by
+/// definition, whatever it holds.
+const WORKLOAD_KINDS: [&str; 7] = [
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+];
+
 fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef) -> PodSpec {
+    // `Convert_v1_PodSpec_To_core_PodSpec`: the deprecated `serviceAccount` is used whenever
+    // `serviceAccountName` is empty.
     let service_account = ["serviceAccountName", "serviceAccount"]
         .iter()
-        .find_map(|key| located(doc, doc.get(spec, key)?));
+        .filter_map(|key| located(doc, doc.get(spec, key)?))
+        .find(|name| !name.value.is_empty());
     let mut containers = Vec::new();
     let mut duplicate_keys = duplicates(doc, spec, "the pod spec");
     for list in ContainerList::ALL {
@@ -155,33 +185,129 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
             let field = |key| doc.get(container, key).and_then(|v| located(doc, v));
             let name = field("name");
             let place = match &name {
-                Some(n) => format!("container `{}`", n.value),
-                None => "a container".to_string(),
+                Some(n) => format!("{} `{}`", list.noun(), n.value),
+                None => format!("a {}", list.noun()),
             };
             duplicate_keys.extend(duplicates(doc, container, &place));
-            let span = name
-                .as_ref()
-                .map_or_else(|| first_character(doc, container), |n| n.span);
-            containers.push(Container {
-                list,
-                name: name.map(|n| n.value),
-                span,
-                image: field("image"),
-                pull_policy: field("imagePullPolicy"),
-            });
+            containers.push(entry(doc, container, list, name, container));
         }
     }
+    // Image volumes: `volumes[].image.{reference,pullPolicy}`.
+    for volume in doc
+        .get(spec, "volumes")
+        .into_iter()
+        .flat_map(|v| doc.items(v))
+    {
+        let Some(image) = doc
+            .get_resolved(volume, "image")
+            .filter(|i| doc.is_mapping(*i))
+        else {
+            continue;
+        };
+        let name = doc.get(volume, "name").and_then(|v| located(doc, v));
+        containers.push(entry(doc, volume, ContainerList::ImageVolumes, name, image));
+    }
+    let has_containers = doc
+        .get(spec, ContainerList::Containers.key())
+        .is_some_and(|list| doc.items(list).next().is_some());
     PodSpec {
         file,
         object,
+        span: first_character(doc, spec),
         service_account,
-        pull_secrets: secret_names(doc, spec),
+        pull_secrets: pull_secret_list(doc, spec),
         containers,
+        has_containers,
         duplicate_keys,
-        node_selector: string_map(doc, doc.get_resolved(spec, "nodeSelector")),
+        placement: placement(doc, spec),
         annotations: Vec::new(),
         is_pod: false,
+        from_cluster: false,
     }
+}
+
+/// A container or image volume: `node` is the entry, `fields` the mapping holding the image
+/// and policy keys (the entry itself, or an image volume's `image`).
+fn entry(
+    doc: &Document,
+    node: NodeId,
+    list: ContainerList,
+    name: Option<Located>,
+    fields: NodeId,
+) -> Container {
+    let field = |key| doc.get(fields, key).and_then(|v| located(doc, v));
+    let span = name
+        .as_ref()
+        .map_or_else(|| first_character(doc, node), |n| n.span);
+    Container {
+        list,
+        name: name.map(|n| n.value),
+        span,
+        image: field(list.image_key()),
+        pull_policy: field(list.policy_key()).filter(|p| !p.value.is_empty()),
+    }
+}
+
+/// `nodeSelector`, the required node-affinity terms and the tolerations of a pod spec.
+fn placement(doc: &Document, spec: NodeId) -> Placement {
+    let mut placement = Placement {
+        node_selector: string_map(doc, doc.get_resolved(spec, "nodeSelector")),
+        ..Placement::default()
+    };
+    if let Some(terms) = doc.path(
+        spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    ) {
+        let mut read = Vec::new();
+        for term in doc.items(terms) {
+            let mut requirements = Vec::new();
+            for (key, prefix) in [("matchExpressions", ""), ("matchFields", "field:")] {
+                for expression in doc.get(term, key).into_iter().flat_map(|e| doc.items(e)) {
+                    let text = |k| doc.get(expression, k).and_then(|v| doc.str(v));
+                    let operator = text("operator").and_then(Operator::parse);
+                    match (text("key"), operator) {
+                        (Some(k), Some(operator)) => requirements.push(Requirement {
+                            key: format!("{prefix}{k}"),
+                            operator,
+                            values: doc
+                                .get(expression, "values")
+                                .into_iter()
+                                .flat_map(|v| doc.items(v))
+                                .filter_map(|v| doc.str(v).map(str::to_string))
+                                .collect(),
+                        }),
+                        _ => placement.unreadable = true,
+                    }
+                }
+            }
+            read.push(requirements);
+        }
+        placement.affinity_terms = Some(read);
+    }
+    for toleration in doc
+        .get(spec, "tolerations")
+        .into_iter()
+        .flat_map(|t| doc.items(t))
+    {
+        let text = |k| {
+            doc.get(toleration, k)
+                .and_then(|v| doc.str(v))
+                .unwrap_or("")
+                .to_string()
+        };
+        placement.tolerations.push(Toleration {
+            key: text("key"),
+            exists: text("operator") == "Exists",
+            value: text("value"),
+            effect: text("effect"),
+        });
+    }
+    placement
 }
 
 fn extract_secret(doc: &Document, object: NodeId, object_ref: ObjectRef, out: &mut Extracted) {
@@ -240,14 +366,34 @@ fn duplicates(doc: &Document, mapping: NodeId, place: &str) -> Vec<DuplicateKey>
     out
 }
 
-/// The `name`s under `imagePullSecrets` of a pod spec or ServiceAccount.
-fn secret_names(doc: &Document, owner: NodeId) -> Vec<Located> {
-    let Some(list) = doc.get(owner, "imagePullSecrets") else {
-        return Vec::new();
+/// The `imagePullSecrets` of a pod spec or ServiceAccount. Entries without a name are kept
+/// apart: the kubelet skips them (`getPullSecretsForPod`), but they still make the list
+/// non-empty.
+fn pull_secret_list(doc: &Document, owner: NodeId) -> PullSecretList {
+    let mut list = PullSecretList::default();
+    let Some(items) = doc.get(owner, "imagePullSecrets") else {
+        return list;
     };
-    doc.items(list)
-        .filter_map(|entry| located(doc, doc.get(entry, "name")?))
-        .collect()
+    for item in doc.items(items) {
+        list.listed = true;
+        let span = doc.node(item).span;
+        if !doc.is_mapping(item) {
+            let text = doc.str(item).unwrap_or_default().to_string();
+            list.unusable.push(UnusableSecretEntry {
+                span,
+                problem: SecretEntryProblem::NotAnObject(text),
+            });
+            continue;
+        }
+        match doc.get(item, "name").and_then(|n| located(doc, n)) {
+            Some(name) if !name.value.is_empty() => list.named.push(name),
+            _ => list.unusable.push(UnusableSecretEntry {
+                span: first_character(doc, item),
+                problem: SecretEntryProblem::NoName,
+            }),
+        }
+    }
+    list
 }
 
 /// `metadata.annotations` of an object or template, keeping only pullcheck's own.
@@ -283,6 +429,18 @@ fn string_map(doc: &Document, mapping: Option<NodeId>) -> Vec<(String, String)> 
             Some((key.to_string(), value.to_string()))
         })
         .collect()
+}
+
+/// Where `key` is written in `mapping` (the last time, as the decoder keeps the last).
+fn key_span(doc: &Document, mapping: NodeId, key: &str) -> Option<Span> {
+    let NodeKind::Mapping(entries) = &doc.node(doc.resolve(mapping)).kind else {
+        return None;
+    };
+    entries
+        .iter()
+        .rev()
+        .find(|(k, _)| doc.str(*k) == Some(key))
+        .map(|&(k, _)| doc.node(k).span)
 }
 
 /// The first character of a node: where findings about it as a whole point.

@@ -3,6 +3,7 @@
 //! need, each with its span, so the YAML trees can be dropped once a file is read.
 
 mod extract;
+pub mod placement;
 pub mod pull_policy;
 
 pub use extract::{Extracted, extract};
@@ -35,6 +36,9 @@ pub enum ContainerList {
     Containers,
     InitContainers,
     EphemeralContainers,
+    /// `volumes[].image`: an OCI image the kubelet pulls and mounts. Its `reference` and
+    /// `pullPolicy` behave like a container's `image` and `imagePullPolicy`.
+    ImageVolumes,
 }
 
 impl ContainerList {
@@ -49,10 +53,38 @@ impl ContainerList {
             ContainerList::Containers => "containers",
             ContainerList::InitContainers => "initContainers",
             ContainerList::EphemeralContainers => "ephemeralContainers",
+            ContainerList::ImageVolumes => "volumes",
+        }
+    }
+
+    /// What one entry is called in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContainerList::Containers => "container",
+            ContainerList::InitContainers => "init container",
+            ContainerList::EphemeralContainers => "ephemeral container",
+            ContainerList::ImageVolumes => "image volume",
+        }
+    }
+
+    /// The key that holds the image reference.
+    pub fn image_key(self) -> &'static str {
+        match self {
+            ContainerList::ImageVolumes => "reference",
+            _ => "image",
+        }
+    }
+
+    /// The key that holds the pull policy.
+    pub fn policy_key(self) -> &'static str {
+        match self {
+            ContainerList::ImageVolumes => "pullPolicy",
+            _ => "imagePullPolicy",
         }
     }
 }
 
+/// A container, or an image volume: anything of a pod spec that the kubelet pulls an image for.
 #[derive(Clone, Debug)]
 pub struct Container {
     pub list: ContainerList,
@@ -62,6 +94,8 @@ pub struct Container {
     pub span: Span,
     /// `None` when the key is missing or null.
     pub image: Option<Located>,
+    /// `None` when the key is missing, null or the empty string: Kubernetes then defaults it
+    /// (`SetDefaults_Container` tests for `""`, and null decodes to `""`).
     pub pull_policy: Option<Located>,
 }
 
@@ -82,20 +116,28 @@ pub struct PodSpec {
     /// Index of the file it was read from, in the run's sorted file list.
     pub file: usize,
     pub object: ObjectRef,
-    /// `serviceAccountName` (or the deprecated `serviceAccount`), when set.
+    /// Where the pod spec is written: findings about the spec as a whole point here.
+    pub span: Span,
+    /// `serviceAccountName`, or the deprecated `serviceAccount` when that is empty.
     pub service_account: Option<Located>,
-    /// The `name`s listed under `imagePullSecrets`.
-    pub pull_secrets: Vec<Located>,
+    /// The `imagePullSecrets` list.
+    pub pull_secrets: PullSecretList,
+    /// Containers of every list, then image volumes.
     pub containers: Vec<Container>,
+    /// Whether `containers` holds at least one entry: the API server requires it.
+    pub has_containers: bool,
     /// Keys written twice in the pod spec or in one of its containers.
     pub duplicate_keys: Vec<DuplicateKey>,
-    /// `nodeSelector` labels: the nodes the pod may run on.
-    pub node_selector: Vec<(String, String)>,
+    /// Where the pod may be scheduled: `nodeSelector`, required node affinity, tolerations.
+    pub placement: crate::k8s::placement::Placement,
     /// `pullcheck.dev/*` annotations of the object and of its pod template.
     pub annotations: Vec<(String, Located)>,
-    /// Whether this is a Pod's own spec rather than a template for pods to come: only a Pod's
-    /// spec must name an image (templates may have theirs set later, e.g. by OpenShift triggers).
+    /// Whether this is a Pod's own spec rather than a template for pods to come: some checks of
+    /// the API server apply to Pods only.
     pub is_pod: bool,
+    /// Whether the object was read back from a cluster (`kubectl get -o yaml`: it has a
+    /// `resourceVersion`, `uid` or `creationTimestamp`) rather than written to be applied.
+    pub from_cluster: bool,
 }
 
 impl PodSpec {
@@ -130,8 +172,35 @@ pub struct ServiceAccount {
     pub file: usize,
     pub object: ObjectRef,
     pub name: String,
-    /// The `name`s listed under `imagePullSecrets`.
-    pub pull_secrets: Vec<Located>,
+    pub pull_secrets: PullSecretList,
+}
+
+/// An `imagePullSecrets` list as written.
+#[derive(Clone, Debug, Default)]
+pub struct PullSecretList {
+    /// Whether the list has any entry at all. The ServiceAccount admission plugin copies the
+    /// ServiceAccount's list into a pod only when the pod's is empty, so even a list of unusable
+    /// entries keeps the ServiceAccount's secrets away.
+    pub listed: bool,
+    /// The entries that name a Secret.
+    pub named: Vec<Located>,
+    /// The entries that do not.
+    pub unusable: Vec<UnusableSecretEntry>,
+}
+
+/// An `imagePullSecrets` entry that names no Secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnusableSecretEntry {
+    pub span: Span,
+    pub problem: SecretEntryProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretEntryProblem {
+    /// `- {}`, `- name: ""`, `- name:`: allowed by validation, skipped by the kubelet.
+    NoName,
+    /// `- harbor-pull`: not an object, so the manifest does not decode and the apply fails.
+    NotAnObject(String),
 }
 
 /// A Secret of the input, reduced to what pulls need: never its values.

@@ -102,6 +102,9 @@ impl fmt::Display for Report<'_> {
             if let Some(container) = &d.container {
                 write!(f, ", container `{container}`")?;
             }
+            if let Some(volume) = &d.volume {
+                write!(f, ", image volume `{volume}`")?;
+            }
         }
         if let Some(template) = &d.helm_source {
             write!(f, "\n  rendered from {template}")?;

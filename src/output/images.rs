@@ -48,8 +48,10 @@ fn table(images: &[PlannedImage], out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|u| {
                     let mut who = object_name(&u.object);
-                    if let Some(container) = &u.container {
-                        who.push_str(&format!(" ({container})"));
+                    match (&u.container, u.volume) {
+                        (Some(volume), true) => who.push_str(&format!(" (image volume {volume})")),
+                        (Some(container), false) => who.push_str(&format!(" ({container})")),
+                        (None, _) => {}
                     }
                     who
                 })
@@ -117,6 +119,8 @@ struct JsonImage<'a> {
 struct JsonUse<'a> {
     object: &'a ObjectRef,
     container: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    image_volume: bool,
     file: &'a str,
     line: usize,
     column: usize,
@@ -140,6 +144,7 @@ fn json(images: &[PlannedImage], files: &[SourceFile], out: &mut dyn Write) -> i
                     JsonUse {
                         object: &u.object,
                         container: u.container.as_deref(),
+                        image_volume: u.volume,
                         file: &file.name,
                         line: position.line,
                         column: position.column,

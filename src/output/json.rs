@@ -29,6 +29,8 @@ struct JsonDiagnostic<'a> {
     end_column: usize,
     object: Option<&'a ObjectRef>,
     container: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    volume: Option<&'a str>,
     image: Option<&'a str>,
     /// Present (possibly null) exactly when `explicit_pull_policy` is.
     #[serde(skip_serializing_if = "is_absent")]
@@ -101,6 +103,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 end_column: end.column,
                 object: d.object.as_ref(),
                 container: d.container.as_deref(),
+                volume: d.volume.as_deref(),
                 image: d.image.as_deref(),
                 effective_pull_policy: d.pull_policy.map(|p| p.effective),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),

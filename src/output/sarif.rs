@@ -154,7 +154,7 @@ fn fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
             o.kind,
             o.namespace,
             o.name.as_deref().unwrap_or(""),
-            d.container.as_deref().unwrap_or(""),
+            d.container.as_deref().or(d.volume.as_deref()).unwrap_or(""),
             d.image.as_deref().unwrap_or("")
         )),
         None => key.push_str(file.line_text(file.line_index(d.span.start)).trim()),

@@ -4,23 +4,48 @@ use crate::k8s::PullPolicy;
 declare_rule! {
     /// ## What it finds
     ///
-    /// A container without `imagePullPolicy`. The message states the policy Kubernetes will
-    /// apply and why: `Always` when the tag is `latest` or the image has neither tag nor digest,
-    /// otherwise `IfNotPresent` (an image pinned by digest alone gets `IfNotPresent`).
+    /// A container or image volume whose pull policy is not written: the key is missing, null
+    /// (`imagePullPolicy:`, `~`) or the empty string (`""`, what a Helm chart renders for an
+    /// unset quoted `pullPolicy`). Kubernetes treats all of these alike (`SetDefaults_Container`
+    /// tests for `""`, and null decodes to `""`) and sets the policy from the tag: `Always` when
+    /// the tag is `latest` or the image has neither tag nor digest, otherwise `IfNotPresent` (an
+    /// image pinned by digest alone gets `IfNotPresent`). The message says which and why.
     ///
     /// ## Why it matters
     ///
-    /// The default depends on the tag, so changing `app:1.2` to `app:latest` silently changes
-    /// when nodes pull. Writing the policy makes the manifest say what the cluster does.
+    /// The default is set **once, when the object is created**, and stored; it is not
+    /// recomputed when the image changes later (kubernetes/kubernetes#98108). Change
+    /// `app:1.2` to `app:latest` on an existing Deployment and it keeps `IfNotPresent`: nodes
+    /// that already have a `latest` keep running it. The same manifest applied to a new
+    /// cluster gets `Always`. Writing the policy makes the manifest say what the cluster does,
+    /// whatever the object's history.
     ///
     /// ## How to fix it
     ///
     /// Set `imagePullPolicy` explicitly, usually `IfNotPresent` with a pinned tag or digest.
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: p}
+    /// spec:
+    ///   containers:
+    ///     - {name: app, image: "nginx:1.27", imagePullPolicy: ""}
+    /// ```
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: p}
+    /// spec:
+    ///   containers:
+    ///     - {name: app, image: "nginx:1.27", imagePullPolicy: IfNotPresent}
+    /// ```
     pub struct ImplicitPullPolicy {
         name: "implicit-pull-policy",
         severity: Info,
         enabled_by_default: true,
-        summary: "`imagePullPolicy` is omitted, so Kubernetes derives it from the tag",
+        summary: "`imagePullPolicy` is not written, so Kubernetes sets it from the tag on creation",
     }
 }
 
@@ -48,14 +73,22 @@ impl Rule for ImplicitPullPolicy {
         };
         let consequence = match policy {
             PullPolicy::Always => "every container start asks the registry for the image",
+            _ if c.settings.kubernetes_version.verifies_pulled_images() => {
+                "nodes pull the image once and reuse their copy (a copy pulled with a Secret is \
+                 reused only by pods with matching credentials: KEP-2535, since 1.35)"
+            }
             _ => "nodes pull the image once and reuse their copy",
         };
         report.push(Finding {
             span: image.span,
-            message: format!("imagePullPolicy is omitted: Kubernetes sets {policy} because {why}"),
+            message: format!(
+                "imagePullPolicy is not written: Kubernetes sets {policy} on creation because \
+                 {why}"
+            ),
             help: Some(format!(
-                "With {policy}, {consequence}. Set imagePullPolicy explicitly so the manifest \
-                 says what the cluster does."
+                "With {policy}, {consequence}. The policy is set once, when the object is \
+                 created, and kept when the image changes later. Set imagePullPolicy explicitly \
+                 so the manifest says what the cluster does."
             )),
             label: Some(format!("pull policy defaults to {policy}")),
             related: Vec::new(),

@@ -1,5 +1,6 @@
 use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
 use crate::image::ImageErrorKind;
+use crate::k8s::ContainerList;
 
 declare_rule! {
     /// ## What it finds
@@ -14,9 +15,18 @@ declare_rule! {
     /// manifest gets its own message: the file is an unrendered template, and it is the output
     /// of `helm template` that should be linted.
     ///
-    /// A Pod whose container has no image at all is reported too: the API server rejects it
-    /// (`spec.containers[0].image: Required value`). Pod templates of workloads may leave the
-    /// image empty for a controller to fill in, so they are not.
+    /// A container with no image (no `image` key, `image: ""` or `image: ~`) is reported too:
+    /// `validateContainerCommon` requires `image` for every container, in Pods and in the pod
+    /// templates of Deployments, Jobs and every other workload alike, so the API server rejects
+    /// the object (`spec.template.spec.containers[0].image: Required value`). An image volume
+    /// (`volumes[].image.reference`) must name its image in a Pod; a template may leave it to a
+    /// controller, as the API documents.
+    ///
+    /// Leading or trailing white space is rejected in a Pod (`validateContainersOnlyForPod`:
+    /// `must not have leading or trailing whitespace`). A template with such an image is
+    /// accepted, but every Pod its controller creates from it is rejected (the ReplicaSet,
+    /// Job or StatefulSet reports `FailedCreate`), unless something replaces the image first
+    /// (OpenShift's image triggers use `" "` as a placeholder).
     ///
     /// ## Why it matters
     ///
@@ -40,27 +50,46 @@ impl Rule for InvalidImage {
     }
 
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let (Some(image), Some(Err(error))) = (c.image, c.reference) else {
-            if c.image.is_none() && c.pod.is_pod {
-                report.push(Finding {
-                    span: c.container.span,
-                    message: "the container has no image".into(),
-                    help: Some(
-                        "The API server rejects a Pod whose container names no image \
-                         (`image: Required value`). Add `image:` with a pinned reference."
-                            .into(),
-                    ),
-                    label: Some("no image".into()),
-                    related: Vec::new(),
-                });
+        let list = c.container.list;
+        let Some(image) = c.image else {
+            // Image volumes may leave `reference` empty in a template, for a controller to set.
+            if list == ContainerList::ImageVolumes && !c.pod.is_pod {
+                return;
             }
+            report.push(no_image(c));
             return;
         };
+        let Some(Err(error)) = c.reference else {
+            return;
+        };
+        let untrimmed = image.value.trim() != image.value && list != ContainerList::ImageVolumes;
         let (message, help) = match &error.kind {
             ImageErrorKind::Unrendered => (
                 format!("image `{}`: {}", image.value, error.kind),
                 "The kubelet would get this text verbatim and fail with InvalidImageName."
                     .to_string(),
+            ),
+            _ if untrimmed && c.pod.is_pod => (
+                format!(
+                    "image `{}` has leading or trailing white space",
+                    image.value
+                ),
+                "The API server rejects the Pod (`must not have leading or trailing \
+                 whitespace`). Remove the white space."
+                    .to_string(),
+            ),
+            _ if untrimmed => (
+                format!(
+                    "image `{}` has leading or trailing white space",
+                    image.value
+                ),
+                format!(
+                    "The API server accepts the {}, but rejects every Pod created from it \
+                     (`validateContainersOnlyForPod`), so its controller reports FailedCreate \
+                     and no Pod starts, unless a controller replaces the image first. Remove \
+                     the white space.",
+                    c.pod.object.kind
+                ),
             ),
             kind => (
                 format!("invalid image reference `{}`: {kind}", image.value),
@@ -77,6 +106,44 @@ impl Rule for InvalidImage {
             label: Some(short_reason(&error.kind).into()),
             related: Vec::new(),
         });
+    }
+}
+
+/// A container (or a Pod's image volume) that names no image.
+fn no_image(c: &ContainerContext<'_>) -> Finding {
+    let list = c.container.list;
+    let key = list.image_key();
+    // Point at `image: ""` when the key is written, else at the container's name.
+    let span = c
+        .container
+        .image
+        .as_ref()
+        .map_or(c.container.span, |i| i.span);
+    let field = if list == ContainerList::ImageVolumes {
+        "volumes[0].image.reference".to_string()
+    } else {
+        format!("{}[0].image", list.key())
+    };
+    let help = if c.pod.is_pod {
+        format!(
+            "The API server rejects a Pod whose {} names no image (`spec.{field}: Required \
+             value`). Add `{key}:` with a pinned reference.",
+            list.noun()
+        )
+    } else {
+        format!(
+            "Pod templates need an image as Pods do (`validateContainerCommon`): the API server \
+             rejects the {} (`spec.template.spec.{field}: Required value`). Add `{key}:` with a \
+             pinned reference.",
+            c.pod.object.kind
+        )
+    };
+    Finding {
+        span,
+        message: format!("the {} has no image", list.noun()),
+        help: Some(help),
+        label: Some(format!("no `{key}`")),
+        related: Vec::new(),
     }
 }
 

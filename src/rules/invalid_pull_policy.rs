@@ -4,8 +4,10 @@ use crate::k8s::PullPolicy;
 declare_rule! {
     /// ## What it finds
     ///
-    /// An `imagePullPolicy` that is present but not exactly `Always`, `IfNotPresent` or
-    /// `Never`: `always`, `IfNotPresnt`, `if-not-present`, an empty string.
+    /// An `imagePullPolicy` (or an image volume's `pullPolicy`) that is written but not exactly
+    /// `Always`, `IfNotPresent` or `Never`: `always`, `IfNotPresnt`, `if-not-present`. An empty
+    /// or null value is not one of these: Kubernetes defaults it like a missing key (see
+    /// `implicit-pull-policy`).
     ///
     /// ## Why it matters
     ///

@@ -6,24 +6,36 @@ use crate::registry::RegistryClass;
 declare_rule! {
     /// ## What it finds
     ///
-    /// A container whose image comes from a registry that needs credentials, in a pod that no
-    /// pull secret reaches. A pull secret reaches a pod through its own `imagePullSecrets`, or,
-    /// when it lists none, through those of the ServiceAccount it runs as (`serviceAccountName`,
-    /// default `default`, in the pod's namespace). pullcheck resolves ServiceAccounts across
-    /// every file of the run; one that is not in the input counts as having no pull secrets,
-    /// as a new namespace's `default` ServiceAccount has none, and the message says so.
+    /// A container or image volume whose image likely comes from a registry that needs
+    /// credentials, in a pod that no pull secret reaches. A pull secret reaches a pod through its
+    /// own `imagePullSecrets`, or, when that list is empty, through those of the ServiceAccount it
+    /// runs as (`serviceAccountName`, or the deprecated `serviceAccount` when that is empty;
+    /// default `default`; in the pod's namespace). The ServiceAccount admission plugin copies the
+    /// ServiceAccount's list only into a pod whose own list is empty, so a pod list holding only
+    /// entries without a name (`- {}`, `- name: ""`) keeps them out, and the kubelet skips those
+    /// entries: the pull is anonymous. pullcheck resolves ServiceAccounts across every file of
+    /// the run; one that is not in the input counts as having no pull secrets, as a new
+    /// namespace's `default` ServiceAccount has none, and the message says so.
     ///
     /// When secrets do reach the pod but none covers the registry, `pull-secret-registry-mismatch`
     /// reports it instead.
     ///
-    /// Registries that need no secret: public ones (Docker Hub and its aliases,
-    /// `registry.k8s.io`, `k8s.gcr.io`, `quay.io`, `ghcr.io`, `gcr.io`, `mcr.microsoft.com`,
+    /// Whether a registry needs credentials is a guess, and messages say "likely". Taken as not
+    /// needing a pull secret: registries that serve public images anonymously (Docker Hub and
+    /// its aliases, `registry.k8s.io`, `k8s.gcr.io`, `quay.io`, `ghcr.io`, `mcr.microsoft.com`,
     /// `public.ecr.aws`, `registry.gitlab.com`, `docker.elastic.co`, `nvcr.io`,
-    /// `registry.access.redhat.com`, `cr.l5d.io`, `registry.datadoghq.com`), loopback ones
-    /// (`localhost`, `127.0.0.1`, `[::1]`, any port), and cloud registries whose nodes usually
-    /// carry credentials (`*.dkr.ecr.*.amazonaws.com`, `*.gcr.io`, `*-docker.pkg.dev`,
-    /// `*.azurecr.io`). Every other registry — an IP address, a host with a port, `harbor.corp` —
-    /// needs one. An image with `imagePullPolicy: Never` is never pulled and needs none.
+    /// `registry.access.redhat.com`, `cr.l5d.io`, `registry.datadoghq.com`; several of them host
+    /// private repositories too), loopback registries (`localhost`, all of `127.0.0.0/8`, `::1`,
+    /// any port, as containerd's `IsLocalhost`), and cloud registries for which nodes usually
+    /// get credentials from a kubelet credential provider configured on the node, for the
+    /// node's own account (`*.dkr.ecr.*.amazonaws.com` and its `-fips`, `.cn` and `on.aws`
+    /// forms, `gcr.io`, `*.gcr.io`, `*-docker.pkg.dev`, `*.azurecr.io`, `.cn`, `.us`,
+    /// `*.ocir.io`). Every other registry — an IP address, a host with a port, `harbor.corp` —
+    /// is taken to need one. `registries.public`, `registries.private` and
+    /// `registries.node-credentials` in `.pullcheck.yaml` set the class per host or per
+    /// repository prefix (`ghcr.io/my-org`). An image with `imagePullPolicy: Never` is never
+    /// pulled and needs no secret to be pulled (see `never-without-preload` for what Kubernetes
+    /// 1.35 checks before such a pod may use an image pulled with a Secret).
     ///
     /// ## Why it matters
     ///
@@ -44,7 +56,7 @@ declare_rule! {
         name: "missing-pull-secret",
         severity: Warning,
         enabled_by_default: true,
-        summary: "the image's registry needs credentials and no pull secret reaches the pod",
+        summary: "the image's registry likely needs credentials and no pull secret reaches the pod",
     }
 }
 
@@ -61,38 +73,50 @@ impl Rule for MissingPullSecret {
             return;
         }
         let domain = reference.domain();
-        if c.settings.registries.classify(domain) != RegistryClass::Private {
+        if c.settings.registries.classify(reference) != RegistryClass::Private {
             return;
         }
         let namespace = &c.pod.object.namespace;
-        let CredentialSource::ServiceAccount {
-            name: account,
-            in_input,
-        } = c.credentials.source
-        else {
-            return;
+        let account = c.pod.service_account_name();
+        let why_none = match c.credentials.source {
+            CredentialSource::ServiceAccount { in_input: true, .. } => {
+                format!(
+                    "The pod lists no imagePullSecrets and its ServiceAccount `{account}` has none"
+                )
+            }
+            CredentialSource::ServiceAccount {
+                in_input: false, ..
+            } => format!(
+                "The pod lists no imagePullSecrets and it relies on ServiceAccount `{account}`, \
+                 not in the input (counted as having no pull secrets)"
+            ),
+            CredentialSource::Pod => format!(
+                "The pod's imagePullSecrets entries name no Secret, so the kubelet skips them; \
+                 and since the list is not empty, the pull secrets of ServiceAccount \
+                 `{account}` are not copied into the pod"
+            ),
         };
-        let account_note = if in_input {
-            format!("its ServiceAccount `{account}` has none")
-        } else {
-            format!(
-                "it relies on ServiceAccount `{account}`, not in the input (counted as having no \
-                 pull secrets)"
-            )
+        let class_note = match c.settings.registries.configured_pattern(reference) {
+            Some(pattern) => format!("`registries.private` lists `{pattern}`"),
+            None => format!(
+                "pullcheck's guess; list it under `registries.public` in .pullcheck.yaml if \
+                 `{domain}` serves this image anonymously"
+            ),
         };
         report.push(Finding {
             span: image.span,
             message: format!(
-                "image `{reference}` comes from `{domain}`, which needs credentials, and no pull \
-                 secret reaches the pod"
+                "image `{reference}` comes from `{domain}`, which likely needs credentials, and \
+                 no pull secret reaches the pod"
             ),
             help: Some(format!(
-                "The pod lists no imagePullSecrets and {account_note}, so the kubelet pulls \
-                 anonymously and the pull fails (ImagePullBackOff). Add a \
+                "{why_none}, so the kubelet pulls anonymously and a registry that needs \
+                 credentials answers Unauthorized (ImagePullBackOff). Add a \
                  kubernetes.io/dockerconfigjson Secret for `{domain}` to the pod's \
-                 imagePullSecrets or to ServiceAccount `{account}` in namespace `{namespace}`."
+                 imagePullSecrets or to ServiceAccount `{account}` in namespace `{namespace}`. \
+                 (The registry class is {class_note}.)"
             )),
-            label: Some(format!("`{domain}` needs a pull secret")),
+            label: Some(format!("`{domain}` likely needs a pull secret")),
             related: Vec::new(),
         });
     }

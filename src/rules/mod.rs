@@ -4,10 +4,13 @@
 mod digest_not_pinned;
 mod disallowed_registry;
 mod duplicate_key;
+mod ephemeral_container_in_manifest;
 mod implicit_pull_policy;
 mod invalid_image;
 mod invalid_pull_policy;
+mod invalid_pull_secret_entry;
 mod latest_tag;
+mod missing_containers;
 mod missing_pull_secret;
 mod missing_tag;
 mod mutable_tag_if_not_present;
@@ -31,10 +34,13 @@ use crate::source::Span;
 pub use digest_not_pinned::DigestNotPinned;
 pub use disallowed_registry::DisallowedRegistry;
 pub use duplicate_key::DuplicateKey;
+pub use ephemeral_container_in_manifest::EphemeralContainerInManifest;
 pub use implicit_pull_policy::ImplicitPullPolicy;
 pub use invalid_image::InvalidImage;
 pub use invalid_pull_policy::InvalidPullPolicy;
+pub use invalid_pull_secret_entry::InvalidPullSecretEntry;
 pub use latest_tag::LatestTag;
+pub use missing_containers::MissingContainers;
 pub use missing_pull_secret::MissingPullSecret;
 pub use missing_tag::MissingTag;
 pub use mutable_tag_if_not_present::MutableTagIfNotPresent;
@@ -51,8 +57,10 @@ pub use unknown_rule_in_suppression::UnknownRuleInSuppression;
 pub static ALL: &[&dyn Rule] = &[
     &ParseError,
     &DuplicateKey,
+    &MissingContainers,
     &InvalidImage,
     &InvalidPullPolicy,
+    &EphemeralContainerInManifest,
     &MissingTag,
     &LatestTag,
     &MutableTagIfNotPresent,
@@ -60,6 +68,7 @@ pub static ALL: &[&dyn Rule] = &[
     &MissingPullSecret,
     &PullSecretRegistryMismatch,
     &PullSecretWrongType,
+    &InvalidPullSecretEntry,
     &PullSecretWrongNamespace,
     &PullSecretNotFound,
     &DisallowedRegistry,
@@ -164,7 +173,7 @@ impl<'a> PodContext<'a> {
         references(
             self.index,
             &self.pod.object.namespace,
-            &self.pod.pull_secrets,
+            &self.pod.pull_secrets.named,
         )
     }
 }
@@ -218,7 +227,7 @@ impl<'a> AccountContext<'a> {
         references(
             self.index,
             &self.account.object.namespace,
-            &self.account.pull_secrets,
+            &self.account.pull_secrets.named,
         )
     }
 }

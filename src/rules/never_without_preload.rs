@@ -10,9 +10,25 @@ declare_rule! {
     /// - it matches a `--preloaded GLOB` pattern (matched against the image as written and
     ///   against its normalised form, e.g. `docker.io/library/nginx:1.27`);
     /// - a DaemonSet of the same run pulls the same normalised image with a policy other than
-    ///   `Never` (the pre-puller pattern), on every node the pod can land on: the DaemonSet has
-    ///   no `nodeSelector`, or the pod's `nodeSelector` includes all of its labels;
+    ///   `Never` (the pre-puller pattern), on every node the pod can land on. The scheduler
+    ///   places the DaemonSet's pods only on nodes matching its `nodeSelector` **and** one of
+    ///   its required node-affinity terms, and not on nodes with taints it does not tolerate, so
+    ///   it covers the pod when the pod's own `nodeSelector` and affinity admit no node the
+    ///   DaemonSet's exclude, and the DaemonSet tolerates every taint the pod tolerates (the
+    ///   `node.kubernetes.io/*` condition taints aside, which the DaemonSet controller
+    ///   tolerates itself). This is decided on the manifests alone: what only node labels
+    ///   could decide counts as not covered;
     /// - the object or its pod template carries the annotation `pullcheck.dev/preloaded: "true"`.
+    ///
+    /// Since Kubernetes 1.35 (KEP-2535, `KubeletEnsureSecretPulledImages`, beta and on by
+    /// default) the kubelet remembers which credentials pulled an image. An image a pre-puller
+    /// pulled **with a Secret** may then be used by another pod only if that pod holds matching
+    /// credentials; a `Never` pod without them gets `ErrImageNeverPull` although the image is on
+    /// the node. So from 1.35 on, such a DaemonSet counts only for pods whose pull secrets
+    /// cover the image's registry. Images pulled anonymously or with the node's own
+    /// credentials, and images put on the node outside the kubelet (baked into the node image;
+    /// the default `NeverVerifyPreloadedImages` policy), stay usable by every pod. Set
+    /// `kubernetes-version` (flag or `.pullcheck.yaml`) below 1.35 for the older behaviour.
     ///
     /// ## Why it matters
     ///
@@ -58,23 +74,43 @@ impl Rule for NeverWithoutPreload {
         let pre_pullers = normalized
             .as_deref()
             .map_or(&[][..], |n| c.index.pre_pullers(n));
-        if pre_pullers.iter().any(|p| p.covers(&c.pod.node_selector)) {
+        let placed: Vec<_> = pre_pullers
+            .iter()
+            .filter(|p| p.covers(&c.pod.placement))
+            .collect();
+        // KEP-2535: an image pulled with a Secret is re-verified for each pod.
+        let verified = c.settings.kubernetes_version.verifies_pulled_images();
+        let has_credentials = c
+            .parsed_image()
+            .is_some_and(|(_, r)| c.credentials.covering(&r.name()).is_some());
+        if placed
+            .iter()
+            .any(|p| p.secret.is_none() || !verified || has_credentials)
+        {
             return;
         }
-        let partial = pre_pullers.first().map(|p| {
-            let selector: Vec<String> = p
-                .node_selector
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
+        let why_not = if let Some(p) = placed.first() {
             format!(
-                " DaemonSet {}/{} pulls it, but only on nodes labelled {}, and this pod's \
-                 nodeSelector does not keep it there.",
+                " DaemonSet {}/{} pulls it with Secret `{}`; since Kubernetes 1.35 the kubelet \
+                 lets a pod use an image pulled with a Secret only if the pod has matching \
+                 credentials, and this pod has none for it (KEP-2535; `kubernetes-version` \
+                 below 1.35 turns this off).",
                 p.object.namespace,
                 p.object.name.as_deref().unwrap_or("?"),
-                selector.join(",")
+                p.secret.unwrap_or_default()
             )
-        });
+        } else if let Some(p) = pre_pullers.first() {
+            format!(
+                " DaemonSet {}/{} pulls it, but its placement ({}) does not reach every node \
+                 this pod's placement ({}) admits.",
+                p.object.namespace,
+                p.object.name.as_deref().unwrap_or("?"),
+                p.placement.describe(),
+                c.pod.placement.describe()
+            )
+        } else {
+            String::new()
+        };
         report.push(Finding {
             span: policy.span,
             message: format!(
@@ -86,7 +122,7 @@ impl Rule for NeverWithoutPreload {
                  ErrImageNeverPull.{} Use IfNotPresent, or preload the image on every node (a \
                  pre-puller DaemonSet in the same run counts) and declare it with `--preloaded \
                  GLOB` or the annotation `{PRELOADED_ANNOTATION}: \"true\"`.",
-                partial.unwrap_or_default()
+                why_not
             )),
             label: Some("never pulled".into()),
             related: Vec::new(),

@@ -17,8 +17,9 @@ declare_rule! {
     /// the entry a prefix of the repository (`quay.io/team`), and `index.docker.io` (or
     /// `https://index.docker.io/v1/`) standing for Docker Hub as `docker.io` does.
     ///
-    /// Public registries, loopback registries and cloud registries whose nodes carry credentials
-    /// pull fine without a matching secret and are not reported.
+    /// Registries pullcheck takes for public, loopback or node-credential registries (see
+    /// `missing-pull-secret`; a guess that `registries` in `.pullcheck.yaml` overrides) are not
+    /// reported.
     ///
     /// ## Why it matters
     ///
@@ -55,7 +56,7 @@ impl Rule for PullSecretRegistryMismatch {
             return;
         }
         let domain = reference.domain();
-        if c.settings.registries.classify(domain) != RegistryClass::Private {
+        if c.settings.registries.classify(reference) != RegistryClass::Private {
             return;
         }
         let name = reference.name();

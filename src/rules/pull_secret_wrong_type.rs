@@ -6,25 +6,37 @@ declare_rule! {
     ///
     /// A pull-secret reference (a `name` under `imagePullSecrets` of a pod spec or of a
     /// ServiceAccount) to a Secret of the input, in the right namespace, that cannot serve image
-    /// pulls: its type is not `kubernetes.io/dockerconfigjson` or `kubernetes.io/dockercfg`
-    /// (an `Opaque` Secret holding a `config.json` is the classic case), or its payload — the
-    /// `.dockerconfigjson` or `.dockercfg` key, in `data` (base64) or `stringData` — is missing,
-    /// not base64, not JSON, or has no `auths`.
+    /// pulls. What happens depends on the problem:
+    ///
+    /// - **The kubelet cannot decode it.** The Secret is a docker-config Secret the API server
+    ///   accepts (it only checks that the payload is a JSON object), but the kubelet fails to
+    ///   unmarshal it into its docker config: `auths` is not an object (`{"auths": []}`), an
+    ///   entry is not an object, a `username`/`password`/`email`/`auth` is not a string, or an
+    ///   `auth` is not base64 or does not decode to `username:password`
+    ///   (`DockerConfigEntry.UnmarshalJSON`, `decodeDockerConfigFieldAuth`). `MakeDockerKeyring`
+    ///   then fails before any pull, so **every pull of every pod it reaches fails**, public
+    ///   images included. Field names match in any letter case, as Go's JSON decoder matches
+    ///   them: `{"Auths": …}` is read like `{"auths": …}`.
+    /// - **Wrong type** (not `kubernetes.io/dockerconfigjson` or `kubernetes.io/dockercfg`; an
+    ///   `Opaque` Secret holding a `config.json` is the classic case) or a `.dockerconfigjson`
+    ///   without `auths`: the kubelet takes no credentials from it, pulls go out anonymously
+    ///   and fail with `Unauthorized` where the registry needs credentials.
+    /// - **Missing type key, `data` not base64, payload not a JSON object**: the API server
+    ///   rejects the Secret (`ValidateSecret`), so the first failure is the `kubectl apply` of
+    ///   the Secret itself.
     ///
     /// Each reference is reported once, where it is written. The Secret's values are never
-    /// shown: only which of these problems it has.
+    /// shown: they are decoded in memory, only "valid or why not" is kept.
     ///
     /// ## Why it matters
     ///
-    /// The kubelet builds its keyring only from docker-type Secrets: this one adds no
-    /// credentials, and pulls from the registry it was meant for fail with `Unauthorized`.
+    /// Pods that rely on the Secret fail to pull: `ErrImagePull` / `ImagePullBackOff`.
     ///
     /// ## How to fix it
     ///
-    /// Recreate the Secret with the right type, e.g.
-    /// `kubectl create secret docker-registry NAME --docker-server=REGISTRY …`, or
-    /// `type: kubernetes.io/dockerconfigjson` with a `.dockerconfigjson` key holding
-    /// `{"auths": {"REGISTRY": {...}}}`.
+    /// Recreate the Secret with `kubectl create secret docker-registry NAME
+    /// --docker-server=REGISTRY …`, or write `type: kubernetes.io/dockerconfigjson` with a
+    /// `.dockerconfigjson` key holding `{"auths": {"REGISTRY": {"auth": "base64(user:password)"}}}`.
     pub struct PullSecretWrongType {
         name: "pull-secret-wrong-type",
         severity: Error,
@@ -63,13 +75,10 @@ fn finding(
     Finding {
         span,
         message: format!("Secret `{name}` cannot serve image pulls: {problem}"),
-        help: Some(
-            "The kubelet takes credentials only from kubernetes.io/dockerconfigjson (or \
-             dockercfg) Secrets with a valid payload, so this reference adds none and pulls \
-             that need it fail with Unauthorized. Recreate it with `kubectl create secret \
-             docker-registry`."
-                .into(),
-        ),
+        help: Some(format!(
+            "{} Recreate it with `kubectl create secret docker-registry`.",
+            problem.consequence()
+        )),
         label: Some("not a usable pull secret".into()),
         related: Vec::new(),
     }
