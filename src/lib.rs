@@ -15,6 +15,7 @@ pub mod image;
 pub mod index;
 pub mod input;
 pub mod k8s;
+pub mod kustomize;
 pub mod lint;
 pub mod output;
 pub mod parallel;

@@ -170,8 +170,13 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     }
     summary.objects = extracted.objects.len();
     summary.containers = extracted.containers();
+    let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
+    let patches = crate::kustomize::patch_files(&files);
+    for pod in &mut extracted.pods {
+        pod.partial = patches.contains(&pod.file);
+    }
     Collected {
-        files: inputs.into_iter().map(|i| i.source).collect(),
+        files,
         extracted,
         diagnostics,
         summary,

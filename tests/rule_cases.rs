@@ -497,3 +497,25 @@ fn secret_pulled_images_are_verified_from_1_35() {
     settings.kubernetes_version = pullcheck::settings::KubernetesVersion::parse("1.34").unwrap();
     assert!(found_with(&settings, yaml).is_empty());
 }
+
+/// A kustomize patch holds part of an object: the checks that an object is complete do not
+/// apply to it, its values are still checked.
+#[test]
+fn kustomize_patches_are_not_complete_objects() {
+    let input = |name: &str, text: &str| {
+        pullcheck::input::decode(name.to_string(), None, text.as_bytes().to_vec())
+    };
+    let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {limits: {memory: 1Gi}}\n        - {name: sidecar, image: \"envoy:latest\"}\n";
+    let kustomization = "resources: [../../base]\npatches:\n  - path: memory.yaml\n";
+    let run = pullcheck::lint::lint(
+        vec![
+            input("overlays/prod/kustomization.yaml", kustomization),
+            input("overlays/prod/memory.yaml", patch),
+        ],
+        &settings(),
+    );
+    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, vec!["latest-tag"]);
+    // The same file outside any kustomization is a Deployment without an image.
+    assert_eq!(rules_found(patch), vec!["invalid-image", "latest-tag"]);
+}

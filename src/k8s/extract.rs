@@ -149,6 +149,14 @@ fn extract_object(
         .or_else(|| key_span(doc, template, "spec"))
         .unwrap_or(pod.span);
     pod.is_pod = kind == "Pod";
+    let api_version = doc.get(object, "apiVersion").and_then(|v| doc.str(v));
+    pod.built_in = (matches!(kind, "Pod" | "PodTemplate") || WORKLOAD_KINDS.contains(&kind))
+        && api_version.is_none_or(|v| {
+            v == "v1"
+                || ["apps/", "batch/", "extensions/"]
+                    .iter()
+                    .any(|g| v.starts_with(g))
+        });
     pod.from_cluster = ["resourceVersion", "uid", "creationTimestamp"]
         .iter()
         .any(|key| metadata.is_some_and(|m| doc.get(m, key).is_some()));
@@ -223,6 +231,8 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         annotations: Vec::new(),
         is_pod: false,
         from_cluster: false,
+        built_in: false,
+        partial: false,
     }
 }
 

@@ -138,6 +138,13 @@ pub struct PodSpec {
     /// Whether the object was read back from a cluster (`kubectl get -o yaml`: it has a
     /// `resourceVersion`, `uid` or `creationTimestamp`) rather than written to be applied.
     pub from_cluster: bool,
+    /// Whether the object is a Pod, PodTemplate or built-in workload, validated by the API
+    /// server's own pod-spec validation. A custom resource's template (an Argo Rollout, an
+    /// operator's CR) is validated by its schema, and its operator may fill in what is missing.
+    pub built_in: bool,
+    /// Whether the object is a kustomize patch (a kustomization of the run names its file):
+    /// part of an object, so checks that it is complete do not apply.
+    pub partial: bool,
 }
 
 impl PodSpec {

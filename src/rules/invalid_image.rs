@@ -20,7 +20,10 @@ declare_rule! {
     /// templates of Deployments, Jobs and every other workload alike, so the API server rejects
     /// the object (`spec.template.spec.containers[0].image: Required value`). An image volume
     /// (`volumes[].image.reference`) must name its image in a Pod; a template may leave it to a
-    /// controller, as the API documents.
+    /// controller, as the API documents. Custom resources with a pod template (an Argo Rollout,
+    /// an operator's CR) are validated by their own schema and their operator may set the
+    /// image, so a missing one is not reported there. A kustomize patch (a file a kustomization of the run
+    /// lists as a patch) may leave the image out.
     ///
     /// Leading or trailing white space is rejected in a Pod (`validateContainersOnlyForPod`:
     /// `must not have leading or trailing whitespace`). A template with such an image is
@@ -52,8 +55,12 @@ impl Rule for InvalidImage {
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let list = c.container.list;
         let Some(image) = c.image else {
-            // Image volumes may leave `reference` empty in a template, for a controller to set.
-            if list == ContainerList::ImageVolumes && !c.pod.is_pod {
+            // Image volumes may leave `reference` empty in a template, for a controller to set;
+            // a kustomize patch leaves the image to the object it patches.
+            if (list == ContainerList::ImageVolumes && !c.pod.is_pod)
+                || c.pod.partial
+                || !c.pod.built_in
+            {
                 return;
             }
             report.push(no_image(c));

@@ -3,7 +3,9 @@ use super::{Finding, PodContext, Rule, RuleMeta, declare_rule};
 declare_rule! {
     /// ## What it finds
     ///
-    /// A pod spec — of a Pod, a PodTemplate or a workload's pod template — without any entry
+    /// A pod spec — of a Pod, a PodTemplate or a built-in workload's pod template (`apps/`,
+    /// `batch/`, `extensions/` groups; custom resources are validated by their own schema) —
+    /// without any entry
     /// under `containers`: the key is missing, null or an empty list. A pod spec that has only
     /// `initContainers` is the usual case; its init containers are still checked by the other
     /// rules.
@@ -43,7 +45,7 @@ impl Rule for MissingContainers {
     }
 
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
-        if c.pod.has_containers {
+        if c.pod.has_containers || c.pod.partial || !c.pod.built_in {
             return;
         }
         let field = if c.pod.is_pod {
