@@ -519,3 +519,50 @@ fn kustomize_patches_are_not_complete_objects() {
     // The same file outside any kustomization is a Deployment without an image.
     assert_eq!(rules_found(patch), vec!["invalid-image", "latest-tag"]);
 }
+
+/// YAML examples in a rule's documentation are tests: a ```yaml,fires block must make the rule
+/// fire, a plain ```yaml block that holds a Kubernetes object must not.
+#[test]
+fn doc_examples_are_true() {
+    for rule in ALL {
+        let meta = rule.meta();
+        let mut settings = Settings::default();
+        let others: Vec<String> = ALL
+            .iter()
+            .map(|r| r.meta().name.to_string())
+            .filter(|n| n != meta.name)
+            .collect();
+        settings
+            .select_rules(&[meta.name.to_string()], &others)
+            .unwrap();
+        let doc: Vec<&str> = meta
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        let mut i = 0;
+        while i < doc.len() {
+            let fence = doc[i].trim();
+            let fires = fence == "```yaml,fires";
+            if !(fires || fence == "```yaml") {
+                i += 1;
+                continue;
+            }
+            let end = (i + 1..doc.len())
+                .find(|&j| doc[j].trim() == "```")
+                .unwrap_or_else(|| panic!("{}: unclosed example", meta.name));
+            let example = doc[i + 1..end].join("\n") + "\n";
+            let run = lint_text("example.yaml", &example, &settings);
+            let fired = run.diagnostics.iter().any(|d| d.rule == meta.name);
+            assert_eq!(
+                fired,
+                fires,
+                "{}: example at doc line {} {} fire:\n{example}",
+                meta.name,
+                i + 1,
+                if fires { "must" } else { "must not" }
+            );
+            i = end + 1;
+        }
+    }
+}
