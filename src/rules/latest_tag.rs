@@ -9,8 +9,10 @@ declare_rule! {
     /// ## Why it matters
     ///
     /// `latest` is just the tag most recently pushed: it moves. Pods started at different times
-    /// run different builds, a rollback does not roll back, and when `imagePullPolicy` is omitted
-    /// Kubernetes sets it to `Always`, so every pod start needs the registry.
+    /// run different builds, a rollback does not roll back, and when `imagePullPolicy` is not
+    /// written Kubernetes sets it to `Always` when the object is created, so every container
+    /// start needs the registry. (The policy is stored then: a Deployment created with
+    /// `app:1.2` and later changed to `app:latest` keeps `IfNotPresent`.)
     ///
     /// ## How to fix it
     ///

@@ -9,7 +9,7 @@ declare_rule! {
     /// ## Why it matters
     ///
     /// The container runtime pulls `:latest` for such an image, and when `imagePullPolicy` is
-    /// omitted Kubernetes sets it to `Always`. Which build runs depends on when each node pulled:
+    /// not written Kubernetes sets it to `Always` when the object is created. Which build runs depends on when each node pulled:
     /// a rollout, a rescheduled pod or a new node can silently run a different version, and every
     /// pod start needs the registry to be reachable.
     ///

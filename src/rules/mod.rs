@@ -262,7 +262,7 @@ impl PolicyFacts<'_> {
         match self.explicit {
             Some(policy) => format!("its imagePullPolicy is {policy}"),
             None => format!(
-                "Kubernetes defaults its imagePullPolicy to {}",
+                "Kubernetes sets its imagePullPolicy to {} when the object is created",
                 self.effective
             ),
         }

@@ -9,9 +9,11 @@ declare_rule! {
     ///
     /// ## Why it matters
     ///
-    /// A node keeps whichever build of the tag it pulled first and never looks again. Replicas on
-    /// different nodes run different builds, a new push reaches only new nodes, and a rollback
-    /// changes nothing on nodes that already have the tag.
+    /// A node keeps whichever build of the tag it pulled first and does not look again. Replicas
+    /// on different nodes run different builds, a new push reaches only new nodes, and a
+    /// rollback changes nothing on nodes that already have the tag. (Since Kubernetes 1.35 a
+    /// node pulls again when a pod without matching credentials wants an image it pulled with a
+    /// Secret — which can bring yet another build, so it is no way to update either.)
     ///
     /// ## How to fix it
     ///

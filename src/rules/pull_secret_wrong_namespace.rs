@@ -13,8 +13,9 @@ declare_rule! {
     /// ## Why it matters
     ///
     /// Secrets and ServiceAccounts are not shared across namespaces. The kubelet skips a pull
-    /// secret it cannot find in the pod's namespace (and pulls without it); a pod naming a
-    /// ServiceAccount that does not exist in its namespace is rejected at admission.
+    /// secret it cannot find in the pod's namespace (and pulls without it); a Pod naming a
+    /// ServiceAccount that does not exist in its namespace is rejected at admission (for a
+    /// workload, every Pod its controller creates is: `FailedCreate`).
     ///
     /// ## How to fix it
     ///
@@ -53,9 +54,10 @@ impl Rule for PullSecretWrongNamespace {
                 list(&others)
             ),
             help: Some(format!(
-                "A pod runs as a ServiceAccount of its own namespace: admission rejects a pod \
-                 whose ServiceAccount does not exist there, and its pull secrets would not \
-                 apply. Create ServiceAccount `{}` in `{namespace}`.",
+                "A pod runs as a ServiceAccount of its own namespace: the ServiceAccount \
+                 admission plugin rejects every Pod whose ServiceAccount does not exist there (a \
+                 workload's controller then reports FailedCreate), and its pull secrets would \
+                 not apply. Create ServiceAccount `{}` in `{namespace}`.",
                 account.value
             )),
             label: Some(format!("not in `{namespace}`")),
