@@ -150,18 +150,41 @@ fn extract_object(
         .unwrap_or(pod.span);
     pod.is_pod = kind == "Pod";
     let api_version = doc.get(object, "apiVersion").and_then(|v| doc.str(v));
-    pod.built_in = (matches!(kind, "Pod" | "PodTemplate") || WORKLOAD_KINDS.contains(&kind))
-        && api_version.is_none_or(|v| {
-            v == "v1"
-                || ["apps/", "batch/", "extensions/"]
-                    .iter()
-                    .any(|g| v.starts_with(g))
-        });
+    pod.built_in = match kind {
+        // OpenShift validates a DeploymentConfig's template like a ReplicationController's.
+        "DeploymentConfig" => {
+            api_version.is_none_or(|v| v == "v1" || v.starts_with("apps.openshift.io/"))
+        }
+        _ => {
+            (matches!(kind, "Pod" | "PodTemplate") || WORKLOAD_KINDS.contains(&kind))
+                && api_version.is_none_or(|v| {
+                    v == "v1"
+                        || ["apps/", "batch/", "extensions/"]
+                            .iter()
+                            .any(|g| v.starts_with(g))
+                })
+        }
+    };
+    if kind == "DeploymentConfig" {
+        pod.image_trigger_containers = image_change_containers(doc, object);
+    }
     pod.from_cluster = ["resourceVersion", "uid", "creationTimestamp"]
         .iter()
         .any(|key| metadata.is_some_and(|m| doc.get(m, key).is_some()));
     pod.annotations = annotations;
     out.pods.push(pod);
+}
+
+/// The containers named by a DeploymentConfig's `ImageChange` triggers.
+fn image_change_containers(doc: &Document, object: NodeId) -> Vec<String> {
+    doc.path(object, &["spec", "triggers"])
+        .into_iter()
+        .flat_map(|t| doc.items(t))
+        .filter(|t| doc.get(*t, "type").and_then(|v| doc.str(v)) == Some("ImageChange"))
+        .filter_map(|t| doc.path(t, &["imageChangeParams", "containerNames"]))
+        .flat_map(|names| doc.items(names))
+        .filter_map(|n| doc.str(n).map(str::to_string))
+        .collect()
 }
 
 /// Kinds whose `spec.template` (or `spec.jobTemplate.spec.template`) is a pod template by
@@ -232,6 +255,7 @@ fn extract_pod_spec(doc: &Document, spec: NodeId, file: usize, object: ObjectRef
         is_pod: false,
         from_cluster: false,
         built_in: false,
+        image_trigger_containers: Vec::new(),
         partial: false,
     }
 }

@@ -142,6 +142,9 @@ pub struct PodSpec {
     /// server's own pod-spec validation. A custom resource's template (an Argo Rollout, an
     /// operator's CR) is validated by its schema, and its operator may fill in what is missing.
     pub built_in: bool,
+    /// Containers an OpenShift DeploymentConfig's `ImageChange` triggers fill in: they may be
+    /// written without an image (`handleEmptyImageReferences`).
+    pub image_trigger_containers: Vec<String>,
     /// Whether the object is a kustomize patch (a kustomization of the run names its file):
     /// part of an object, so checks that it is complete do not apply.
     pub partial: bool,

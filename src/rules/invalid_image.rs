@@ -22,7 +22,9 @@ declare_rule! {
     /// (`volumes[].image.reference`) must name its image in a Pod; a template may leave it to a
     /// controller, as the API documents. Custom resources with a pod template (an Argo Rollout,
     /// an operator's CR) are validated by their own schema and their operator may set the
-    /// image, so a missing one is not reported there. A kustomize patch (a file a kustomization of the run
+    /// image, so a missing one is not reported there. An OpenShift DeploymentConfig is validated
+    /// like a ReplicationController, except for the containers its `ImageChange` triggers name
+    /// (`handleEmptyImageReferences`). A kustomize patch (a file a kustomization of the run
     /// lists as a patch) may leave the image out.
     ///
     /// Leading or trailing white space is rejected in a Pod (`validateContainersOnlyForPod`:
@@ -57,9 +59,15 @@ impl Rule for InvalidImage {
         let Some(image) = c.image else {
             // Image volumes may leave `reference` empty in a template, for a controller to set;
             // a kustomize patch leaves the image to the object it patches.
+            let filled_by_trigger = list == ContainerList::Containers
+                && c.container
+                    .name
+                    .as_ref()
+                    .is_some_and(|n| c.pod.image_trigger_containers.contains(n));
             if (list == ContainerList::ImageVolumes && !c.pod.is_pod)
                 || c.pod.partial
                 || !c.pod.built_in
+                || filled_by_trigger
             {
                 return;
             }
