@@ -490,3 +490,74 @@ fn timings_go_to_stderr_and_change_nothing_else() {
     }
     assert!(!stderr(&plain).contains("timings"));
 }
+
+/// Image volumes (`volumes[].image`) are pulled by the kubelet like container images; a pod
+/// list of entries without a name (`getPullSecretsForPod` skips them) blocks the
+/// ServiceAccount's secrets (`plugin/pkg/admission/serviceaccount`), so no credentials are used.
+#[test]
+fn images_lists_image_volumes_and_the_credentials_really_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ci}\nspec:\n  serviceAccountName: builder\n  imagePullSecrets: [{name: \"\"}]\n  containers: [{name: c, image: \"harbor.corp:8443/ci/app:1\"}]\n  volumes:\n    - name: models\n      image: {reference: \"harbor.corp:8443/ci/models:2\", pullPolicy: IfNotPresent}\n";
+    write(d, "all.yaml", &format!("{SECRET}---\n{ACCOUNT}---\n{pod}"));
+    let value = json(&run(d, &["images", "--format", "json"]));
+    let images = value["images"].as_array().unwrap();
+    let names: Vec<&str> = images
+        .iter()
+        .map(|i| i["image"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["harbor.corp:8443/ci/app:1", "harbor.corp:8443/ci/models:2"]
+    );
+    let volume = &images[1]["used_by"][0];
+    assert_eq!(volume["container"], "models");
+    assert_eq!(volume["image_volume"], true);
+    assert!(images[0]["used_by"][0].get("image_volume").is_none());
+    for image in images {
+        assert_eq!(image["credentials"], serde_json::json!(["none"]), "{image}");
+    }
+    let table = stdout(&run(d, &["images"]));
+    assert!(table.contains("Pod ci/p (image volume models)"), "{table}");
+    let lint = json(&run(d, &["--format", "json"]));
+    let found: Vec<(String, u64)> = findings(&lint).into_iter().map(|f| (f.0, f.2)).collect();
+    assert!(
+        found.contains(&("invalid-pull-secret-entry".into(), 18)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("missing-pull-secret".into(), 19)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("missing-pull-secret".into(), 22)),
+        "{found:?}"
+    );
+    let volume_finding = lint["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["line"] == 22)
+        .unwrap();
+    assert_eq!(volume_finding["volume"], "models");
+    assert!(volume_finding["container"].is_null());
+}
+
+#[test]
+fn kubernetes_version_is_a_flag_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "pod.yaml", UNTAGGED_POD);
+    let out = run(
+        d,
+        &["--kubernetes-version", "1.34", "--format", "json", "."],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = run(d, &["--kubernetes-version", "latest", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid Kubernetes version `latest`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -31,8 +31,13 @@ impl Extracted {
         self.sensitive.append(&mut other.sensitive);
     }
 
+    /// Containers of every list; image volumes are not counted.
     pub fn containers(&self) -> usize {
-        self.pods.iter().map(|p| p.containers.len()).sum()
+        self.pods
+            .iter()
+            .flat_map(|p| &p.containers)
+            .filter(|c| c.list != ContainerList::ImageVolumes)
+            .count()
     }
 }
 
