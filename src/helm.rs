@@ -30,10 +30,33 @@ pub fn source_comment(document: &str) -> Option<&str> {
 /// Where a template lives in a chart directory: `chart/templates/x.yaml` is
 /// `DIR/templates/x.yaml`, and a subchart's `chart/charts/sub/templates/x.yaml` is
 /// `DIR/charts/sub/templates/x.yaml`.
+///
+/// A `# Source:` comment is text the chart controls, so the path stays inside the chart
+/// directory: no `..`, no absolute path, and no link that leads out of it (checked on the real
+/// path). `None` for anything else.
 pub fn template_path(chart_dir: &Path, source: &str) -> Option<PathBuf> {
     let (_chart, inside) = source.split_once('/')?;
-    (inside.starts_with("templates/") || inside.starts_with("charts/"))
-        .then(|| chart_dir.join(inside))
+    if !(inside.starts_with("templates/") || inside.starts_with("charts/")) {
+        return None;
+    }
+    let relative = Path::new(inside);
+    if !relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(chart_dir.join(relative))
+}
+
+/// Reads a template named by [`template_path`], if its real path is inside the chart directory.
+fn read_confined(chart_dir: &Path, path: &Path) -> Option<Vec<u8>> {
+    let root = chart_dir.canonicalize().ok()?;
+    let real = path.canonicalize().ok()?;
+    if !real.starts_with(&root) || !real.is_file() {
+        return None;
+    }
+    std::fs::read(&real).ok()
 }
 
 /// Moves every diagnostic of a rendered document onto its template in `chart_dir`, at the
@@ -54,8 +77,14 @@ pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
             continue;
         };
         let template = *loaded.entry(path.clone()).or_insert_with(|| {
-            let bytes = std::fs::read(&path).ok()?;
-            let decoded = input::decode(path.display().to_string(), Some(path.clone()), bytes);
+            let bytes = read_confined(chart_dir, &path)?;
+            let mut decoded = input::decode(path.display().to_string(), Some(path.clone()), bytes);
+            // A template cannot be parsed to find a Secret's values exactly: mask them as in a
+            // rendered document that does not parse.
+            if crate::k8s::may_hold_secret(&decoded.source.text) {
+                let whole = Span::new(0, decoded.source.text.len());
+                decoded.source.redact_values(whole);
+            }
             run.files.push(decoded.source);
             Some(run.files.len() - 1)
         });
@@ -162,6 +191,9 @@ mod tests {
             Some(dir.join("charts/redis/templates/sts.yaml"))
         );
         assert_eq!(template_path(dir, "deploy.yaml"), None);
+        // The comment is the chart's text: it may not lead out of the chart directory.
+        assert_eq!(template_path(dir, "c/templates/../../home/.env"), None);
+        assert_eq!(template_path(dir, "c//etc/passwd"), None);
     }
 
     #[test]

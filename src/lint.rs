@@ -260,7 +260,7 @@ fn read_piece(
                     .push(parse_error(file, source, error.offset, message));
             }
             let text = &source.text[parsed.span.start..parsed.span.end];
-            if text.contains("Secret") || text.contains("dockerc") {
+            if k8s::may_hold_secret(text) {
                 result.unparsed_secrets.push(parsed.span);
             }
             continue;

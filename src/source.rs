@@ -170,10 +170,11 @@ impl SourceFile {
             let text = self.line_text(line);
             let keep = text.len() - text.trim_start_matches([' ', '\t', '-']).len();
             let rest = &text[keep..];
-            // Keep `key: ` (the mask starts after the space) or a bare `key:`.
+            // Keep `key: ` (the mask starts after the space) or a bare `key:`, when the key is a
+            // plain word: anything else (`{"a":"x", "b": 1}`) may hold values before the colon.
             let key = match rest.find(": ") {
-                Some(colon) if !rest[..colon].contains(char::is_whitespace) => colon + 2,
-                _ if rest.ends_with(':') && !rest.contains(char::is_whitespace) => rest.len(),
+                Some(colon) if is_plain_key(&rest[..colon]) => colon + 2,
+                _ if rest.ends_with(':') && is_plain_key(&rest[..rest.len() - 1]) => rest.len(),
                 _ => 0,
             };
             masks.push(Span::new(start + keep + key, start + text.len()));
@@ -194,6 +195,19 @@ impl SourceFile {
         }
         offset
     }
+}
+
+/// A key that holds no value: letters, digits and `-_./`, optionally in quotes.
+fn is_plain_key(key: &str) -> bool {
+    let bare = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+        .unwrap_or(key);
+    !bare.is_empty()
+        && bare
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
 }
 
 const INDEX_PIECE: usize = 1 << 20;
@@ -293,6 +307,13 @@ mod tests {
             g.text,
             "kind: ******\ndata:\n  k: ********\n  - ********\n  ****\n"
         );
+        // Compact JSON: nothing before the first `": "` is a plain key, so all is masked.
+        let line = r#"{"data":{"pw":"hunter22"}, "b": 1}"#;
+        let mut h = file(&format!("{line}\n\"kind\": x\n"));
+        let all = Span::new(0, h.text.len());
+        h.redact_values(all);
+        assert!(!h.text.contains("hunter22"), "{}", h.text);
+        assert!(h.text.ends_with("\"kind\": *\n"), "{}", h.text);
     }
 
     #[test]

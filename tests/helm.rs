@@ -127,3 +127,54 @@ fn corpus_helm_output_has_sources() {
         diagnostics.len()
     );
 }
+
+/// A `# Source:` comment is the chart's text: `--chart-dir` never reads a file outside the chart
+/// (through `..` or a link), and template lines are masked like a Secret that does not parse.
+#[test]
+fn chart_dir_reads_only_the_chart_and_masks_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "home/.env",
+        "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCY\nimage: x\n",
+    );
+    write(
+        d,
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+    );
+    write(
+        d,
+        "chart/templates/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: pull}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"r.io\": {\"auth\": \"cm9ib3Q6aHVudGVyMjIyMg==\"}}}'\n  image: {{ .Values.broken\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("home/.env"), d.join("chart/templates/link.yaml")).unwrap();
+    let pod = |source: &str| {
+        format!(
+            "---\n# Source: {source}\napiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n    - name: c\n      image: nginx\n"
+        )
+    };
+    let stream = format!(
+        "{}{}{}---\n# Source: c/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata: {{name: pull}}\nstringData:\n  .dockerconfigjson: '{{\"auths\": {{\"r.io\": {{\"auth\": \"cm9ib3Q6aHVudGVyMjIyMg==\"}}}}}}'\n  image: [broken\n",
+        pod("c/templates/../../home/.env"),
+        pod("c/templates/link.yaml"),
+        pod("/etc/passwd"),
+    );
+    let out = pullcheck(d)
+        .args(["--chart-dir", "chart", "--color", "never", "-"])
+        .write_stdin(stream)
+        .output()
+        .unwrap();
+    let printed = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(printed.contains("missing-tag"), "{printed}");
+    assert!(printed.contains("parse-error"), "{printed}");
+    for secret in [
+        "wJalrXUtnFEMIK7MDENGbPxRfiCY",
+        "cm9ib3Q6aHVudGVyMjIyMg",
+        "AWS_SECRET",
+    ] {
+        assert!(!printed.contains(secret), "{secret} printed:\n{printed}");
+    }
+}

@@ -56,24 +56,114 @@ pub fn extract(doc: &Document, file: usize, default_namespace: &str) -> Extracte
     let Some(root) = doc.root() else {
         return out;
     };
-    let kind = doc.get(root, "kind").and_then(|k| doc.str(k));
-    match kind {
+    out.sensitive = secret_values(doc, root);
+    extract_items(doc, root, file, default_namespace, 0, &mut out);
+    out
+}
+
+/// How deep `List`s inside `List`s are followed.
+const LIST_DEPTH: usize = 8;
+
+fn extract_items(
+    doc: &Document,
+    object: NodeId,
+    file: usize,
+    default_namespace: &str,
+    depth: usize,
+    out: &mut Extracted,
+) {
+    match doc.get(object, "kind").and_then(|k| doc.str(k)) {
         // `kubectl get -o yaml` prints `kind: List`; the API prints `DeploymentList` and the like.
-        Some(kind) if kind.ends_with("List") && doc.get(root, "items").is_some() => {
+        // kubectl flattens Lists inside Lists.
+        Some(kind) if kind.ends_with("List") && doc.get(object, "items").is_some() => {
+            if depth >= LIST_DEPTH {
+                return;
+            }
             for item in doc
-                .path(root, &["items"])
+                .path(object, &["items"])
                 .into_iter()
                 .flat_map(|i| doc.items(i))
             {
                 if doc.is_mapping(item) {
-                    extract_object(doc, item, file, default_namespace, &mut out);
+                    extract_items(doc, item, file, default_namespace, depth + 1, out);
                 }
             }
         }
-        Some(_) => extract_object(doc, root, file, default_namespace, &mut out),
+        Some(_) => extract_object(doc, object, file, default_namespace, out),
         None => {}
     }
-    out
+}
+
+/// Where the values of every Secret in a document are written, at any depth (a `List` in a
+/// `List`, an OpenShift `Template`'s objects): every scalar of an object with a `kind: Secret`
+/// entry (any of them, when `kind` is written twice) except its `apiVersion`, `kind`, `type`
+/// and `metadata.name` and `.namespace`. Annotations count: `kubectl get secret -o yaml` keeps a
+/// JSON copy of `data` in `last-applied-configuration`.
+fn secret_values(doc: &Document, root: NodeId) -> Vec<Span> {
+    let mentions_secret = doc
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.kind, NodeKind::Scalar { value, .. } if value == "Secret"));
+    if !mentions_secret {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    let mut visited = vec![false; doc.nodes.len()];
+    let mut pending = vec![root];
+    while let Some(node) = pending.pop() {
+        let node = doc.resolve(node);
+        if std::mem::replace(&mut visited[node as usize], true) {
+            continue;
+        }
+        match &doc.node(node).kind {
+            NodeKind::Mapping(entries) if is_secret(doc, entries) => {
+                for &(k, v) in entries {
+                    match doc.str(k) {
+                        Some("apiVersion" | "kind" | "type") => {}
+                        Some("metadata") if doc.is_mapping(v) => {
+                            let NodeKind::Mapping(meta) = &doc.node(doc.resolve(v)).kind else {
+                                continue;
+                            };
+                            for &(mk, mv) in meta {
+                                if !matches!(doc.str(mk), Some("name" | "namespace")) {
+                                    scalars_below(doc, mv, &mut spans);
+                                }
+                            }
+                        }
+                        _ => scalars_below(doc, v, &mut spans),
+                    }
+                }
+            }
+            NodeKind::Mapping(entries) => pending.extend(entries.iter().map(|&(_, v)| v)),
+            NodeKind::Sequence(items) => pending.extend(items.iter().copied()),
+            _ => {}
+        }
+    }
+    spans
+}
+
+fn is_secret(doc: &Document, entries: &[(NodeId, NodeId)]) -> bool {
+    entries
+        .iter()
+        .any(|&(k, v)| doc.str(k) == Some("kind") && doc.str(v) == Some("Secret"))
+}
+
+/// The spans of every scalar value at or below `node` (aliases followed to their anchors).
+fn scalars_below(doc: &Document, node: NodeId, spans: &mut Vec<Span>) {
+    let mut pending = vec![node];
+    let mut visited = std::collections::HashSet::new();
+    while let Some(node) = pending.pop() {
+        let node = doc.resolve(node);
+        if !visited.insert(node) {
+            continue;
+        }
+        match &doc.node(node).kind {
+            NodeKind::Scalar { .. } => spans.push(doc.node(node).span),
+            NodeKind::Mapping(entries) => pending.extend(entries.iter().map(|&(_, v)| v)),
+            NodeKind::Sequence(items) => pending.extend(items.iter().copied()),
+            NodeKind::Alias(_) => {}
+        }
+    }
 }
 
 fn extract_object(
@@ -352,12 +442,6 @@ fn placement(doc: &Document, spec: NodeId) -> Placement {
 fn extract_secret(doc: &Document, object: NodeId, object_ref: ObjectRef, out: &mut Extracted) {
     let data = doc.get_resolved(object, "data");
     let string_data = doc.get_resolved(object, "stringData");
-    for values in [data, string_data].into_iter().flatten() {
-        if let NodeKind::Mapping(entries) = &doc.node(values).kind {
-            out.sensitive
-                .extend(entries.iter().map(|&(_, v)| doc.node(doc.resolve(v)).span));
-        }
-    }
     let Some(name) = object_ref.name else {
         return;
     };

@@ -227,3 +227,14 @@ pub const PRELOADED_ANNOTATION: &str = "pullcheck.dev/preloaded";
 
 /// The annotation that suppresses rules for an object: `"latest-tag,missing-tag [-- reason]"`.
 pub const IGNORE_ANNOTATION: &str = "pullcheck.dev/ignore";
+
+/// Whether a document that could not be parsed may be, or hold, a Secret: its values are then
+/// masked. `Secret` cannot be spelled without those letters except through an escape (`\u0065`
+/// in a double-quoted scalar) or a `!!binary` tag, so a text with none of these is ruled out;
+/// any other is not.
+pub fn may_hold_secret(text: &str) -> bool {
+    text.contains("Secret")
+        || text.contains('\\')
+        || text.contains("binary")
+        || text.contains("dockerc")
+}
