@@ -12,7 +12,7 @@ use crate::config::{self, Config, ConfigError};
 use crate::input::{self, InputSource, LoadedInput};
 use crate::lint::{self, Run};
 use crate::output::images::ImagesFormat;
-use crate::output::{self, Format, Style, human};
+use crate::output::{self, Format, Style, escape, human};
 use crate::rules;
 use crate::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
 use crate::{helm, plan};
@@ -220,11 +220,11 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure::Usage(message)) => {
-            eprintln!("pullcheck: {message}");
+            eprintln!("pullcheck: {}", escape::controls(&message));
             ExitCode::from(2)
         }
         Err(Failure::Config(ConfigError::Unreadable(message))) => {
-            eprintln!("pullcheck: configuration: {message}");
+            eprintln!("pullcheck: configuration: {}", escape::controls(&message));
             ExitCode::from(2)
         }
         Err(Failure::Config(ConfigError::Invalid { file, diagnostics })) => {
@@ -432,7 +432,10 @@ fn read_inputs<T: Send>(
         input::discover(&args.paths, excludes, &args.stdin_filename, threads).map_err(|e| e.0)?;
     crate::timings::mark("discover");
     for warning in &discovery.warnings {
-        eprintln!("pullcheck: warning: {warning}");
+        eprintln!(
+            "pullcheck: warning: {}",
+            escape::controls(&warning.to_string())
+        );
     }
     // A pool is started only when there is enough work to share: several inputs, or one large
     // stream (standard input may be one). A pre-commit run on one small file stays on this
@@ -469,11 +472,17 @@ fn read_inputs<T: Send>(
                             }
                         ) =>
                 {
-                    eprintln!("pullcheck: note: skipped {}: a binary file", source.name());
+                    eprintln!(
+                        "pullcheck: note: skipped {}: a binary file",
+                        escape::controls(source.name())
+                    );
                 }
                 Ok(input) => inputs.push(input),
                 Err(failure) => {
-                    eprintln!("pullcheck: cannot read {failure}");
+                    eprintln!(
+                        "pullcheck: cannot read {}",
+                        escape::controls(&failure.to_string())
+                    );
                     failed = true;
                 }
             }

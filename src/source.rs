@@ -49,7 +49,14 @@ pub struct SourceFile {
     /// `(document start, template)` for each document that `helm template` marked with a
     /// `# Source: chart/templates/x.yaml` comment, in order.
     pub helm_sources: Vec<(usize, String)>,
+    /// `(byte offset, characters since its line's start)` every [`COLUMN_CHECKPOINT`] bytes of
+    /// long lines, so that a column on a 40 MB one-line JSON document costs a few KiB of
+    /// counting, not the line. Built on first use, after redaction (masking changes counts).
+    column_checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// How far apart column checkpoints are on a long line.
+const COLUMN_CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     /// The Helm template the document holding `offset` was rendered from, if known.
@@ -70,6 +77,7 @@ impl SourceFile {
             text,
             line_starts,
             helm_sources: Vec::new(),
+            column_checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -120,14 +128,51 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let mut start = self.line_starts[line];
+        let line_start = self.line_starts[line];
+        let mut start = line_start;
         if line == 0 {
             start = start.max(self.content_start()).min(offset);
         }
+        let mut column = 0;
+        if offset - start > COLUMN_CHECKPOINT {
+            let checkpoints = self.column_checkpoints();
+            let after = checkpoints.partition_point(|(o, _)| *o <= offset);
+            if let Some(&(at, chars)) = after.checked_sub(1).map(|i| &checkpoints[i])
+                && at > start
+            {
+                // Checkpoints count from the line's start, a byte-order mark included.
+                column = chars - self.text[line_start..start].chars().count();
+                start = at;
+            }
+        }
+        column += self.text[start..offset].chars().count();
         Position {
             line: line + 1,
-            column: self.text[start..offset].chars().count() + 1,
+            column: column + 1,
         }
+    }
+
+    fn column_checkpoints(&self) -> &[(usize, usize)] {
+        self.column_checkpoints.get_or_init(|| {
+            let mut checkpoints = Vec::new();
+            for line in 0..self.line_count() {
+                let (start, end) = (self.line_start(line), self.line_end_with_break(line));
+                if end - start <= COLUMN_CHECKPOINT {
+                    continue;
+                }
+                let (mut at, mut chars) = (start, 0);
+                loop {
+                    let next = self.floor_char_boundary((at + COLUMN_CHECKPOINT).min(end));
+                    if next >= end || next <= at {
+                        break;
+                    }
+                    chars += self.text[at..next].chars().count();
+                    checkpoints.push((next, chars));
+                    at = next;
+                }
+            }
+            checkpoints
+        })
     }
 
     /// The position just past the last character of a span (still on the span's last line).
@@ -144,6 +189,9 @@ impl SourceFile {
     /// Byte offsets, and so every position, stay valid: a character the span cuts is masked
     /// whole, one `*` per byte. Costs the spans' length, not the file's.
     pub fn redact(&mut self, spans: &[Span]) {
+        if !spans.is_empty() {
+            self.column_checkpoints = std::sync::OnceLock::new();
+        }
         for span in spans {
             let end = self.ceil_char_boundary(span.end.min(self.text.len()));
             let start = self.floor_char_boundary(span.start.min(end));
@@ -287,6 +335,31 @@ mod tests {
         assert_eq!(f.position(3), Position { line: 1, column: 1 });
         let pod = f.text.find("Pod").unwrap();
         assert_eq!(f.position(pod), Position { line: 1, column: 7 });
+    }
+
+    /// Columns on long lines come from checkpoints; they must be the plain count.
+    #[test]
+    fn columns_on_long_lines_are_exact() {
+        let mut text = String::from("\u{feff}");
+        for i in 0..5000 {
+            text.push_str(if i % 7 == 0 { "é€" } else { "ab" });
+        }
+        text.push_str("\nshort\n");
+        text.push_str(&"ü".repeat(9000));
+        let f = file(&text);
+        let plain = |offset: usize| {
+            let line = f.line_index(offset);
+            let start = if line == 0 { 3 } else { f.line_start(line) };
+            f.text[start..offset].chars().count() + 1
+        };
+        for offset in (0..f.text.len())
+            .step_by(997)
+            .filter(|o| f.text.is_char_boundary(*o))
+        {
+            if offset >= 3 || f.line_index(offset) > 0 {
+                assert_eq!(f.position(offset).column, plain(offset.max(3)), "{offset}");
+            }
+        }
     }
 
     #[test]

@@ -283,3 +283,87 @@ fn no_hostile_fixture_or_corpus_file_makes_an_internal_error() {
         assert!(!rules_of(&value).iter().any(|r| r == "internal-error"));
     }
 }
+
+/// Minified JSON (`kubectl get -o json | jq -c`): findings past column 65,535 made miette panic.
+/// The human report shows a window of the line, at the real column, and its size is bounded.
+#[test]
+fn findings_on_a_very_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pods: Vec<String> = (0..500)
+        .map(|i| {
+            format!(
+                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{i}","labels":{{"pad":"{}"}}}},"spec":{{"containers":[{{"name":"c","image":"nginx"}}]}}}}"#,
+                "x".repeat(200)
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+        pods.join(",")
+    );
+    write(d, "list.json", &text);
+    let out = run(
+        d,
+        &[
+            "--color",
+            "never",
+            "--disable",
+            "implicit-pull-policy",
+            "list.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert_eq!(printed.matches("missing-tag").count(), 500);
+    // The last pod's image is far past column 65,535; the header says where.
+    let last = text.rfind("\"image\":\"nginx\"").unwrap() + "\"image\":".len();
+    assert!(last > 65_535);
+    assert!(
+        printed.contains(&format!("list.json:1:{}]", last + 1)),
+        "{}",
+        &printed[printed.len() - 2000..]
+    );
+    // A window of the line, not the line: far less than 500 copies of 110 KB.
+    assert!(printed.len() < 500 * 2_000, "{} bytes", printed.len());
+    assert!(printed.lines().all(|l| l.chars().count() < 400));
+}
+
+/// Names, images and lines from the input reach terminals and CI logs: control characters are
+/// written as escapes in every text output and on stderr, so no `ESC ]52` clipboard write, no
+/// screen clear and no newline that starts a `::error` workflow command gets through.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let manifest = "kind: Pod\nmetadata: {name: \"p\\e]52;c;ZXZpbA==\\a\"}\nspec:\n  containers:\n    - {name: \"c\\u0085x\", image: \"nginx\\e[2J\"}\n    - {name: d, image: \"app\\n::error::injected\"}\n";
+    #[cfg(unix)]
+    let name = "x\n::error::from-name\u{1b}[31m.yaml";
+    #[cfg(not(unix))]
+    let name = "x.yaml";
+    write(d, name, manifest);
+    write(d, "bin/\u{1b}]8;;link.yaml", "\u{0}\u{1}binary");
+    let colour = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+    for args in [
+        &["--format", "human", "--color", "always"][..],
+        &["--format", "compact"],
+        &["--format", "github"],
+        &["images"],
+    ] {
+        let out = run(d, args);
+        assert_ne!(out.status.code(), Some(101));
+        let printed = format!("{}{}", stdout(&out), stderr(&out));
+        // Colour codes are pullcheck's own (`ESC [ … m`); no other escape sequence, no BEL.
+        let without_colour = colour.replace_all(&printed, "");
+        for forbidden in ['\u{1b}', '\u{7}', '\u{85}'] {
+            assert!(
+                !without_colour.contains(forbidden),
+                "{args:?}: {forbidden:?} printed:\n{printed}"
+            );
+        }
+        assert!(
+            !printed.lines().any(|l| l.starts_with("::error::")),
+            "{args:?}: a line starts a workflow command:\n{printed}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use crate::lint::Run;
 
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
@@ -12,8 +13,13 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         let message = d.message_with_suppression().replace(['\r', '\n'], " ");
         writeln!(
             out,
-            "{}:{}:{}: {}[{}] {message}",
-            file.name, p.line, p.column, d.severity, d.rule
+            "{}:{}:{}: {}[{}] {}",
+            escape::controls(&file.name),
+            p.line,
+            p.column,
+            d.severity,
+            d.rule,
+            escape::controls(&message)
         )?;
     }
     Ok(())

@@ -37,10 +37,14 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The message part: `%`, CR and LF are percent-encoded.
+/// GitHub's escapes for `%`, CR and LF, then every other control character written out: the
+/// log viewer interprets terminal escape sequences.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape::controls(&escaped).into_owned()
 }
 
 /// A property value: as data, plus `:` and `,`, which separate properties.

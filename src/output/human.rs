@@ -1,7 +1,8 @@
 //! Human output: miette's graphical reports over a line-indexed source, then a summary line.
 //!
-//! miette's own `SourceCode` for strings rescans the text from the start for every span, which
-//! is quadratic over a large stream; [`IndexedSource`] answers from the line index instead.
+//! Each report gets its own [`Snippet`]: the few lines it shows, copied out of the file. miette's
+//! `SourceCode` for strings would rescan the text from the start for every span (quadratic over
+//! a large stream), show whole lines however long, and pass control characters through.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -11,10 +12,10 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::Style;
+use super::{Style, escape};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Run, Summary};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
     write_diagnostics(&run.files, &run.diagnostics, style, out)?;
@@ -41,7 +42,7 @@ pub fn write_diagnostics(
         text.clear();
         let report = Report {
             diagnostic: d,
-            source: IndexedSource(&files[d.file]),
+            snippet: Snippet::new(&files[d.file], d),
         };
         // Rendering into a String cannot fail but for a broken Display impl.
         handler
@@ -81,7 +82,7 @@ pub fn summary_line(s: &Summary) -> String {
 
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: IndexedSource<'a>,
+    snippet: Snippet,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -93,26 +94,31 @@ impl fmt::Debug for Report<'_> {
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.diagnostic;
-        f.write_str(&d.message)?;
+        f.write_str(&escape::controls(&d.message))?;
         if let Some(object) = &d.object {
-            write!(f, "\n  in {}", object.kind)?;
+            write!(f, "\n  in {}", escape::controls(&object.kind))?;
             if let Some(name) = &object.name {
-                write!(f, " {}/{name}", object.namespace)?;
+                write!(
+                    f,
+                    " {}/{}",
+                    escape::controls(&object.namespace),
+                    escape::controls(name)
+                )?;
             }
             if let Some(container) = &d.container {
-                write!(f, ", container `{container}`")?;
+                write!(f, ", container `{}`", escape::controls(container))?;
             }
             if let Some(volume) = &d.volume {
-                write!(f, ", image volume `{volume}`")?;
+                write!(f, ", image volume `{}`", escape::controls(volume))?;
             }
         }
         if let Some(template) = &d.helm_source {
-            write!(f, "\n  rendered from {template}")?;
+            write!(f, "\n  rendered from {}", escape::controls(template))?;
         }
         if let Some(suppression) = &d.suppression {
             write!(f, "\n  suppressed by {}", suppression.kind.as_str())?;
             if let Some(reason) = &suppression.justification {
-                write!(f, ": {reason}")?;
+                write!(f, ": {}", escape::controls(reason))?;
             }
         }
         Ok(())
@@ -138,66 +144,269 @@ impl miette::Diagnostic for Report<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape::controls_but_newlines(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(&self.snippet)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span;
-        let label = LabeledSpan::new_primary_with_span(
-            self.diagnostic.label.clone(),
-            SourceSpan::new(span.start.into(), span.len()),
-        );
-        let related = self.diagnostic.related.iter().map(|(span, text)| {
-            LabeledSpan::new_with_span(
-                Some(text.clone()),
-                SourceSpan::new(span.start.into(), span.len()),
-            )
-        });
-        Some(Box::new(std::iter::once(label).chain(related)))
+        Some(Box::new(self.snippet.labels.iter().map(|label| {
+            let span = SourceSpan::new(label.start.into(), label.end - label.start);
+            let text = label
+                .text
+                .as_ref()
+                .map(|t| escape::controls(t).into_owned());
+            if label.primary {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })))
     }
 }
 
-/// A [`SourceCode`] that finds lines by binary search in the file's line index.
-pub struct IndexedSource<'a>(pub &'a SourceFile);
+/// Lines longer than this many bytes are shown as a window around what is flagged.
+const MAX_LINE_BYTES: usize = 200;
+/// How much of a line a window shows on each side of what is flagged.
+const WINDOW_MARGIN: usize = 60;
+/// How much of one flagged value a window shows.
+const MAX_LABEL_BYTES: usize = 80;
+/// How many lines of one flagged value are shown.
+const MAX_LABEL_LINES: usize = 6;
 
-impl SourceCode for IndexedSource<'_> {
+/// The lines a report shows: copied out of the file with their real line numbers, long lines
+/// cut to a window around the flagged columns, control characters escaped, and the labels
+/// moved into the copy. The output stays bounded whatever the input's line lengths (miette
+/// cannot render a column past 65,535), and no terminal control sequence of the input reaches
+/// the terminal.
+struct Snippet {
+    name: String,
+    /// The shown lines, joined by `\n`; a line that is not shown is empty.
+    text: String,
+    /// Where each line of `text` starts.
+    line_starts: Vec<usize>,
+    /// The file's 0-based line number of the first line of `text`.
+    first_line: usize,
+    labels: Vec<SnippetLabel>,
+}
+
+struct SnippetLabel {
+    /// Byte range in the snippet's text.
+    start: usize,
+    end: usize,
+    text: Option<String>,
+    primary: bool,
+    /// Where the label starts in the file (0-based line and character column).
+    line: usize,
+    column: usize,
+}
+
+impl Snippet {
+    fn new(file: &SourceFile, d: &Diagnostic) -> Snippet {
+        let clamp = |span: Span| {
+            let end = span.end.min(file.text.len());
+            Span::new(span.start.min(end), end)
+        };
+        let wanted: Vec<(Span, Option<String>, bool)> =
+            std::iter::once((clamp(d.span), d.label.clone(), true))
+                .chain(
+                    d.related
+                        .iter()
+                        .map(|(span, text)| (clamp(*span), Some(text.clone()), false)),
+                )
+                .map(|(span, text, primary)| {
+                    // A value over many lines is shown by its first few.
+                    let first = file.line_index(span.start);
+                    let last = file.line_index(span.end.saturating_sub(1).max(span.start));
+                    let end = if last - first >= MAX_LABEL_LINES {
+                        file.line_end(first + MAX_LABEL_LINES - 1)
+                    } else {
+                        span.end
+                    };
+                    (Span::new(span.start, end.max(span.start)), text, primary)
+                })
+                .collect();
+        let shown = |line: usize| {
+            wanted.iter().any(|(span, _, _)| {
+                let first = file.line_index(span.start);
+                let last = file.line_index(span.end.saturating_sub(1).max(span.start));
+                line + 1 >= first && line <= last + 1
+            })
+        };
+        let first_line = wanted
+            .iter()
+            .map(|(s, _, _)| file.line_index(s.start))
+            .min()
+            .unwrap_or(0)
+            .saturating_sub(1);
+        let last_line = wanted
+            .iter()
+            .map(|(s, _, _)| file.line_index(s.end.saturating_sub(1).max(s.start)))
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1)
+            .min(file.line_count().saturating_sub(1));
+        let mut text = String::new();
+        let mut line_starts = Vec::new();
+        // For each shown line: its number, and (offset in the file, offset in `text`) at every
+        // character boundary of its window, the window's end included.
+        let mut maps: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+        for line in first_line..=last_line.max(first_line) {
+            if line > first_line {
+                text.push('\n');
+            }
+            line_starts.push(text.len());
+            if !shown(line) || line >= file.line_count() {
+                continue;
+            }
+            let (start, end) = (file.line_start(line), file.line_end(line));
+            let (from, to) = window(file, start, end, &wanted);
+            if from > start {
+                text.push('…');
+            }
+            let mut map = Vec::with_capacity(to - from + 1);
+            let mut offset = from;
+            for c in file.text[from..to].chars() {
+                map.push((offset, text.len()));
+                if escape::is_control(c) {
+                    text.push_str(&escape::controls(c.encode_utf8(&mut [0; 4])));
+                } else {
+                    text.push(c);
+                }
+                offset += c.len_utf8();
+            }
+            map.push((to, text.len()));
+            if to < end {
+                text.push('…');
+            }
+            maps.push((line, map));
+        }
+        // An offset of the file in `text`: clamped to the window of its line.
+        let place = |offset: usize| -> Option<usize> {
+            let line = file.line_index(offset);
+            let (_, map) = maps.iter().find(|(l, _)| *l == line)?;
+            let i = map.partition_point(|(o, _)| *o <= offset).saturating_sub(1);
+            Some(map[i].1)
+        };
+        let labels = wanted
+            .into_iter()
+            .map(|(span, label, primary)| {
+                let start = place(span.start).unwrap_or(0);
+                let end = place(span.end).unwrap_or(start).max(start);
+                let position = file.position(span.start);
+                SnippetLabel {
+                    start,
+                    end,
+                    text: label,
+                    primary,
+                    line: position.line - 1,
+                    column: position.column - 1,
+                }
+            })
+            .collect();
+        Snippet {
+            name: escape::controls(&file.name).into_owned(),
+            text,
+            line_starts,
+            first_line,
+            labels,
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1)
+    }
+
+    fn line_end(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1)
+    }
+}
+
+/// The byte range of a line to show: all of it when it is short, else a window around the
+/// labels on it (or its start, for a line that only gives context).
+fn window(
+    file: &SourceFile,
+    start: usize,
+    end: usize,
+    labels: &[(Span, Option<String>, bool)],
+) -> (usize, usize) {
+    if end - start <= MAX_LINE_BYTES {
+        return (start, end);
+    }
+    let on_line: Vec<Span> = labels
+        .iter()
+        .map(|(s, _, _)| *s)
+        .filter(|s| s.start <= end && s.end >= start)
+        .collect();
+    let floor = |mut o: usize| {
+        while !file.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    };
+    let Some(low) = on_line.iter().map(|s| s.start.max(start)).min() else {
+        return (start, floor(start + MAX_LINE_BYTES));
+    };
+    let high = on_line
+        .iter()
+        .map(|s| s.end.min(end))
+        .max()
+        .unwrap_or(low)
+        .min(low + MAX_LABEL_BYTES);
+    let from = floor(low.saturating_sub(WINDOW_MARGIN).max(start));
+    let to = floor((high + WINDOW_MARGIN).min(end));
+    (from, to.max(from))
+}
+
+impl SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let file = self.0;
         let start = span.offset();
         let end = start + span.len();
-        if end > file.text.len() {
+        if end > self.text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first_line = file.line_index(start);
-        let last_span_line = file.line_index(end.saturating_sub(1).max(start));
-        let context_first = first_line.saturating_sub(context_lines_before);
-        let context_last = (last_span_line + context_lines_after).min(file.line_count() - 1);
-        // Like miette's own implementation: without leading context, the data starts at the span.
-        let (data_start, column) = if context_lines_before == 0 {
-            (start, file.position(start).column - 1)
+        let first = self.line_of(start);
+        let last = self.line_of(end.saturating_sub(1).max(start));
+        let context_first = first.saturating_sub(context_lines_before);
+        let context_last = (last + context_lines_after).min(self.line_starts.len() - 1);
+        // Without context miette wants the span's own position: that is the header's
+        // `file:line:column`, so it is the label's place in the file, not in the window.
+        let (data_start, line, column) = if context_lines_before == 0 {
+            let label = self.labels.iter().find(|l| l.start == start);
+            match label {
+                Some(l) => (start, l.line, l.column),
+                None => (
+                    start,
+                    self.first_line + first,
+                    start - self.line_starts[first],
+                ),
+            }
         } else {
-            (file.line_start(context_first), 0)
+            (
+                self.line_starts[context_first],
+                self.first_line + context_first,
+                0,
+            )
         };
-        let data_end = file.line_end_with_break(context_last).max(end);
-        let data = &file.text.as_bytes()[data_start..data_end];
+        let data_end = (self.line_end(context_last) + 1)
+            .min(self.text.len())
+            .max(end);
         Ok(Box::new(MietteSpanContents::new_named(
-            file.name.clone(),
-            data,
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
             SourceSpan::new(data_start.into(), data_end - data_start),
-            if context_lines_before == 0 {
-                first_line
-            } else {
-                context_first
-            },
+            line,
             column,
             context_last - context_first + 1,
         )))

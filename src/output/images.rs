@@ -63,6 +63,7 @@ fn table(images: &[PlannedImage], out: &mut dyn Write) -> io::Result<()> {
                 image.credentials.join("; "),
                 users.join(", "),
             ]
+            .map(|cell| super::escape::controls(&cell).into_owned())
         })
         .collect();
     let mut widths = header.map(str::len);

@@ -2,6 +2,7 @@
 
 pub mod checkstyle;
 pub mod compact;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod images;
