@@ -234,7 +234,7 @@ pub fn main() -> ExitCode {
             };
             let files = [*file];
             let mut err = io::stderr().lock();
-            let _ = human::write_diagnostics(&files, &diagnostics, style, &mut err);
+            let _ = human::write_diagnostics(&files, &diagnostics, style, 0, &mut err);
             let _ = writeln!(
                 err,
                 "pullcheck: {} problem(s) in the configuration {}",
@@ -266,12 +266,27 @@ fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
 fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
     let path = match &args.config {
         Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| config::discover(&dir)),
+        None => {
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let (found, passed_over) = std::env::current_dir()
+                .map(|dir| config::discover(&dir, home.as_deref()))
+                .unwrap_or_default();
+            if let Some(why) = passed_over {
+                eprintln!("pullcheck: warning: {}", escape::controls(&why));
+            }
+            found
+        }
     };
     match path {
-        Some(path) => Config::load(&path).map_err(Failure::Config),
+        Some(path) => {
+            let config = Config::load(&path).map_err(Failure::Config)?;
+            // Which file decided what this run checks is never a surprise.
+            eprintln!(
+                "pullcheck: configuration: {}",
+                escape::controls(&path.display().to_string())
+            );
+            Ok(config)
+        }
         None => Ok(Config::default()),
     }
 }
@@ -304,6 +319,7 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
         })?;
 
     let code = exit_code(&run, settings.fail_on);
+    run.config_file = config.path.as_ref().map(|p| p.display().to_string());
     if let Some(chart_dir) = &args.chart_dir {
         helm::map_to_chart(&mut run, chart_dir);
     }

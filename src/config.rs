@@ -56,17 +56,57 @@ pub enum ConfigError {
 }
 
 /// The configuration file that applies in `dir`: `.pullcheck.yaml` there or in the nearest
-/// parent, not looking above the directory holding `.git`.
-pub fn discover(dir: &Path) -> Option<PathBuf> {
+/// parent. The search stops at the first directory that holds `.git`, at the user's home
+/// (`home`) and before crossing into another file system: a `.pullcheck.yaml` in `/tmp` or
+/// `/home` written by someone else must not decide what a run checks. A file owned by another
+/// user is not taken either; the second value says why one was passed over.
+pub fn discover(dir: &Path, home: Option<&Path>) -> (Option<PathBuf>, Option<String>) {
+    let device = |path: &Path| file_system(path);
+    let start_device = device(dir);
     for ancestor in dir.ancestors() {
+        if start_device.is_some() && device(ancestor) != start_device {
+            return (None, None);
+        }
         let candidate = ancestor.join(FILE_NAME);
         if candidate.is_file() {
-            return Some(candidate);
+            return match foreign_owner(&candidate) {
+                Some(why) => (
+                    None,
+                    Some(format!("ignored {}: {why}", candidate.display())),
+                ),
+                None => (Some(candidate), None),
+            };
         }
-        if ancestor.join(".git").exists() {
-            return None;
+        if ancestor.join(".git").exists() || home.is_some_and(|h| h == ancestor) {
+            return (None, None);
         }
     }
+    (None, None)
+}
+
+#[cfg(unix)]
+fn file_system(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| m.dev())
+}
+
+#[cfg(not(unix))]
+fn file_system(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// Why a discovered file is not to be trusted: it belongs to neither this user nor root.
+#[cfg(unix)]
+fn foreign_owner(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    // The process's effective user owns `/proc/self`; without `/proc`, owners are not compared.
+    let me = std::fs::metadata("/proc/self").ok()?.uid();
+    let owner = std::fs::metadata(path).ok()?.uid();
+    (owner != me && owner != 0).then(|| format!("it belongs to user {owner}, not to this user"))
+}
+
+#[cfg(not(unix))]
+fn foreign_owner(_path: &Path) -> Option<String> {
     None
 }
 
@@ -511,8 +551,21 @@ mod tests {
         std::fs::create_dir_all(&deep).unwrap();
         std::fs::write(dir.path().join(FILE_NAME), "").unwrap();
         std::fs::create_dir(repo.join(".git")).unwrap();
-        assert_eq!(discover(&deep), None);
+        assert_eq!(discover(&deep, None).0, None);
         std::fs::write(repo.join(FILE_NAME), "").unwrap();
-        assert_eq!(discover(&deep), Some(repo.join(FILE_NAME)));
+        assert_eq!(discover(&deep, None).0, Some(repo.join(FILE_NAME)));
+    }
+
+    /// Outside a checkout the search stops at the user's home, not at `/`.
+    #[test]
+    fn discovery_stops_at_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home/me");
+        let deep = home.join("work/k8s");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(dir.path().join("home").join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&deep, Some(&home)).0, None);
+        std::fs::write(home.join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&deep, Some(&home)).0, Some(home.join(FILE_NAME)));
     }
 }

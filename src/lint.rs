@@ -30,6 +30,8 @@ pub struct Run {
     /// Every Kubernetes object, with the index of its file, in input order.
     pub objects: Vec<(usize, ObjectRef)>,
     pub summary: Summary,
+    /// The configuration file the run used, as shown to the user.
+    pub config_file: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -118,6 +120,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         suppressed,
         objects: extracted.objects,
         summary,
+        config_file: None,
     }
 }
 

@@ -212,3 +212,61 @@ fn completions_and_man_page() {
     assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
     assert!(man.contains("pullcheck"));
 }
+
+/// Outside a checkout, discovery stops at the user's home: a `.pullcheck.yaml` above it (in
+/// `/home` or `/tmp`, written by anyone) does not decide what is checked. stderr says which
+/// file applied.
+#[test]
+fn config_discovery_stops_at_home_and_says_which_file_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".pullcheck.yaml", "exclude: ['**']\n");
+    let home = d.join("home");
+    write(
+        &home,
+        "k8s/pod.yaml",
+        "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+    );
+    let out = pullcheck(&home.join("k8s"))
+        .env("HOME", &home)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(json(&out)["config"], serde_json::Value::Null);
+    assert!(!stderr(&out).contains("configuration"), "{}", stderr(&out));
+    write(&home, ".pullcheck.yaml", "rules: {missing-tag: off}\n");
+    let out = pullcheck(&home.join("k8s"))
+        .env("HOME", &home)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let config = home.join(".pullcheck.yaml").display().to_string();
+    assert_eq!(json(&out)["config"], config.as_str());
+    assert!(
+        stderr(&out).contains(&format!("pullcheck: configuration: {config}")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A configuration that is not YAML at all (a key file named by mistake) shows the failing
+/// line, nothing around it.
+#[test]
+fn a_config_error_shows_one_line_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "id_rsa",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nc2VjcmV0c2VjcmV0c2VjcmV0\n-----END OPENSSH PRIVATE KEY-----\n",
+    );
+    write(d, "pod.yaml", "kind: Pod\n");
+    let out = run(d, &["--config", "id_rsa", "pod.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("BEGIN OPENSSH"), "{err}");
+    for line in ["b3BlbnNzaC1rZXkt", "c2VjcmV0", "END OPENSSH"] {
+        assert!(!err.contains(line), "{line} printed:\n{err}");
+    }
+}

@@ -18,15 +18,18 @@ use crate::lint::{Run, Summary};
 use crate::source::{SourceFile, Span};
 
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    write_diagnostics(&run.files, &run.diagnostics, style, out)?;
+    write_diagnostics(&run.files, &run.diagnostics, style, 1, out)?;
     writeln!(out, "{}", summary_line(&run.summary))
 }
 
-/// Renders diagnostics as miette reports, each followed by a blank line.
+/// Renders diagnostics as miette reports, each followed by a blank line, with `context` lines
+/// around each flagged line (none for a configuration file, which may not be YAML at all:
+/// `--config ~/.ssh/id_rsa` shows nothing but the line that failed).
 pub fn write_diagnostics(
     files: &[SourceFile],
     diagnostics: &[Diagnostic],
     style: Style,
+    context: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let theme = if style.color {
@@ -36,13 +39,14 @@ pub fn write_diagnostics(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
+        .with_context_lines(context)
         .with_links(false);
     let mut text = String::new();
     for d in diagnostics {
         text.clear();
         let report = Report {
             diagnostic: d,
-            snippet: Snippet::new(&files[d.file], d),
+            snippet: Snippet::new(&files[d.file], d, context),
         };
         // Rendering into a String cannot fail but for a broken Display impl.
         handler
@@ -204,7 +208,7 @@ struct SnippetLabel {
 }
 
 impl Snippet {
-    fn new(file: &SourceFile, d: &Diagnostic) -> Snippet {
+    fn new(file: &SourceFile, d: &Diagnostic, context: usize) -> Snippet {
         let clamp = |span: Span| {
             let end = span.end.min(file.text.len());
             Span::new(span.start.min(end), end)
@@ -217,11 +221,13 @@ impl Snippet {
                         .map(|(span, text)| (clamp(*span), Some(text.clone()), false)),
                 )
                 .map(|(span, text, primary)| {
-                    // A value over many lines is shown by its first few.
+                    // A value over many lines is shown by its first few; without context, by
+                    // its first line only.
+                    let most = if context == 0 { 1 } else { MAX_LABEL_LINES };
                     let first = file.line_index(span.start);
                     let last = file.line_index(span.end.saturating_sub(1).max(span.start));
-                    let end = if last - first >= MAX_LABEL_LINES {
-                        file.line_end(first + MAX_LABEL_LINES - 1)
+                    let end = if last - first >= most {
+                        file.line_end(first + most - 1)
                     } else {
                         span.end
                     };
@@ -232,7 +238,7 @@ impl Snippet {
             wanted.iter().any(|(span, _, _)| {
                 let first = file.line_index(span.start);
                 let last = file.line_index(span.end.saturating_sub(1).max(span.start));
-                line + 1 >= first && line <= last + 1
+                line + context >= first && line <= last + context
             })
         };
         let first_line = wanted
@@ -240,13 +246,13 @@ impl Snippet {
             .map(|(s, _, _)| file.line_index(s.start))
             .min()
             .unwrap_or(0)
-            .saturating_sub(1);
+            .saturating_sub(context);
         let last_line = wanted
             .iter()
             .map(|(s, _, _)| file.line_index(s.end.saturating_sub(1).max(s.start)))
             .max()
             .unwrap_or(0)
-            .saturating_add(1)
+            .saturating_add(context)
             .min(file.line_count().saturating_sub(1));
         let mut text = String::new();
         let mut line_starts = Vec::new();

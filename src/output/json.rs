@@ -12,6 +12,8 @@ use crate::lint::Run;
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
+    /// The configuration file the run used, or null.
+    config: Option<&'a str>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: JsonSummary,
 }
@@ -133,6 +135,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let s = &run.summary;
     let output = Output {
         version: 1,
+        config: run.config_file.as_deref(),
         diagnostics,
         summary: JsonSummary {
             files: s.files,

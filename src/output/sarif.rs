@@ -37,8 +37,10 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &tool)?;
     write!(
         out,
-        ",\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": ["
+        ",\n    \"columnKind\": \"unicodeCodePoints\",\n    \"properties\": "
     )?;
+    serde_json::to_writer(&mut *out, &json!({"configuration": run.config_file}))?;
+    write!(out, ",\n    \"results\": [")?;
     for (i, d) in all.into_iter().enumerate() {
         let index = metas.iter().position(|m| m.name == d.rule);
         out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
