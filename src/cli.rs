@@ -109,9 +109,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "VERSION")]
     pub kubernetes_version: Option<String>,
 
-    /// Worker threads for reading and linting; default: one per core.
+    /// Worker threads for reading and linting; default: one per core, at most 4 per core.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// The largest input read, in bytes, or with a K, M or G suffix (1024-based) [default: 1G].
+    /// A larger file, or standard input that goes on (`/dev/zero`), is an error (exit 2).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input_size: Option<u64>,
 
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -209,9 +214,12 @@ pub fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(rule, color),
         Some(Command::Init { force }) => init(*force),
         Some(Command::Completions { shell }) => {
-            let mut command = Cli::command();
-            clap_complete::generate(*shell, &mut command, "pullcheck", &mut io::stdout());
-            Ok(ExitCode::SUCCESS)
+            // Generated into memory: clap_complete panics when it cannot write (`> /dev/full`).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "pullcheck", &mut script);
+            write_stdout(|out| out.write_all(&script))
+                .map(|_| ExitCode::SUCCESS)
+                .map_err(Failure::Usage)
         }
         Some(Command::Man) => write_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
             .map(|_| ExitCode::SUCCESS)
@@ -438,11 +446,25 @@ fn read_inputs<T: Send>(
     settings: &mut Settings,
     work: impl FnOnce(Vec<LoadedInput>, &Settings) -> T + Send,
 ) -> Result<(T, bool), String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = match args.threads {
         Some(0) => return Err("--threads must be at least 1".into()),
+        // More threads than cores only add stacks and contention: 100,000 took a minute and
+        // 1.2 GB before anything was linted.
+        Some(n) if n > cores * MAX_THREADS_PER_CORE => {
+            let capped = cores * MAX_THREADS_PER_CORE;
+            eprintln!(
+                "pullcheck: note: --threads {n} is more than {MAX_THREADS_PER_CORE} per core; \
+                 using {capped}"
+            );
+            capped
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => cores,
     };
+    let limit = args
+        .max_input_size
+        .unwrap_or(input::DEFAULT_MAX_INPUT_BYTES);
     crate::timings::mark("start");
     let discovery =
         input::discover(&args.paths, excludes, &args.stdin_filename, threads).map_err(|e| e.0)?;
@@ -466,7 +488,7 @@ fn read_inputs<T: Send>(
         threads > 1 && (discovery.inputs.len() > 1 || discovery.inputs.iter().any(large));
     let settings = &*settings;
     let run = || {
-        let loaded = load_all(&discovery.inputs, settings.parallel);
+        let loaded = load_all(&discovery.inputs, settings.parallel, limit);
         crate::timings::mark("read");
         // Decided on the lengths read, not on a `stat` per input: 3,300 of those took 12 ms.
         let largest = loaded.iter().flatten().map(|i| i.source.text.len()).max();
@@ -516,12 +538,45 @@ fn read_inputs<T: Send>(
     }
 }
 
-fn load_all(inputs: &[InputSource], parallel: bool) -> Vec<Result<LoadedInput, String>> {
+fn load_all(
+    inputs: &[InputSource],
+    parallel: bool,
+    limit: u64,
+) -> Vec<Result<LoadedInput, String>> {
+    let load = |input| input::load(input, limit);
     if parallel && inputs.len() > 1 {
-        inputs.par_iter().map(input::load).collect()
+        inputs.par_iter().map(load).collect()
     } else {
-        inputs.iter().map(input::load).collect()
+        inputs.iter().map(load).collect()
     }
+}
+
+/// `--threads` above this many per core is capped.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// A size in bytes: `1048576`, `512K`, `64M`, `2G` (1024-based).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected a number of bytes, e.g. 1048576 or 64M"
+            ));
+        }
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{text}`: expected a positive size that fits 64 bits"))
 }
 
 /// Writes to a buffered, locked stdout. A reader that goes away (`pullcheck | head`) is not an

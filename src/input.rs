@@ -183,23 +183,43 @@ pub fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-/// Reads one input. An I/O failure is returned as a message naming the input.
-pub fn load(input: &InputSource) -> Result<LoadedInput, String> {
+/// The largest input read by default: far above any real manifest stream (the corpus's
+/// largest `helm template` output is a few MB), low enough that `/dev/zero` or a runaway pipe
+/// ends with an error instead of exhausting memory.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads one input, at most `limit` bytes of it. An I/O failure, or an input over the limit,
+/// is returned as a message naming the input.
+pub fn load(input: &InputSource, limit: u64) -> Result<LoadedInput, String> {
+    let too_large = || {
+        format!(
+            "{}: larger than {} bytes, the input size limit (--max-input-size)",
+            input.name(),
+            limit
+        )
+    };
     let (bytes, path) = match input {
         InputSource::Stdin(_) => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .lock()
+                .take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
             (bytes, None)
         }
         InputSource::File { path, .. } => {
-            let bytes =
-                read_file(path).map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
+            if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > limit) {
+                return Err(too_large());
+            }
+            let bytes = read_file(path, limit)
+                .map_err(|e| format!("{}: {}", input.name(), io_reason(&e)))?;
             (bytes, Some(path.clone()))
         }
     };
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
     Ok(decode(input.name().to_string(), path, bytes))
 }
 
@@ -207,10 +227,16 @@ const READ_PIECE: usize = 2 << 20;
 
 /// Reads a file; a large one in pieces on every thread of the pool `load` runs in (see
 /// [`crate::parallel`]).
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > limit {
+        // A device or pipe (`/dev/zero`) has no length to trust: read up to the limit.
+        let mut bytes = Vec::new();
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
     if !crate::parallel::can_split()
         || !meta.is_file()
         || meta.len() < crate::parallel::SPLIT_TEXT_BYTES as u64
@@ -229,9 +255,10 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
         // The file shrank (or failed) while being read: read it again, the plain way.
         return std::fs::read(path);
     }
-    // It may have grown: take the rest too.
+    // It may have grown: take the rest too, up to the limit.
     file.seek(std::io::SeekFrom::Start(meta.len()))?;
-    file.read_to_end(&mut bytes)?;
+    file.take(limit.saturating_add(1).saturating_sub(meta.len()))
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

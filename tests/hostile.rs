@@ -220,7 +220,7 @@ fn a_file_that_disappears_between_walking_and_reading() {
     let found =
         pullcheck::input::discover(&[dir.path().display().to_string()], &[], "<stdin>", 1).unwrap();
     std::fs::remove_file(dir.path().join("gone.yaml")).unwrap();
-    let error = pullcheck::input::load(&found.inputs[0])
+    let error = pullcheck::input::load(&found.inputs[0], u64::MAX)
         .err()
         .expect("read fails");
     assert!(
@@ -366,4 +366,60 @@ fn control_characters_never_reach_the_terminal() {
             "{args:?}: a line starts a workflow command:\n{printed}"
         );
     }
+}
+
+/// CLI edges that panicked or ran away: a full disk for completions, absurd thread counts, and
+/// inputs that never end.
+#[test]
+fn cli_edges_end_with_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "pod.yaml", POD);
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pullcheck"))
+            .current_dir(d)
+            .args(["completions", "bash"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    }
+    for threads in ["18446744073709551615", "100000"] {
+        let out = run(d, &["--threads", threads, "--format", "json", "pod.yaml"]);
+        assert_eq!(out.status.code(), Some(1), "{threads}: {}", stderr(&out));
+        assert!(stderr(&out).contains("per core; using"), "{}", stderr(&out));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let out = run(d, &["--max-input-size", "1M", "/dev/zero"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than 1048576 bytes, the input size limit"),
+            "{}",
+            stderr(&out)
+        );
+        let zero = std::fs::File::open("/dev/zero").unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pullcheck"))
+            .current_dir(d)
+            .args(["--max-input-size", "64K", "-"])
+            .stdin(zero)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    }
+    write(d, "big.yaml", &POD.repeat(100));
+    let out = run(d, &["--max-input-size", "1K", "big.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(d, &["--max-input-size", "lots", "big.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected a number of bytes"),
+        "{}",
+        stderr(&out)
+    );
 }
