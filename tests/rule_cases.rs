@@ -566,3 +566,20 @@ fn doc_examples_are_true() {
         }
     }
 }
+
+/// The fast path for shallow kinds must decide on the `kind` the decoder keeps (the last),
+/// whatever its spelling: a workload written after `kind: ConfigMap` is never dropped.
+#[test]
+fn a_second_kind_in_another_key_form_is_not_lost() {
+    let body = "metadata: {name: w}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: nginx}]\n";
+    for second in [
+        "kind : Deployment",
+        "\"kind\": Deployment",
+        "'kind': Deployment",
+        "\"k\\u0069nd\": Deployment",
+        "? kind\n: Deployment",
+    ] {
+        let yaml = format!("apiVersion: apps/v1\nkind: ConfigMap\n{second}\n{body}");
+        assert_eq!(rules_found(&yaml), vec!["missing-tag"], "{second}");
+    }
+}

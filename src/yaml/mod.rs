@@ -106,13 +106,26 @@ pub fn is_shallow_kind(text: &str) -> bool {
 }
 
 /// The value of the `kind:` line at column 0, unquoted. `None` when there is none, or more
-/// than one: the last one wins, and it may be a workload.
+/// than one: the last one wins, and it may be a workload. `None` too when a root key is
+/// written in any other form that could also say `kind` (`kind : X`, `"kind": X`, `"k\u0069nd"`,
+/// `? kind`, an alias, anchor or tag on a key): the decoder keeps the last `kind`, whatever its
+/// spelling, and the fast path must not decide on an earlier one.
 fn top_level_kind(text: &str) -> Option<&str> {
     let at_start = text.starts_with("kind:").then_some(0);
     let after_break = memchr::memmem::find_iter(text.as_bytes(), b"\nkind:").map(|i| i + 1);
     let mut lines = at_start.into_iter().chain(after_break);
     let line = lines.next()?;
     if lines.next().is_some() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    let other_key_form = line_starts.filter(|&at| at != line).any(|at| {
+        let rest = &bytes[at.min(bytes.len())..];
+        matches!(rest.first(), Some(b'"' | b'\'' | b'?' | b'*' | b'&' | b'!'))
+            || (rest.starts_with(b"kind") && !rest.starts_with(b"kind:"))
+    });
+    if other_key_form {
         return None;
     }
     let value = &text[line + "kind:".len()..];
