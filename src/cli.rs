@@ -495,7 +495,10 @@ fn read_inputs<T: Send>(
         crate::allocator::tune_for(
             largest.is_some_and(|len| len as u64 >= crate::allocator::LARGE_INPUT_BYTES),
         );
-        let mut failed = false;
+        let mut failed = !discovery.failures.is_empty();
+        for failure in &discovery.failures {
+            eprintln!("pullcheck: cannot read {}", escape::controls(failure));
+        }
         let mut inputs = Vec::with_capacity(loaded.len());
         for (source, result) in discovery.inputs.iter().zip(loaded) {
             match result {

@@ -1,6 +1,6 @@
 //! Finding the files to lint (a parallel, `.gitignore`-aware walk) and reading them.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -47,9 +47,12 @@ pub struct LoadedInput {
 }
 
 pub struct Discovery {
+    /// Sorted by name; each file once, however often and under whatever names it was given.
     pub inputs: Vec<InputSource>,
-    /// Problems met while walking (unreadable folders, link loops): reported, not fatal.
+    /// Problems met while walking that lose nothing (a link loop): reported, not fatal.
     pub warnings: Vec<String>,
+    /// Folders that could not be read: their files are not linted, so the run fails (exit 2).
+    pub failures: Vec<String>,
 }
 
 /// Expands the command line's paths: `-` is stdin, a directory is walked for `*.yaml`, `*.yml`
@@ -60,8 +63,9 @@ pub fn discover(
     stdin_name: &str,
     threads: usize,
 ) -> Result<Discovery, InputError> {
-    let mut found: BTreeMap<String, InputSource> = BTreeMap::new();
+    let mut found: Vec<InputSource> = Vec::new();
     let mut warnings = Vec::new();
+    let mut failures = Vec::new();
     let default = [".".to_string()];
     let paths = if paths.is_empty() {
         &default[..]
@@ -70,40 +74,44 @@ pub fn discover(
     };
     for arg in paths {
         if arg == "-" {
-            let stdin = InputSource::Stdin(stdin_name.to_string());
-            found.insert(stdin_name.to_string(), stdin);
+            found.push(InputSource::Stdin(stdin_name.to_string()));
             continue;
         }
         let path = Path::new(arg);
         let meta =
             std::fs::metadata(path).map_err(|e| InputError(format!("{arg}: {}", io_reason(&e))))?;
         if meta.is_dir() {
-            let walked = walk(path, excludes, threads, &mut warnings)?;
-            for file in walked {
-                let name = display_name(&file);
-                found.insert(
-                    name.clone(),
-                    InputSource::File {
-                        name,
-                        path: file,
-                        explicit: false,
-                    },
-                );
-            }
+            let walked = walk(path, excludes, threads, &mut warnings, &mut failures)?;
+            found.extend(walked.into_iter().map(|file| InputSource::File {
+                name: display_name(&file),
+                path: file,
+                explicit: false,
+            }));
         } else {
-            found.insert(
-                arg.clone(),
-                InputSource::File {
-                    name: arg.clone(),
-                    path: path.to_path_buf(),
-                    explicit: true,
-                },
-            );
+            found.push(InputSource::File {
+                name: arg.clone(),
+                path: path.to_path_buf(),
+                explicit: true,
+            });
         }
     }
+    // One file given twice (`k8s $PWD/k8s`, `./k8s/a.yaml k8s/a.yaml`) is linted once: its
+    // identity is its real path. With one argument, a walk finds each file once already.
+    if paths.len() > 1 {
+        let mut seen = HashSet::new();
+        found.retain(|input| match input {
+            InputSource::Stdin(_) => seen.insert(None),
+            InputSource::File { path, .. } => seen.insert(Some(
+                std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
+            )),
+        });
+    }
+    // Sorted by name for the output; stable, so equal names keep their order.
+    found.sort_by(|a, b| a.name().cmp(b.name()));
     Ok(Discovery {
-        inputs: found.into_values().collect(),
+        inputs: found,
         warnings,
+        failures,
     })
 }
 
@@ -112,6 +120,7 @@ fn walk(
     excludes: &[String],
     threads: usize,
     warnings: &mut Vec<String>,
+    failures: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>, InputError> {
     let mut overrides = OverrideBuilder::new(root);
     for glob in excludes {
@@ -151,12 +160,23 @@ fn walk(
                         lock(&files).push(entry.into_path());
                     }
                 }
-                Err(err) => lock(&problems).push(err.to_string()),
+                Err(err) => lock(&problems).push(err),
             }
             WalkState::Continue
         })
     });
-    warnings.extend(into_inner(problems));
+    for problem in into_inner(problems) {
+        // A folder that cannot be read hides its files: that fails the run. A link loop or a
+        // file gone since it was listed loses nothing.
+        let lost = problem
+            .io_error()
+            .is_some_and(|e| !matches!(e.kind(), std::io::ErrorKind::NotFound));
+        if lost {
+            failures.push(problem.to_string());
+        } else {
+            warnings.push(problem.to_string());
+        }
+    }
     Ok(into_inner(files))
 }
 
@@ -169,9 +189,23 @@ fn into_inner<T>(m: Mutex<T>) -> T {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// `./k8s/a.yaml` is shown as `k8s/a.yaml`.
-fn display_name(path: &Path) -> String {
-    let text = path.to_string_lossy();
+/// `./k8s/a.yaml` is shown as `k8s/a.yaml`. Bytes that are not UTF-8 are shown as `\xff`, so
+/// that two names differing only there stay two names.
+pub fn display_name(path: &Path) -> String {
+    #[cfg(unix)]
+    let text = {
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                text.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        text
+    };
+    #[cfg(not(unix))]
+    let text = path.to_string_lossy().into_owned();
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 

@@ -95,6 +95,37 @@ fn sarif_fingerprints_survive_moved_lines() {
     assert_ne!(lines(&before), lines(&after));
 }
 
+/// The same object defined twice in one file gives two results about the same thing; each has
+/// its own fingerprint (code scanning merges results that share one), still stable when lines
+/// move.
+#[test]
+fn sarif_fingerprints_are_unique_in_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n";
+    write(dir.path(), "a.yaml", &format!("{pod}---\n{pod}"));
+    let prints = |v: &serde_json::Value| -> Vec<String> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["pullcheck/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = prints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len(), "{before:?}");
+    write(dir.path(), "a.yaml", &format!("# moved\n{pod}---\n\n{pod}"));
+    let after = prints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
+    assert_eq!(before, after);
+}
+
 #[test]
 fn github_annotations_escape_percent_colon_comma_and_newlines() {
     let dir = tempfile::tempdir().unwrap();

@@ -423,3 +423,101 @@ fn cli_edges_end_with_an_error_not_a_panic() {
         stderr(&out)
     );
 }
+
+/// A folder the walk cannot read hides its manifests: the run fails (exit 2) instead of
+/// passing on what it could see. As root (CI), the run drops to `nobody` with `setpriv`, since
+/// root reads every folder.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_fails_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write(d, "ok/pod.yaml", POD);
+    write(d, "locked/pod.yaml", POD);
+    std::fs::set_permissions(d.join("ok"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        d.join("ok/pod.yaml"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("pullcheck");
+    let root =
+        std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    let mut command = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        c
+    } else {
+        std::process::Command::new(&binary)
+    };
+    let out = command
+        .current_dir(d)
+        .args(["--format", "json", "."])
+        .output()
+        .expect("setpriv runs");
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("locked"), "{}", stderr(&out));
+    // What could be read is still reported.
+    assert_eq!(json(&out)["summary"]["files"], 1);
+}
+
+/// One file is one input: named twice, through another path, or found by two walks. Names
+/// that are not UTF-8 stay apart, and `--stdin-filename` does not hide a file of that name.
+#[cfg(unix)]
+#[test]
+fn inputs_are_identified_by_their_real_path() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "k8s/pod.yaml", POD);
+    let absolute = d.join("k8s").display().to_string();
+    for args in [
+        vec!["k8s", absolute.as_str()],
+        vec!["./k8s/pod.yaml", "k8s/pod.yaml"],
+        vec!["k8s", "k8s/pod.yaml"],
+    ] {
+        let mut all = vec!["--format", "json"];
+        all.extend(&args);
+        let value = json(&run(d, &all));
+        assert_eq!(value["summary"]["files"], 1, "{args:?}");
+        assert_eq!(findings(&value).len(), 1, "{args:?}");
+    }
+    let odd = d.join("odd");
+    std::fs::create_dir(&odd).unwrap();
+    for byte in [0xff_u8, 0xfe] {
+        let bytes = [b'x', byte, b'.', b'y', b'a', b'm', b'l'];
+        std::fs::write(odd.join(std::ffi::OsStr::from_bytes(&bytes)), POD).unwrap();
+    }
+    let value = json(&run(d, &["--format", "json", "odd"]));
+    let mut files: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    assert_eq!(files, vec!["odd/x\\xfe.yaml", "odd/x\\xff.yaml"]);
+    let sarif = json(&run(d, &["--format", "sarif", "odd"]));
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, "odd/x%FE.yaml");
+    let out = pullcheck(d)
+        .args([
+            "--format",
+            "json",
+            "--stdin-filename",
+            "k8s/pod.yaml",
+            "-",
+            "k8s/pod.yaml",
+        ])
+        .write_stdin(POD)
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["summary"]["files"], 2);
+}

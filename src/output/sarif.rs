@@ -3,6 +3,7 @@
 //! `partialFingerprints` that survive lines moving (they hash what a finding is about, not where
 //! it is).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -28,6 +29,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     // Suppressed findings are results too, marked: SARIF consumers show or hide them.
     let mut all: Vec<&Diagnostic> = run.diagnostics.iter().chain(&run.suppressed).collect();
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let fingerprints = fingerprints(&all, &run.files);
     // Results are streamed one per line rather than built into one tree: 20,000 of them would
     // otherwise hold hundreds of megabytes.
     write!(
@@ -44,7 +46,11 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     for (i, d) in all.into_iter().enumerate() {
         let index = metas.iter().position(|m| m.name == d.rule);
         out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
-        serde_json::to_writer(&mut *out, &result(d, &run.files[d.file], index))?;
+        let fingerprint = fingerprints[i].clone();
+        serde_json::to_writer(
+            &mut *out,
+            &result(d, &run.files[d.file], index, fingerprint),
+        )?;
     }
     writeln!(out, "\n    ]\n  }}]\n}}")
 }
@@ -81,7 +87,12 @@ fn first_paragraph(markdown: &str) -> String {
         .replace('\n', " ")
 }
 
-fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value {
+fn result(
+    d: &Diagnostic,
+    file: &SourceFile,
+    rule_index: Option<usize>,
+    fingerprint: String,
+) -> Value {
     let start = file.position(d.span.start);
     let end = file.end_position(d.span);
     let mut text = d.message.clone();
@@ -95,7 +106,7 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
         "message": {"text": text},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": uri(&file.name)},
+                "artifactLocation": {"uri": file_uri(file)},
                 "region": {
                     "startLine": start.line,
                     "startColumn": start.column,
@@ -104,7 +115,7 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
                 }
             }
         }],
-        "partialFingerprints": {"pullcheck/v1": fingerprint(d, file)},
+        "partialFingerprints": {"pullcheck/v1": fingerprint},
     });
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
@@ -116,7 +127,7 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
             let start = file.position(span.start);
             json!({
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(&file.name)},
+                    "artifactLocation": {"uri": file_uri(file)},
                     "region": {"startLine": start.line, "startColumn": start.column},
                 },
                 "message": {"text": text},
@@ -146,9 +157,28 @@ fn result(d: &Diagnostic, file: &SourceFile, rule_index: Option<usize>) -> Value
     result
 }
 
-/// What the finding is about, hashed: rule, file, object, container, image. For findings on no
+/// One fingerprint per result, unique in the run and stable when lines move: what the finding
+/// is about, and, when two results are about the same (an object defined twice in one file),
+/// which of them it is, counted in file order. Code scanning merges results that share one.
+fn fingerprints(all: &[&Diagnostic], files: &[SourceFile]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    all.iter()
+        .map(|d| {
+            let key = fingerprint_key(d, &files[d.file]);
+            let count = seen.entry(key.clone()).or_default();
+            let mut unique = key;
+            if *count > 0 {
+                unique.push_str(&format!("\u{0}{count}"));
+            }
+            *count += 1;
+            format!("{:016x}", fnv1a(unique.as_bytes()))
+        })
+        .collect()
+}
+
+/// What the finding is about: rule, file, object, container, image. For findings on no
 /// object (parse errors), the trimmed text of the line.
-fn fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
+fn fingerprint_key(d: &Diagnostic, file: &SourceFile) -> String {
     let mut key = format!("{}\u{0}{}\u{0}", d.rule, file.name);
     match &d.object {
         Some(o) => key.push_str(&format!(
@@ -165,7 +195,7 @@ fn fingerprint(d: &Diagnostic, file: &SourceFile) -> String {
     // message tells them apart.
     key.push('\u{0}');
     key.push_str(&d.message);
-    format!("{:016x}", fnv1a(key.as_bytes()))
+    key
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -177,12 +207,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// A relative URI reference for a path: `/` kept, `\` turned into `/`, anything outside the
 /// unreserved set percent-encoded. Absolute paths become `file://` URIs.
 pub fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
+    encode(path.replace('\\', "/").as_bytes())
+}
+
+/// The URI of an input: from the bytes of its real path when it has one, so that a name that
+/// is not UTF-8 (shown as `\xff`) is encoded as the bytes it is (`%FF`).
+pub fn file_uri(file: &SourceFile) -> String {
+    #[cfg(unix)]
+    if let Some(path) = &file.path {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        return encode(bytes.strip_prefix(b"./").unwrap_or(bytes));
+    }
+    uri(&file.name)
+}
+
+fn encode(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    if path.starts_with('/') {
+    if path.starts_with(b"/") {
         out.push_str("file://");
     }
-    for b in path.bytes() {
+    for &b in path {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
