@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostile  # noqa: E402  (bench/hostile.py, beside this file)
+
 STREAM_BYTES = 20_000_000
 
 
@@ -247,6 +250,12 @@ def main():
         render = {}
         for fmt in ("human", "json", "sarif"):
             render[fmt], _ = row(f"{count} diagnostics, {fmt}", [pc, "--format", fmt, "--color", "never", many] if fmt == "human" else [pc, "--format", fmt, many], os.path.getsize(many))
+
+        # Hostile shapes that were quadratic or crashed (bench/hostile.py).
+        hostile_dir = os.path.join(tmp, "hostile")
+        os.makedirs(hostile_dir)
+        for name, case_args, path in hostile.write_cases(hostile_dir, args.smoke):
+            row(f"hostile: {name}", [pc, "--fail-on", "never", *case_args, path], os.path.getsize(path))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

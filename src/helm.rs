@@ -65,6 +65,11 @@ fn read_confined(chart_dir: &Path, path: &Path) -> Option<Vec<u8>> {
 /// position in the message. Diagnostics whose template cannot be read stay where they are.
 pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
     let mut loaded: HashMap<PathBuf, Option<usize>> = HashMap::new();
+    // Built once per file: which lines hold each key (templates), and which occurrence of its
+    // key in its document each line is (rendered files). Per diagnostic, the work is then a
+    // lookup, not a scan of both files.
+    let mut template_keys: HashMap<usize, HashMap<String, Vec<usize>>> = HashMap::new();
+    let mut rendered_keys: HashMap<usize, Vec<Option<(String, usize)>>> = HashMap::new();
     let mut mapped = Vec::with_capacity(run.diagnostics.len());
     for mut d in std::mem::take(&mut run.diagnostics) {
         let rendered = &run.files[d.file];
@@ -92,35 +97,69 @@ pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
             mapped.push(d);
             continue;
         };
-        relocate(&mut d, &run.files, template);
+        let files = &run.files;
+        let keys = template_keys
+            .entry(template)
+            .or_insert_with(|| key_lines(&files[template]));
+        let occurrences = rendered_keys
+            .entry(d.file)
+            .or_insert_with(|| key_occurrences(&files[d.file]));
+        relocate(&mut d, files, template, keys, occurrences);
         mapped.push(d);
     }
     mapped.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     run.diagnostics = mapped;
 }
 
-fn relocate(d: &mut Diagnostic, files: &[SourceFile], template: usize) {
+/// The lines of a template holding each key, in order.
+fn key_lines(file: &SourceFile) -> HashMap<String, Vec<usize>> {
+    let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
+    for line in 0..file.line_count() {
+        if let Some(key) = line_key(file.line_text(line)) {
+            lines.entry(key.to_string()).or_default().push(line);
+        }
+    }
+    lines
+}
+
+/// For each line of a rendered file: its key, and how many lines of its document hold that key
+/// before it.
+fn key_occurrences(file: &SourceFile) -> Vec<Option<(String, usize)>> {
+    let document_starts: std::collections::HashSet<usize> = file
+        .helm_sources
+        .iter()
+        .map(|(start, _)| file.line_index(*start))
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    (0..file.line_count())
+        .map(|line| {
+            if document_starts.contains(&line) {
+                counts.clear();
+            }
+            let key = line_key(file.line_text(line))?;
+            let count = counts.entry(key).or_default();
+            let nth = *count;
+            *count += 1;
+            Some((key.to_string(), nth))
+        })
+        .collect()
+}
+
+fn relocate(
+    d: &mut Diagnostic,
+    files: &[SourceFile],
+    template: usize,
+    template_keys: &HashMap<String, Vec<usize>>,
+    occurrences: &[Option<(String, usize)>],
+) {
     let rendered = &files[d.file];
     let line = rendered.line_index(d.span.start);
-    let key = line_key(rendered.line_text(line));
     let target = &files[template];
-    let found = key.and_then(|key| {
-        // Which occurrence of this key, counted from the start of the document.
-        let document_start = rendered
-            .helm_sources
-            .iter()
-            .rev()
-            .find(|(start, _)| *start <= d.span.start)
-            .map_or(0, |(start, _)| rendered.line_index(*start));
-        let nth = (document_start..line)
-            .filter(|l| line_key(rendered.line_text(*l)) == Some(key))
-            .count();
-        (0..target.line_count())
-            .filter(|l| line_key(target.line_text(*l)) == Some(key))
-            .nth(nth)
-            .or_else(|| {
-                (0..target.line_count()).find(|l| line_key(target.line_text(*l)) == Some(key))
-            })
+    // The n-th line of the document with this key maps to the n-th line of the template with
+    // it, else to the first.
+    let found = occurrences[line].as_ref().and_then(|(key, nth)| {
+        let lines = template_keys.get(key)?;
+        lines.get(*nth).or(lines.first()).copied()
     });
     let position = rendered.position(d.span.start);
     match found {

@@ -521,3 +521,56 @@ fn inputs_are_identified_by_their_real_path() {
         .unwrap();
     assert_eq!(json(&out)["summary"]["files"], 2);
 }
+
+/// Shapes that were quadratic (bench/hostile.py times them): many keys in a container, a
+/// nodeSelector and pullcheck annotations, and a Secret with thousands of registries. The
+/// results stay right (the last value of a repeated key wins, as in go-yaml) and messages name
+/// a few registries, not all of them.
+#[test]
+fn many_keys_stay_linear_and_messages_stay_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = 20_000;
+    let mut pod = String::from("kind: Pod\nmetadata:\n  name: p\n  annotations:\n");
+    for i in 0..n {
+        pod.push_str(&format!("    pullcheck.dev/k{i}: v\n"));
+    }
+    pod.push_str("    pullcheck.dev/preloaded: \"false\"\n    pullcheck.dev/preloaded: \"true\"\nspec:\n  nodeSelector:\n");
+    for i in 0..n {
+        pod.push_str(&format!("    k{i}: v\n"));
+    }
+    pod.push_str(
+        "  containers:\n    - name: c\n      image: local/app:1\n      imagePullPolicy: Never\n",
+    );
+    for i in 0..n {
+        pod.push_str(&format!("      k{i}: v\n"));
+    }
+    write(d, "pod.yaml", &pod);
+    let value = json(&run(
+        d,
+        &["--format", "json", "--disable", "duplicate-key", "pod.yaml"],
+    ));
+    // The last `preloaded` annotation says "true": never-without-preload is quiet.
+    assert!(findings(&value).is_empty(), "{value}");
+
+    let auths: Vec<String> = (0..5_000)
+        .map(|i| format!("\"registry{i}.corp\": {{\"auth\": \"dTpw\"}}"))
+        .collect();
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata: {{name: many}}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{{\"auths\": {{{}}}}}'\n---\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  imagePullSecrets: [{{name: many}}]\n  containers: [{{name: c, image: 'other.corp/app:1'}}]\n",
+        auths.join(", ")
+    );
+    write(d, "secret.yaml", &secret);
+    let value = json(&run(d, &["--format", "json", "secret.yaml"]));
+    let help = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "pull-secret-registry-mismatch")
+        .expect("mismatch reported")["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(help.contains("4992 more"), "{help}");
+    assert!(help.len() < 1_000, "{} bytes", help.len());
+}

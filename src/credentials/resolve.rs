@@ -103,14 +103,11 @@ impl<'a> PodCredentials<'a> {
 
     /// The registries the reaching secrets cover, each once, in order.
     pub fn covered_registries(&self) -> Vec<&'a RegistryKey> {
+        let mut seen = std::collections::HashSet::new();
         let mut keys: Vec<&RegistryKey> = Vec::new();
         for reference in &self.reaching {
             if let ReferenceState::Usable(found) = reference.state {
-                for key in found {
-                    if !keys.iter().any(|k| k.as_str() == key.as_str()) {
-                        keys.push(key);
-                    }
-                }
+                keys.extend(found.iter().filter(|key| seen.insert(key.as_str())));
             }
         }
         keys

@@ -1,6 +1,8 @@
 //! Finds Kubernetes objects in a document and copies out what the rules need: pod specs,
 //! ServiceAccounts and Secrets (their registry keys only).
 
+use std::collections::HashMap;
+
 use super::placement::{Operator, Placement, Requirement, Toleration};
 use super::{
     ANNOTATION_PREFIX, Container, ContainerList, DuplicateKey, Located, ObjectRef, PodSpec,
@@ -469,21 +471,23 @@ fn duplicates(doc: &Document, mapping: NodeId, place: &str) -> Vec<DuplicateKey>
     let NodeKind::Mapping(entries) = &doc.node(doc.resolve(mapping)).kind else {
         return Vec::new();
     };
-    let mut seen: Vec<(&str, Span)> = Vec::new();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
     let mut out = Vec::new();
     for &(k, _) in entries {
         let Some(key) = doc.str(k).filter(|k| *k != "<<") else {
             continue;
         };
         let span = doc.node(k).span;
-        match seen.iter().find(|(s, _)| *s == key) {
-            Some(&(_, first)) => out.push(DuplicateKey {
+        match seen.get(key) {
+            Some(&first) => out.push(DuplicateKey {
                 key: key.to_string(),
                 first,
                 second: span,
                 place: place.to_string(),
             }),
-            None => seen.push((key, span)),
+            None => {
+                seen.insert(key, span);
+            }
         }
     }
     out
@@ -527,13 +531,39 @@ fn pullcheck_annotations(doc: &Document, owner: NodeId) -> Vec<(String, Located)
     let NodeKind::Mapping(entries) = &doc.node(annotations).kind else {
         return Vec::new();
     };
-    entries
-        .iter()
-        .filter_map(|&(k, _)| {
-            let key = doc.str(k).filter(|k| k.starts_with(ANNOTATION_PREFIX))?;
-            Some((key.to_string(), located(doc, doc.get(annotations, key)?)?))
-        })
-        .collect()
+    last_values(
+        doc,
+        entries.iter().filter(|(k, _)| {
+            doc.str(*k)
+                .is_some_and(|k| k.starts_with(ANNOTATION_PREFIX))
+        }),
+    )
+    .into_iter()
+    .filter_map(|(key, value)| Some((key.to_string(), located(doc, value)?)))
+    .collect()
+}
+
+/// The entries of a mapping by key, each key once with its last value (as the decoder keeps
+/// it), in the order the keys first appear. Linear: a mapping may have 100,000 keys.
+fn last_values<'d>(
+    doc: &'d Document,
+    entries: impl Iterator<Item = &'d (NodeId, NodeId)>,
+) -> Vec<(&'d str, NodeId)> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut out: Vec<(&str, NodeId)> = Vec::new();
+    for &(k, v) in entries {
+        let Some(key) = doc.str(k) else {
+            continue;
+        };
+        match index.get(key) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                index.insert(key, out.len());
+                out.push((key, v));
+            }
+        }
+    }
+    out
 }
 
 /// A mapping of strings to strings, e.g. labels.
@@ -544,14 +574,13 @@ fn string_map(doc: &Document, mapping: Option<NodeId>) -> Vec<(String, String)> 
     let NodeKind::Mapping(entries) = &doc.node(doc.resolve(mapping)).kind else {
         return Vec::new();
     };
-    entries
-        .iter()
-        .filter_map(|&(k, _)| {
-            let key = doc.str(k)?;
-            let value = doc.get(mapping, key).and_then(|v| doc.str(v)).unwrap_or("");
-            Some((key.to_string(), value.to_string()))
-        })
-        .collect()
+    last_values(
+        doc,
+        entries.iter().filter(|(k, _)| doc.str(*k) != Some("<<")),
+    )
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), doc.str(value).unwrap_or("").to_string()))
+    .collect()
 }
 
 /// Where `key` is written in `mapping` (the last time, as the decoder keeps the last).

@@ -39,6 +39,9 @@ declare_rule! {
     }
 }
 
+/// How many covered registries a message names.
+const LISTED: usize = 8;
+
 impl Rule for PullSecretRegistryMismatch {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -68,11 +71,16 @@ impl Rule for PullSecretRegistryMismatch {
             .iter()
             .map(|r| format!("`{}`", r.name))
             .collect();
-        let covered: Vec<String> = credentials
-            .covered_registries()
+        let registries = credentials.covered_registries();
+        // A Secret may list thousands of registries: name a few, count the rest.
+        let mut covered: Vec<String> = registries
             .iter()
+            .take(LISTED)
             .map(|k| format!("`{k}`"))
             .collect();
+        if registries.len() > LISTED {
+            covered.push(format!("{} more", registries.len() - LISTED));
+        }
         let whose = match credentials.source {
             CredentialSource::Pod => "The pod's imagePullSecrets".to_string(),
             CredentialSource::ServiceAccount { name, .. } => {
