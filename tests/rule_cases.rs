@@ -583,3 +583,28 @@ fn a_second_kind_in_another_key_form_is_not_lost() {
         assert_eq!(rules_found(&yaml), vec!["missing-tag"], "{second}");
     }
 }
+
+/// YAML 1.1 (go-yaml) reads NEL, LS and PS as line breaks; saphyr's YAML 1.2 does not. And
+/// go-yaml decodes only the first document before a `---`: what follows `...` is ignored.
+#[test]
+fn documents_read_as_go_yaml_reads_them() {
+    for text in [
+        "kind: Pod\nmetadata:\u{85}  name: nel\nspec:\n  containers: [{name: c, image: nginx}]\n",
+        "kind: Pod\nmetadata:\u{2028}  name: ls\nspec:\n  containers: [{name: c, image: nginx}]\n",
+    ] {
+        let run = lint_text("t.yaml", text, &settings());
+        let names: Vec<Option<&str>> = run.objects.iter().map(|(_, o)| o.name.as_deref()).collect();
+        assert!(
+            matches!(names.as_slice(), [Some("nel" | "ls")]),
+            "{names:?}"
+        );
+        assert_eq!(
+            run.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            vec!["missing-tag"]
+        );
+    }
+    let after_end = "kind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: c, image: nginx}]\n...\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c, image: redis}]\n";
+    let run = lint_text("t.yaml", after_end, &settings());
+    assert_eq!(run.objects.len(), 1);
+    assert_eq!(run.diagnostics.len(), 1);
+}

@@ -3,9 +3,13 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
+use super::goyaml;
 use super::lenient::Padded;
 use super::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
 use crate::source::Span;
+
+const INVALID_MAP_KEY: &str =
+    "invalid map key: a mapping or sequence as a key has no JSON form (go-yaml refuses it)";
 
 /// Deeper nesting is a parse error. go-yaml, which Kubernetes decodes with, stops at 10,000.
 pub const MAX_DEPTH: usize = 10_000;
@@ -49,9 +53,15 @@ pub fn parse_piece_to_depth(
         let (event, span) = match next {
             Ok(ok) => ok,
             Err(err) => {
+                // After a complete root node the document has ended for go-yaml, which decodes
+                // the first document and never reads on: what follows cannot fail it.
+                if let Some(b) = builder.take_if(|b| b.is_complete()) {
+                    out.documents.push(b.finish());
+                    return out;
+                }
                 out.error = Some(SyntaxError {
                     offset: offsets.byte(err.marker().index()),
-                    message: err.info().to_string(),
+                    message: goyaml::explain(err.info()),
                 });
                 // Keep what was built: the document is still reported as broken, but the count
                 // of documents stays right.
@@ -66,6 +76,7 @@ pub fn parse_piece_to_depth(
             // saphyr starts a scalar at its anchor or tag; a finding should point at the value.
             start = skip_properties(piece, start);
         }
+        let piece_start = start;
         let start = offsets.to_file(start);
         let node_span = Span::new(start, offsets.byte(span.end.index()).max(start));
         match event {
@@ -84,12 +95,25 @@ pub fn parse_piece_to_depth(
                         return out;
                     }
                     out.documents.push(document);
+                    // go-yaml v2 decodes the first document of what apimachinery's reader
+                    // hands it and never reads on: what follows a `...` is ignored, errors and
+                    // all.
+                    return out;
                 }
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             other => {
                 let b = builder.get_or_insert_with(|| Builder::new(keep_depth));
-                if let Err(message) = b.event(other, node_span) {
+                // `: value` with nothing before the colon: libyaml finds no key there.
+                let empty_implicit_key = matches!(&other, Event::Scalar(v, SaphyrStyle::Plain, _, None) if v.is_empty())
+                    && b.expects_key()
+                    && piece.as_bytes().get(piece_start) == Some(&b':');
+                let result = if empty_implicit_key {
+                    Err("did not find expected key: a mapping entry has no key (go-yaml refuses it)".to_string())
+                } else {
+                    b.event(other, node_span)
+                };
+                if let Err(message) = result {
                     out.error = Some(SyntaxError {
                         offset: node_span.start,
                         message,
@@ -115,6 +139,11 @@ struct Builder {
     keep_depth: usize,
     /// How many collections deep we are inside a subtree that is not kept.
     skipping: usize,
+    /// For each collection open in a skipped subtree: whether it is a mapping, and how many
+    /// nodes it holds so far (so that a collection in key position is found there too).
+    skipped: Vec<(bool, usize)>,
+    /// The null standing in for the skipped subtree: its span grows to cover the subtree.
+    placeholder: Option<NodeId>,
 }
 
 impl Default for Builder {
@@ -137,27 +166,60 @@ impl Builder {
             anchors: Vec::new(),
             keep_depth,
             skipping: 0,
+            skipped: Vec::new(),
+            placeholder: None,
         }
     }
 
     /// Follows events inside a subtree that is not kept: depth and anchors only.
-    fn skip(&mut self, event: Event<'_>) -> Result<(), String> {
+    fn skip(&mut self, event: Event<'_>, span: Span) -> Result<(), String> {
+        let in_key_position = self
+            .skipped
+            .last()
+            .is_some_and(|&(mapping, count)| mapping && count % 2 == 0);
         match event {
-            Event::Scalar(_, _, anchor, _) => self.anchor_skipped(anchor),
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.as_ref().map(|t| (t.handle.as_str(), t.suffix.as_str()));
+                goyaml::check_scalar(&value, style == SaphyrStyle::Plain, tag)?;
+                self.anchor_skipped(anchor);
+                self.count_skipped();
+            }
             Event::Alias(anchor) if self.anchors.get(anchor).copied().flatten().is_none() => {
                 return Err("alias to an unknown anchor".to_string());
             }
+            Event::Alias(_) => self.count_skipped(),
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.open.len() + self.skipping >= MAX_DEPTH {
                     return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
                 }
+                if in_key_position {
+                    return Err(INVALID_MAP_KEY.to_string());
+                }
                 self.anchor_skipped(anchor);
                 self.skipping += 1;
+                self.skipped
+                    .push((matches!(event, Event::MappingStart(..)), 0));
             }
-            Event::SequenceEnd | Event::MappingEnd => self.skipping -= 1,
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.skipping -= 1;
+                self.skipped.pop();
+                self.count_skipped();
+                if self.skipping == 0
+                    && let Some(id) = self.placeholder.take()
+                {
+                    let node = &mut self.doc.nodes[id as usize];
+                    node.span.end = node.span.end.max(span.end);
+                }
+            }
             _ => {}
         }
         Ok(())
+    }
+
+    fn count_skipped(&mut self) {
+        if let Some((_, count)) = self.skipped.last_mut() {
+            *count += 1;
+        }
     }
 
     fn anchor_skipped(&mut self, anchor: usize) {
@@ -171,12 +233,15 @@ impl Builder {
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), String> {
         if self.skipping > 0 {
-            return self.skip(event);
+            return self.skip(event, span);
         }
         if self.open.len() >= self.keep_depth
             && matches!(event, Event::SequenceStart(..) | Event::MappingStart(..))
         {
             // Too deep to keep: a null stands in, so that mapping entries stay paired.
+            if self.expects_key() {
+                return Err(INVALID_MAP_KEY.to_string());
+            }
             let id = self.push(
                 NodeKind::Scalar {
                     value: String::new(),
@@ -185,10 +250,13 @@ impl Builder {
                 span,
             );
             self.attach(id);
-            return self.skip(event);
+            self.placeholder = Some(id);
+            return self.skip(event, span);
         }
         match event {
-            Event::Scalar(value, style, anchor, _tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.as_ref().map(|t| (t.handle.as_str(), t.suffix.as_str()));
+                goyaml::check_scalar(&value, style == SaphyrStyle::Plain, tag)?;
                 let kind = NodeKind::Scalar {
                     value: value.into_owned(),
                     style: convert_style(style),
@@ -203,7 +271,16 @@ impl Builder {
                     Some(Some(target)) if self.open.iter().any(|o| o.id == target) => {
                         return Err("anchor's value contains an alias to itself".to_string());
                     }
-                    Some(Some(target)) => self.push(NodeKind::Alias(target), span),
+                    Some(Some(target)) => {
+                        let collection = matches!(
+                            self.doc.nodes[target as usize].kind,
+                            NodeKind::Mapping(_) | NodeKind::Sequence(_)
+                        );
+                        if collection && self.expects_key() {
+                            return Err(INVALID_MAP_KEY.to_string());
+                        }
+                        self.push(NodeKind::Alias(target), span)
+                    }
                     // The anchored subtree was not kept.
                     Some(None) => self.push(
                         NodeKind::Scalar {
@@ -233,6 +310,10 @@ impl Builder {
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(open) = self.open.pop() {
                     self.close(open, span.end);
+                    // JSON keys are strings: go-yaml's YAMLToJSON refuses a collection as a key.
+                    if self.expects_key_before_last() {
+                        return Err(INVALID_MAP_KEY.to_string());
+                    }
                 }
             }
             Event::StreamStart
@@ -242,6 +323,27 @@ impl Builder {
             | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// Whether a root node was read and closed.
+    fn is_complete(&self) -> bool {
+        self.doc.root.is_some() && self.open.is_empty() && self.skipping == 0
+    }
+
+    /// Whether the next node is a key of the innermost open mapping.
+    fn expects_key(&self) -> bool {
+        self.skipping == 0
+            && self
+                .open
+                .last()
+                .is_some_and(|o| o.is_mapping && o.children.len() % 2 == 0)
+    }
+
+    /// Whether the node just attached is a key of the innermost open mapping.
+    fn expects_key_before_last(&self) -> bool {
+        self.open
+            .last()
+            .is_some_and(|o| o.is_mapping && o.children.len() % 2 == 1)
     }
 
     fn push(&mut self, kind: NodeKind, span: Span) -> NodeId {

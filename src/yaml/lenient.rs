@@ -49,8 +49,14 @@ impl Padded {
 /// their opening quote in `text`) to one column past their opening quote. `None` when a scalar
 /// has no closing quote: there is nothing to repair then.
 pub fn pad_quoted_scalars(text: &str, quotes: &[usize]) -> Option<Padded> {
+    pad(text, quotes, &[])
+}
+
+/// Like [`pad_quoted_scalars`], with more `(line start, spaces)` to insert (see
+/// [`super::goyaml::flow_continuation`]).
+pub fn pad(text: &str, quotes: &[usize], lines: &[(usize, usize)]) -> Option<Padded> {
     // (line start offset, spaces to add), in text order.
-    let mut pads: Vec<(usize, usize)> = Vec::new();
+    let mut pads: Vec<(usize, usize)> = lines.to_vec();
     for &quote in quotes {
         let line_start = text[..quote].rfind('\n').map_or(0, |i| i + 1);
         let want = text[line_start..quote].chars().count() + 1;
@@ -64,7 +70,8 @@ pub fn pad_quoted_scalars(text: &str, quotes: &[usize]) -> Option<Padded> {
             }
         }
     }
-    pads.sort_unstable();
+    // The largest pad wins where two ask for the same line.
+    pads.sort_unstable_by_key(|&(line, spaces)| (line, std::cmp::Reverse(spaces)));
     pads.dedup_by_key(|p| p.0);
 
     let mut out = String::with_capacity(text.len() + pads.iter().map(|p| p.1).sum::<usize>());

@@ -4,6 +4,7 @@
 //! vouches for them or hands them to the full parse.
 
 pub mod build;
+pub mod goyaml;
 pub mod lenient;
 pub mod skim;
 pub mod split;
@@ -142,22 +143,63 @@ fn parse_one_piece(
     end: usize,
     keep_depth: usize,
 ) -> Vec<ParsedDocument> {
-    let text = &source.text[start..end];
-    let mut piece = build::parse_piece_to_depth(text, start, None, keep_depth);
-    let mut repaired: Vec<usize> = Vec::new();
+    let original = &source.text[start..end];
+    if let Some(error) = goyaml::check_text(original, start) {
+        return vec![ParsedDocument {
+            document: Document::default(),
+            error: Some(error),
+            span: Span::new(start, end),
+        }];
+    }
+    // Read as go-yaml reads it: same length, so every offset stays the file's.
+    let mut text = goyaml::rewrite(original);
+    let mut piece = build::parse_piece_to_depth(&text, start, None, keep_depth);
+    let mut rewrites = 0;
     while let Some(error) = &piece.error {
-        let quote = error.offset - start;
-        if error.message != lenient::QUOTED_SCALAR_INDENTATION
-            || repaired.contains(&quote)
-            || repaired.len() >= MAX_REPAIRS
-        {
+        let Some(fixed) = goyaml::repair(&text, error.offset - start, &error.message)
+            .filter(|_| rewrites < MAX_REPAIRS)
+        else {
+            break;
+        };
+        rewrites += 1;
+        text = std::borrow::Cow::Owned(fixed);
+        piece = build::parse_piece_to_depth(&text, start, None, keep_depth);
+    }
+    let text = &*text;
+    // Continuation lines go-yaml accepts at any indentation: of quoted scalars, and of flow
+    // collections. Each repair pads more lines of a copy; positions map back.
+    let mut repaired: Vec<usize> = Vec::new();
+    let mut flow_pads: Vec<(usize, usize)> = Vec::new();
+    while let Some(error) = &piece.error {
+        let at = error.offset - start;
+        if repaired.len() + flow_pads.len() >= MAX_REPAIRS {
             break;
         }
-        repaired.push(quote);
-        let Some(padded) = lenient::pad_quoted_scalars(text, &repaired) else {
+        if error.message == lenient::QUOTED_SCALAR_INDENTATION && !repaired.contains(&at) {
+            repaired.push(at);
+        } else if error.message == goyaml::INVALID_INDENTATION
+            && let Some(pads) = goyaml::flow_continuation(text, at)
+                .filter(|pads| pads.iter().any(|p| !flow_pads.contains(p)))
+        {
+            flow_pads.extend(pads);
+        } else {
+            break;
+        }
+        let Some(padded) = lenient::pad(text, &repaired, &flow_pads) else {
             break;
         };
         piece = build::parse_piece_to_depth(&padded.text, start, Some(&padded), keep_depth);
+    }
+    if piece.error.is_none() && goyaml::may_have_tab_after_indicator(text) {
+        // Scalars, and the nulls standing in for subtrees too deep to keep: text, not syntax.
+        let scalars: Vec<(usize, usize)> = piece
+            .documents
+            .iter()
+            .flat_map(|d| &d.nodes)
+            .filter(|n| matches!(n.kind, tree::NodeKind::Scalar { .. }))
+            .map(|n| (n.span.start, n.span.end))
+            .collect();
+        piece.error = goyaml::check_tabs_after_indicators(text, start, &scalars);
     }
     let mut out: Vec<ParsedDocument> = piece
         .documents

@@ -513,6 +513,13 @@ impl<'a> Skimmer<'a> {
         let line_end = self.line_end;
         let len = plain_line(&self.text[at..line_end])?;
         let value = self.str(at, at + len);
+        // `.inf` and `.nan` are floats JSON cannot hold: go-yaml's path refuses them (see
+        // `goyaml::check_scalar`), so the parser decides.
+        if value.starts_with(['.', '+', '-'])
+            && super::goyaml::check_scalar(value, true, None).is_err()
+        {
+            return None;
+        }
         // A comment ends a plain scalar; text that could continue it must not follow.
         let commented = has_comment(&self.text[at..line_end]);
         // Continuation lines: deeper than the parent block, up to a comment or a shallower line.

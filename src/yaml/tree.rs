@@ -94,41 +94,42 @@ impl Document {
         matches!(self.node(self.resolve(id)).kind, NodeKind::Sequence(_))
     }
 
-    /// The value under `key` in a mapping, as Kubernetes' YAML decoding sees it: the last
-    /// explicit entry wins; otherwise the merge keys (`<<: *a` or `<<: [*a, *b]`) are searched,
-    /// earlier merged mappings before later ones. Returns the value node as written (an alias
-    /// stays an alias, so its span is where it is used); use [`Document::resolve`] for its target.
+    /// The value under `key` in a mapping, as Kubernetes' YAML decoder (go-yaml v2) sees it:
+    /// entries are assigned in the order they are written, and a merge key (`<<: *a`) assigns
+    /// the merged mapping's entries where it stands, so the last assignment wins, merge or not:
+    /// `imagePullPolicy: Always` followed by `<<: *local` takes `local`'s policy. In
+    /// `<<: [*a, *b]` the earlier mapping wins (`decoder.merge` merges them backwards). Returns
+    /// the value node as written (an alias stays an alias, so its span is where it is used);
+    /// use [`Document::resolve`] for its target.
     pub fn get(&self, mapping: NodeId, key: &str) -> Option<NodeId> {
-        let mut pending = vec![self.resolve(mapping)];
-        let mut visited = 0;
-        while let Some(current) = pending.pop() {
-            visited += 1;
-            if visited > MERGE_VISIT_LIMIT {
-                return None;
-            }
-            let NodeKind::Mapping(entries) = &self.node(current).kind else {
-                continue;
-            };
-            if let Some(&(_, value)) = entries
-                .iter()
-                .rev()
-                .find(|(k, _)| self.str(*k) == Some(key) && !self.is_merge_key(*k))
-            {
-                return Some(value);
-            }
-            // Merged mappings are searched depth-first, in order: push them reversed.
-            let mut merged = Vec::new();
-            for &(_, v) in entries.iter().filter(|(k, _)| self.is_merge_key(*k)) {
-                let v = self.resolve(v);
-                match &self.node(v).kind {
-                    NodeKind::Mapping(_) => merged.push(v),
-                    NodeKind::Sequence(items) => {
-                        merged.extend(items.iter().map(|&i| self.resolve(i)))
-                    }
-                    _ => {}
+        let mut budget = MERGE_VISIT_LIMIT;
+        self.lookup(mapping, key, &mut budget)
+    }
+
+    fn lookup(&self, mapping: NodeId, key: &str, budget: &mut usize) -> Option<NodeId> {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        let NodeKind::Mapping(entries) = &self.node(self.resolve(mapping)).kind else {
+            return None;
+        };
+        for &(k, v) in entries.iter().rev() {
+            if self.is_merge_key(k) {
+                let merged = self.resolve(v);
+                let found = match &self.node(merged).kind {
+                    NodeKind::Mapping(_) => self.lookup(merged, key, budget),
+                    NodeKind::Sequence(items) => items
+                        .iter()
+                        .find_map(|&item| self.lookup(item, key, budget)),
+                    _ => None,
+                };
+                if found.is_some() {
+                    return found;
                 }
+            } else if self.str(k) == Some(key) {
+                return Some(v);
             }
-            pending.extend(merged.into_iter().rev());
         }
         None
     }

@@ -10,11 +10,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `../shared/` folder beside the repository, when it is there.
+/// The `../shared/` folder beside the repository, when it is there. In CI (`CI` set) its
+/// absence fails the test: a test that cannot look at its data must not pass.
 pub fn shared(sub: &str) -> Option<PathBuf> {
     let path = root().join("../shared").join(sub);
     if path.exists() {
         Some(path)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("{} is absent, and CI needs it", path.display());
     } else {
         eprintln!("skipped: {} is absent", path.display());
         None
