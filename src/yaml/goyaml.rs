@@ -63,8 +63,16 @@ pub fn check_text(text: &str, base: usize) -> Option<SyntaxError> {
     }
     // apimachinery's YAMLReader: a line that starts with `---` separates documents, and only a
     // comment may follow the marker.
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    let marked = memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1);
+    for line_start in text
+        .starts_with("---")
+        .then_some(0)
+        .into_iter()
+        .chain(marked)
+    {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |i| line_start + i);
+        let line = &text[line_start..line_end];
         if let Some(rest) = line.strip_prefix("---") {
             let rest = rest.trim();
             if !rest.is_empty() && !rest.starts_with('#') {
@@ -78,7 +86,6 @@ pub fn check_text(text: &str, base: usize) -> Option<SyntaxError> {
                 );
             }
         }
-        line_start += line.len();
     }
     None
 }
@@ -264,6 +271,10 @@ pub fn check_tabs_after_indicators(
 /// Checks a scalar the way go-yaml decodes it: a core tag must match what the value resolves
 /// to (`resolve` in go-yaml v2's resolve.go), and JSON cannot hold an infinity or NaN.
 pub fn check_scalar(value: &str, plain: bool, tag: Option<(&str, &str)>) -> Result<(), String> {
+    // Most scalars carry no tag and start with no `.`, `+` or `-`: nothing to resolve.
+    if tag.is_none() && !(plain && value.starts_with(['.', '+', '-'])) {
+        return Ok(());
+    }
     let resolved = resolve(value, plain);
     match tag {
         Some(("tag:yaml.org,2002:", wanted)) => {
