@@ -14,7 +14,21 @@ for target in pipeline image_reference config skim; do
   mkdir -p "$corpus"
   case "$target" in
     skim) find examples tests/fixtures -type f -name '*.yaml' -exec cp {} "$corpus/" \; ;;
-    pipeline) find examples tests/fixtures -type f \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$corpus/" \; ;;
+    pipeline)
+      find examples tests/fixtures -type f \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$corpus/" \;
+      # Long lines: findings past column 65,536 (a minified List), which libFuzzer's default
+      # length cap never reaches; -max_len below lets it keep them.
+      python3 - "$corpus" <<'PY'
+import json, sys
+pods = [{"kind": "Pod", "metadata": {"name": f"p{i}", "labels": {"pad": "x" * 300}},
+         "spec": {"containers": [{"name": "c", "image": "nginx"}, {"name": "d", "image": "Bad Image"}]}}
+        for i in range(220)]
+with open(f"{sys.argv[1]}/long-line.json", "w") as f:
+    json.dump({"apiVersion": "v1", "kind": "List", "items": pods}, f, separators=(",", ":"))
+with open(f"{sys.argv[1]}/long-value.yaml", "w") as f:
+    f.write("kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      args: [\"" + "y" * 70000 + "\"]\n")
+PY
+      ;;
     image_reference) printf '%s\n' nginx 'localhost:5000/app:1' 'harbor.corp:8443/a/b@sha256:0000000000000000000000000000000000000000000000000000000000000000' '[::1]:5000/x' | split -l 1 - "$corpus/seed-" ;;
     config)
       cp tests/fixtures/rules/*.pullcheck.yaml "$corpus/"
@@ -22,5 +36,5 @@ for target in pipeline image_reference config skim; do
       (cd "$corpus" && ../../../target/debug/pullcheck init --force >/dev/null && mv .pullcheck.yaml starter.yaml) ;;
   esac
   echo "== $target: ${seconds}s"
-  cargo fuzz run --sanitizer none "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048
+  cargo fuzz run --sanitizer none "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=200000
 done

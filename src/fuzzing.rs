@@ -44,6 +44,16 @@ pub fn pipeline(bytes: &[u8]) {
         if matches!(format, Format::Json | Format::Sarif) {
             serde_json::from_slice::<serde_json::Value>(&sink).expect("valid JSON");
         }
+        // Text formats show no control character of the input (line breaks are their own).
+        if matches!(format, Format::Human | Format::Compact | Format::Github) {
+            let text = String::from_utf8_lossy(&sink);
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c != '\n' && output::escape::is_control(c)),
+                "{format:?} printed a control character"
+            );
+        }
     }
     let input = input::decode("fuzz.yaml".into(), None, bytes.to_vec());
     let collected = lint::collect(vec![input], &settings);
