@@ -66,6 +66,21 @@ fn sarif_validates_against_the_schema() {
     }
 }
 
+/// The `pullcheck/v1` fingerprint of every SARIF result, in order.
+fn fingerprints(sarif: &serde_json::Value) -> Vec<String> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["pullcheck/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 #[test]
 fn sarif_fingerprints_survive_moved_lines() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,20 +89,7 @@ fn sarif_fingerprints_survive_moved_lines() {
     let before = json(&run(dir.path(), &["--format", "sarif", "a.yaml"]));
     write(dir.path(), "a.yaml", &format!("# a comment\n\n{pod}"));
     let after = json(&run(dir.path(), &["--format", "sarif", "a.yaml"]));
-    let prints = |v: &serde_json::Value| -> Vec<String> {
-        v["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                r["partialFingerprints"]["pullcheck/v1"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    };
-    assert_eq!(prints(&before), prints(&after));
+    assert_eq!(fingerprints(&before), fingerprints(&after));
     let lines = |v: &serde_json::Value| {
         v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"]
             .clone()
@@ -103,26 +105,13 @@ fn sarif_fingerprints_are_unique_in_a_run() {
     let dir = tempfile::tempdir().unwrap();
     let pod = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n";
     write(dir.path(), "a.yaml", &format!("{pod}---\n{pod}"));
-    let prints = |v: &serde_json::Value| -> Vec<String> {
-        v["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                r["partialFingerprints"]["pullcheck/v1"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    };
-    let before = prints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
+    let before = fingerprints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
     let mut unique = before.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), before.len(), "{before:?}");
     write(dir.path(), "a.yaml", &format!("# moved\n{pod}---\n\n{pod}"));
-    let after = prints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
+    let after = fingerprints(&json(&run(dir.path(), &["--format", "sarif", "a.yaml"])));
     assert_eq!(before, after);
 }
 

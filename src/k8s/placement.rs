@@ -89,24 +89,8 @@ impl Placement {
             Some(terms) => terms.iter().map(Vec::as_slice).collect(),
             None => vec![&[]],
         };
-        let selector_facts: Vec<Requirement> = pod
-            .node_selector
-            .iter()
-            .map(|(k, v)| Requirement {
-                key: k.clone(),
-                operator: Operator::In,
-                values: vec![v.clone()],
-            })
-            .collect();
-        let wanted_labels: Vec<Requirement> = self
-            .node_selector
-            .iter()
-            .map(|(k, v)| Requirement {
-                key: k.clone(),
-                operator: Operator::In,
-                values: vec![v.clone()],
-            })
-            .collect();
+        let selector_facts = as_requirements(&pod.node_selector);
+        let wanted_labels = as_requirements(&self.node_selector);
         let nodes_admitted = pod_terms.iter().all(|term| {
             let facts: Vec<&Requirement> = selector_facts.iter().chain(term.iter()).collect();
             let implied = |wanted: &Requirement| facts.iter().any(|fact| implies(fact, wanted));
@@ -147,6 +131,18 @@ impl Placement {
             parts.join(", ")
         }
     }
+}
+
+/// `nodeSelector` labels as the requirements they are: `key In [value]`.
+fn as_requirements(labels: &[(String, String)]) -> Vec<Requirement> {
+    labels
+        .iter()
+        .map(|(k, v)| Requirement {
+            key: k.clone(),
+            operator: Operator::In,
+            values: vec![v.clone()],
+        })
+        .collect()
 }
 
 /// Whether every node satisfying `fact` satisfies `wanted` (for the same key). Decided on the
