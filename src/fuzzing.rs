@@ -27,6 +27,8 @@ pub fn pipeline(bytes: &[u8]) {
     let input = input::decode("fuzz.yaml".into(), None, bytes.to_vec());
     let run = lint::lint(vec![input], &settings);
     for d in run.diagnostics.iter().chain(&run.suppressed) {
+        // A panic caught inside the run is still a bug (the fuzzer, built to abort, sees it).
+        assert_ne!(d.rule, lint::INTERNAL_ERROR, "{}", d.message);
         let file = &run.files[d.file];
         assert!(
             d.span.start <= d.span.end && d.span.end <= file.text.len(),

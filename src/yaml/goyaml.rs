@@ -184,7 +184,7 @@ pub fn flow_continuation(text: &str, at: usize) -> Option<Vec<(usize, usize)>> {
                 .chain(std::iter::once(error_line))
                 .filter_map(|line| {
                     let have = indentation(&text[line..]);
-                    (have <= indent).then_some((line, indent + 1 - have))
+                    (have <= indent).then(|| (line, indent + 1 - have))
                 })
                 .collect();
             pads.sort_unstable();
