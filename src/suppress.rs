@@ -131,7 +131,7 @@ pub fn check_directive(
     settings: &Settings,
     out: &mut Vec<Diagnostic>,
 ) {
-    let unknown = &rules::UnknownRuleInSuppression;
+    let unknown: &dyn Rule = &rules::UnknownRuleInSuppression;
     if settings.is_enabled(unknown.meta().name) {
         for (name, span) in &directive.rules {
             if rules::by_name(name).is_none() {
@@ -146,7 +146,7 @@ pub fn check_directive(
             }
         }
     }
-    let missing = &rules::SuppressionMissingReason;
+    let missing: &dyn Rule = &rules::SuppressionMissingReason;
     if settings.require_reason
         && settings.is_enabled(missing.meta().name)
         && directive.reason.is_none()

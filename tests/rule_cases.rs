@@ -451,11 +451,13 @@ static PANICKING: RuleMeta = RuleMeta {
     doc: "",
 };
 
-impl Rule for Panicking {
+impl pullcheck::rules::Declared for Panicking {
     fn meta(&self) -> &'static RuleMeta {
         &PANICKING
     }
+}
 
+impl Rule for Panicking {
     fn check_container(&self, _: &ContainerContext<'_>, _: &mut Vec<Finding>) {
         panic!("boom");
     }

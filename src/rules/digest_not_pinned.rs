@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -25,10 +25,6 @@ declare_rule! {
 }
 
 impl Rule for DigestNotPinned {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some((image, reference)) = c.parsed_image() else {
             return;

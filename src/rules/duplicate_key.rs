@@ -1,4 +1,4 @@
-use super::{Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{Finding, PodContext, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -26,10 +26,6 @@ declare_rule! {
 }
 
 impl Rule for DuplicateKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         for duplicate in &c.pod.duplicate_keys {
             report.push(Finding {

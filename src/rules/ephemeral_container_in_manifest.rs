@@ -1,4 +1,4 @@
-use super::{Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{Finding, PodContext, Rule, declare_rule};
 use crate::k8s::ContainerList;
 
 declare_rule! {
@@ -28,10 +28,6 @@ declare_rule! {
 }
 
 impl Rule for EphemeralContainerInManifest {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         if c.pod.is_pod && c.pod.from_cluster {
             return;

@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::k8s::PullPolicy;
 
 declare_rule! {
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for ImplicitPullPolicy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some(image) = c.image else {
             return;

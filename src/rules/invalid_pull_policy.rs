@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::k8s::PullPolicy;
 
 declare_rule! {
@@ -32,10 +32,6 @@ const VALID: [PullPolicy; 3] = [
 ];
 
 impl Rule for InvalidPullPolicy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some(written) = c.policy.written else {
             return;

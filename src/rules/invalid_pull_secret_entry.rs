@@ -1,4 +1,4 @@
-use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
 use crate::k8s::{PullSecretList, SecretEntryProblem};
 
 declare_rule! {
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidPullSecretEntry {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         let blocked = format!(
             " Because the list is not empty, the imagePullSecrets of ServiceAccount `{}` are \

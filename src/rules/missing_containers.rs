@@ -1,4 +1,4 @@
-use super::{Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{Finding, PodContext, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for MissingContainers {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         if c.pod.has_containers || c.pod.partial || !c.pod.built_in {
             return;

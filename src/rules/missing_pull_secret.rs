@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::credentials::CredentialSource;
 use crate::k8s::PullPolicy;
 use crate::registry::RegistryClass;
@@ -61,10 +61,6 @@ declare_rule! {
 }
 
 impl Rule for MissingPullSecret {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some((image, reference)) = c.parsed_image() else {
             return;

@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::k8s::PullPolicy;
 
 declare_rule! {
@@ -27,10 +27,6 @@ declare_rule! {
 }
 
 impl Rule for MutableTagIfNotPresent {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some((_, reference)) = c.parsed_image() else {
             return;

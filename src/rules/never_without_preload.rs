@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::k8s::{PRELOADED_ANNOTATION, PullPolicy};
 
 declare_rule! {
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for NeverWithoutPreload {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let (Some(policy), Some(image)) = (c.policy.written_as(PullPolicy::Never), c.image) else {
             return;

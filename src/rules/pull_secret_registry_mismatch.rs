@@ -1,4 +1,4 @@
-use super::{ContainerContext, Finding, Rule, RuleMeta, declare_rule};
+use super::{ContainerContext, Finding, Rule, declare_rule};
 use crate::credentials::CredentialSource;
 use crate::k8s::PullPolicy;
 use crate::registry::RegistryClass;
@@ -43,10 +43,6 @@ declare_rule! {
 const LISTED: usize = 8;
 
 impl Rule for PullSecretRegistryMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
         let Some((image, reference)) = c.parsed_image() else {
             return;

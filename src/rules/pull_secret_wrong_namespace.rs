@@ -1,4 +1,4 @@
-use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
 use crate::credentials::{Reference, ReferenceState};
 use crate::k8s::Located;
 use crate::source::Span;
@@ -29,10 +29,6 @@ declare_rule! {
 }
 
 impl Rule for PullSecretWrongNamespace {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         let namespace = &c.pod.object.namespace;
         report_secrets_elsewhere(c.own_references(), namespace, report);

@@ -1,4 +1,4 @@
-use super::{AccountContext, Finding, PodContext, Rule, RuleMeta, declare_rule};
+use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
 use crate::credentials::ReferenceState;
 
 declare_rule! {
@@ -46,10 +46,6 @@ declare_rule! {
 }
 
 impl Rule for PullSecretWrongType {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         for (located, reference) in c.own_references() {
             if let ReferenceState::Invalid(problem) = reference.state {

@@ -1,4 +1,4 @@
-use super::{Rule, RuleMeta, declare_rule};
+use super::{Rule, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -31,7 +31,4 @@ declare_rule! {
 }
 
 impl Rule for SuppressionMissingReason {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
 }

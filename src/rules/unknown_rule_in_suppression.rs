@@ -1,4 +1,4 @@
-use super::{Rule, RuleMeta, declare_rule};
+use super::{Rule, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -24,7 +24,4 @@ declare_rule! {
 }
 
 impl Rule for UnknownRuleInSuppression {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
 }
