@@ -263,6 +263,14 @@ pub fn rule_named(name: &str) -> Result<&'static dyn Rule, SettingsError> {
 }
 
 impl Settings {
+    /// The defaults with one rule on and every other off: for a rule's own tests.
+    pub fn only(rule: &'static dyn Rule) -> Settings {
+        Settings {
+            rules: vec![rule],
+            ..Settings::default()
+        }
+    }
+
     pub fn is_enabled(&self, name: &str) -> bool {
         self.rules.iter().any(|r| r.meta().name == name)
     }

@@ -51,7 +51,7 @@ fn docs_are_fresh() {
     for rule in ALL {
         let meta = rule.meta();
         let path = dir.join(format!("{}.md", meta.name));
-        let want = meta.markdown();
+        let want = meta.markdown_file();
         if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
             if bless {
                 std::fs::create_dir_all(&dir).unwrap();

@@ -1,85 +1,113 @@
-//! Every rule against its fixture `tests/fixtures/rules/<rule>.yaml`, run alone. Lines marked
-//! `# fires` must be flagged and no other line may be (`# silent` marks the negative cases, of
-//! which each fixture has at least one). The human output is snapshotted too.
+//! Every rule against its fixture `tests/fixtures/rules/<rule>.yaml`, run alone and in-process
+//! (`Settings::only`). Lines marked `# fires` must be flagged and no other line may be
+//! (`# silent` marks the negative cases, of which each fixture has at least one). A first line
+//! `# settings: {…}` holds `.pullcheck.yaml` keys the fixture needs. The human output is
+//! snapshotted too. Every rule is checked before the test fails, and the failure names each
+//! rule that did.
 
 mod common;
 
 use std::collections::BTreeSet;
 
 use common::*;
-use pullcheck::rules::ALL;
+use pullcheck::config::Config;
+use pullcheck::lint::{Run, lint_text};
+use pullcheck::output::{Style, human};
+use pullcheck::rules::{ALL, Rule};
+use pullcheck::settings::Settings;
+use pullcheck::source::SourceFile;
 
-/// Extra flags a fixture needs.
-fn extra_args(rule: &str) -> &'static [&'static str] {
-    match rule {
-        "never-without-preload" => &["--preloaded", "registry.corp/base/*"],
-        "suppression-missing-reason" => &["--config", "suppression-missing-reason.pullcheck.yaml"],
-        "disallowed-registry" => &[
-            "--allowed-registry",
-            "registry.corp",
-            "--allowed-registry",
-            "docker.io/library/*",
-        ],
-        _ => &[],
-    }
+fn fixture(rule: &dyn Rule) -> (String, String) {
+    let file = format!("{}.yaml", rule.meta().name);
+    let path = root().join("tests/fixtures/rules").join(&file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("every rule has a fixture: {file} is missing"));
+    (file, text)
 }
 
-fn rule_only_args(rule: &str) -> Vec<String> {
-    let mut args = vec!["--enable".to_string(), rule.to_string()];
-    for other in ALL.iter().map(|r| r.meta().name).filter(|n| *n != rule) {
-        args.extend(["--disable".to_string(), other.to_string()]);
+/// The rule alone, with the fixture's `# settings:` applied.
+fn settings_for(rule: &'static dyn Rule, text: &str) -> Settings {
+    let mut settings = Settings::only(rule);
+    if let Some(header) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# settings: "))
+    {
+        let source = SourceFile::new("settings".into(), None, header.into());
+        let config = Config::parse(&source).expect("the fixture's settings parse");
+        config
+            .apply(&mut settings)
+            .expect("the fixture's settings apply");
     }
-    args.extend(extra_args(rule).iter().map(|s| s.to_string()));
-    args
+    settings
 }
 
-fn marked_lines(text: &str, marker: &str) -> BTreeSet<u64> {
+fn lint_fixture(rule: &'static dyn Rule) -> (String, String, Run) {
+    let (file, text) = fixture(rule);
+    let settings = settings_for(rule, &text);
+    let run = lint_text(&file, &text, &settings);
+    (file, text, run)
+}
+
+fn marked_lines(text: &str, marker: &str) -> BTreeSet<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| line.contains(marker))
-        .map(|(i, _)| i as u64 + 1)
+        .map(|(i, _)| i + 1)
         .collect()
 }
 
 #[test]
 fn every_rule_fires_exactly_where_its_fixture_says() {
-    let dir = root().join("tests/fixtures/rules");
-    for rule in ALL.iter().map(|r| r.meta().name) {
-        let file = format!("{rule}.yaml");
-        let text = std::fs::read_to_string(dir.join(&file))
-            .unwrap_or_else(|_| panic!("every rule has a fixture: {file} is missing"));
+    let mut failures = Vec::new();
+    for &rule in ALL {
+        let name = rule.meta().name;
+        let (file, text, run) = lint_fixture(rule);
         let fires = marked_lines(&text, "# fires");
-        assert!(!fires.is_empty(), "{file} has no positive case");
-        assert!(
-            !marked_lines(&text, "# silent").is_empty(),
-            "{file} has no negative case"
-        );
-
-        let mut args = rule_only_args(rule);
-        args.extend(["--format".into(), "json".into(), file.clone()]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let value = json(&run(&dir, &args));
-        let found = findings(&value);
-        assert!(found.iter().all(|f| f.0 == rule), "{rule}: {found:?}");
-        let flagged: BTreeSet<u64> = found.iter().map(|f| f.2).collect();
-        assert_eq!(flagged, fires, "{rule}: flagged lines vs `# fires` lines");
+        if fires.is_empty() || marked_lines(&text, "# silent").is_empty() {
+            failures.push(format!("{file}: needs a `# fires` and a `# silent` case"));
+            continue;
+        }
+        let others: Vec<&str> = run
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != name)
+            .collect();
+        if !others.is_empty() {
+            failures.push(format!("{name}: other rules fired: {others:?}"));
+        }
+        let flagged: BTreeSet<usize> = run
+            .diagnostics
+            .iter()
+            .map(|d| run.files[d.file].position(d.span.start).line)
+            .collect();
+        if flagged != fires {
+            failures.push(format!(
+                "{name}: flagged lines {flagged:?}, `# fires` lines {fires:?}"
+            ));
+        }
     }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]
 fn every_rule_human_output() {
-    let dir = root().join("tests/fixtures/rules");
-    for rule in ALL.iter().map(|r| r.meta().name) {
-        let mut args = rule_only_args(rule);
-        args.push(format!("{rule}.yaml"));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = stdout(&run(&dir, &args));
+    for &rule in ALL {
+        let (_, _, run) = lint_fixture(rule);
+        let mut out = Vec::new();
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        human::write(&run, style, &mut out).unwrap();
+        let output = String::from_utf8(out).unwrap();
         insta::with_settings!({
             snapshot_path => "../snapshots",
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {
-            insta::assert_snapshot!(format!("rule_{rule}"), output);
+            insta::assert_snapshot!(format!("rule_{}", rule.meta().name), output);
         });
     }
 }

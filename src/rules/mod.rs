@@ -79,10 +79,17 @@ impl RuleMeta {
             out.push_str(line.strip_prefix(' ').unwrap_or(line));
             out.push('\n');
         }
-        out.push_str(
-            "\n<!-- Generated from the doc comment in src/rules/; edit it there, then run `PULLCHECK_BLESS=1 cargo test docs_are_fresh`. -->\n",
-        );
         out
+    }
+
+    /// `rules/<name>.md`: the documentation, and a note for contributors that it is generated
+    /// (kept out of `pullcheck explain` and SARIF help, which users read).
+    pub fn markdown_file(&self) -> String {
+        format!(
+            "{}\n<!-- Generated from the doc comment in src/rules/; edit it there, then run \
+             `PULLCHECK_BLESS=1 cargo test` (see CONTRIBUTING.md). -->\n",
+            self.markdown()
+        )
     }
 }
 
