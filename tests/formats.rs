@@ -142,16 +142,46 @@ fn github_annotations_escape_percent_colon_comma_and_newlines() {
     assert!(!message.contains('\n'));
 }
 
+/// Checkstyle and JUnit output parse as XML, with one entry per finding where the format
+/// has one: every message, file name and attribute is escaped.
 #[test]
-fn xml_formats_are_well_formed_enough() {
+fn xml_formats_parse_and_hold_every_finding() {
     let dir = root().join("tests/fixtures");
+    let findings = json(&run(&dir, &["--format", "json", "formats.yaml"]))["diagnostics"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(findings > 0);
     for format in ["checkstyle", "junit"] {
         let out = stdout(&run(&dir, &["--format", format, "formats.yaml"]));
         assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
-        // Every `<` opens markup: no text escaped wrongly.
-        let opens = out.matches('<').count();
-        let closes = out.matches('>').count();
-        assert_eq!(opens, closes, "{format}:\n{out}");
-        assert!(!out.contains("&&") && !out.contains("<<"));
+        let doc =
+            roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("{format}: {e}\n{out}"));
+        let root = doc.root_element();
+        match format {
+            "checkstyle" => {
+                assert_eq!(root.tag_name().name(), "checkstyle");
+                let errors = root
+                    .descendants()
+                    .filter(|n| n.has_tag_name("error"))
+                    .count();
+                assert_eq!(errors, findings, "{out}");
+                assert!(
+                    root.descendants()
+                        .filter(|n| n.has_tag_name("error"))
+                        .all(|e| e.attribute("message").is_some_and(|m| !m.is_empty()))
+                );
+            }
+            _ => {
+                assert!(
+                    matches!(root.tag_name().name(), "testsuites" | "testsuite"),
+                    "{out}"
+                );
+                assert!(
+                    root.descendants().any(|n| n.has_tag_name("testcase")),
+                    "{out}"
+                );
+            }
+        }
     }
 }

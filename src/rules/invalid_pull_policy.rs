@@ -73,24 +73,10 @@ fn closest(value: &str) -> Option<PullPolicy> {
     }
     VALID
         .iter()
-        .map(|p| (edit_distance(&squashed, &p.as_str().to_lowercase()), *p))
+        .map(|p| (strsim::levenshtein(&squashed, &p.as_str().to_lowercase()), *p))
         .filter(|(distance, p)| *distance <= p.as_str().len() / 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, p)| p)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]
