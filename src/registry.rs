@@ -115,27 +115,16 @@ fn strip_port(domain: &str) -> &str {
     domain.split_once(':').map_or(domain, |(host, _)| host)
 }
 
-/// Glob-style match where `*` matches any run of characters except `.`.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            backtrack = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((star, matched)) = backtrack.filter(|&(_, m)| t[m] != b'.') {
-            pi = star + 1;
-            ti = matched + 1;
-            backtrack = Some((star, matched + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&b| b == b'*')
+/// A host pattern of the lists above: as many labels as the host, each matched like a key of
+/// the kubelet's keyring (`*` within one label).
+fn wildcard_match(pattern: &str, host: &str) -> bool {
+    let (patterns, labels): (Vec<&str>, Vec<&str>) =
+        (pattern.split('.').collect(), host.split('.').collect());
+    patterns.len() == labels.len()
+        && patterns
+            .iter()
+            .zip(&labels)
+            .all(|(p, l)| crate::credentials::keyring::glob_match(p, l))
 }
 
 #[cfg(test)]

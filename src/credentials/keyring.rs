@@ -146,7 +146,7 @@ fn split_host_port(hostport: &str) -> Option<(&str, &str)> {
 }
 
 /// Go's `filepath.Match` on one host label: `*`, `?` and `[...]` classes.
-fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
