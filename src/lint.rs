@@ -191,9 +191,12 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
     let parse_errors = settings.is_enabled(rules::ParseError::META.name);
     if let Some((offset, reason)) = &input.not_text {
         if parse_errors {
-            result
-                .diagnostics
-                .push(parse_error(file, &input.source, *offset, reason.clone()));
+            result.diagnostics.push(rules::ParseError::diagnostic(
+                file,
+                &input.source,
+                *offset,
+                reason.clone(),
+            ));
         }
         return result;
     }
@@ -258,9 +261,12 @@ fn read_piece(
         if let Some(error) = &parsed.error {
             if parse_errors {
                 let message = format!("YAML syntax error: {}", error.message);
-                result
-                    .diagnostics
-                    .push(parse_error(file, source, error.offset, message));
+                result.diagnostics.push(rules::ParseError::diagnostic(
+                    file,
+                    source,
+                    error.offset,
+                    message,
+                ));
             }
             let text = &source.text[parsed.span.start..parsed.span.end];
             if k8s::may_hold_secret(text) {
@@ -272,28 +278,6 @@ fn read_piece(
         result.extracted.append(found);
     }
     result
-}
-
-fn parse_error(file: usize, source: &SourceFile, offset: usize, message: String) -> Diagnostic {
-    let width = source.text[offset.min(source.text.len())..]
-        .chars()
-        .next()
-        .map_or(0, char::len_utf8);
-    let meta = &rules::ParseError::META;
-    let mut diagnostic = Diagnostic::new(
-        meta.name,
-        meta.severity,
-        file,
-        Span::new(offset, offset + width),
-        message,
-    );
-    diagnostic.help = Some(
-        "The objects of this document are not linted until it parses; the other documents of \
-         the file are."
-            .into(),
-    );
-    diagnostic.label = Some("parsing stopped here".into());
-    diagnostic
 }
 
 /// A finding of a rule, placed in the run.

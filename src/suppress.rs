@@ -135,13 +135,9 @@ pub fn check_directive(
     if settings.is_enabled(unknown.meta().name) {
         for (name, span) in &directive.rules {
             if rules::by_name(name).is_none() {
+                let (message, help) = rules::UnknownRuleInSuppression::describe(name);
                 out.push(own_diagnostic(
-                    unknown,
-                    settings,
-                    file,
-                    *span,
-                    format!("the suppression names `{name}`, which is not a pullcheck rule"),
-                    "`pullcheck rules` lists the rule names; a misspelt name suppresses nothing.",
+                    unknown, settings, file, *span, message, help,
                 ));
             }
         }
@@ -151,13 +147,14 @@ pub fn check_directive(
         && settings.is_enabled(missing.meta().name)
         && directive.reason.is_none()
     {
+        let (message, help) = rules::SuppressionMissingReason::describe();
         out.push(own_diagnostic(
             missing,
             settings,
             file,
             directive.span,
-            "the suppression gives no reason".into(),
-            "This repository requires a reason: write `-- why` after the rule names.",
+            message,
+            help,
         ));
     }
 }

@@ -30,5 +30,14 @@ declare_rule! {
     }
 }
 
-impl Rule for SuppressionMissingReason {
+impl Rule for SuppressionMissingReason {}
+
+impl SuppressionMissingReason {
+    /// The message and help for a suppression without a reason.
+    pub fn describe() -> (String, &'static str) {
+        (
+            "the suppression gives no reason".into(),
+            "This repository requires a reason: write `-- why` after the rule names.",
+        )
+    }
 }

@@ -23,5 +23,14 @@ declare_rule! {
     }
 }
 
-impl Rule for UnknownRuleInSuppression {
+impl Rule for UnknownRuleInSuppression {}
+
+impl UnknownRuleInSuppression {
+    /// The message and help for a suppression naming `name`, which is no rule.
+    pub fn describe(name: &str) -> (String, &'static str) {
+        (
+            format!("the suppression names `{name}`, which is not a pullcheck rule"),
+            "`pullcheck rules` lists the rule names; a misspelt name suppresses nothing.",
+        )
+    }
 }
