@@ -12,7 +12,8 @@ use crate::k8s::{
     ServiceAccount,
 };
 use crate::rules::{
-    self, AccountContext, ContainerContext, Finding, PodContext, PolicyFacts, Rule,
+    self, AccountContext, ContainerContext, Finding, PodContext, PolicyFacts, ReferenceContext,
+    Rule,
 };
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
@@ -396,7 +397,13 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
         index,
     };
     let pod_span = pod.span;
-    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| rule.check_pod(&pod_context, found);
+    let references = reference_contexts(pod_context.own_references(), &pod.object.namespace);
+    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| {
+        rule.check_pod(&pod_context, found);
+        for reference in &references {
+            rule.check_reference(reference, found);
+        }
+    };
     run_rules(
         settings,
         pod_span,
@@ -455,6 +462,19 @@ fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagn
     out
 }
 
+fn reference_contexts<'a>(
+    references: impl Iterator<Item = (&'a Located, crate::credentials::Reference<'a>)>,
+    namespace: &'a str,
+) -> Vec<ReferenceContext<'a>> {
+    references
+        .map(|(written, reference)| ReferenceContext {
+            written,
+            reference,
+            namespace,
+        })
+        .collect()
+}
+
 fn check_service_account(
     account: &ServiceAccount,
     settings: &Settings,
@@ -471,8 +491,13 @@ fn check_service_account(
         .named
         .first()
         .map_or(Span::default(), |s| s.span);
-    let check =
-        |rule: &dyn Rule, found: &mut Vec<Finding>| rule.check_service_account(&context, found);
+    let references = reference_contexts(context.references(), &account.object.namespace);
+    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| {
+        rule.check_service_account(&context, found);
+        for reference in &references {
+            rule.check_reference(reference, found);
+        }
+    };
     run_rules(
         settings,
         span,

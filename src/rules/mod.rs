@@ -141,6 +141,20 @@ pub trait Rule: Declared + Sync {
 
     /// Looks at one ServiceAccount of the input.
     fn check_service_account(&self, _account: &AccountContext<'_>, _report: &mut Vec<Finding>) {}
+
+    /// Looks at one pull-secret reference, written in a pod spec or in a ServiceAccount.
+    fn check_reference(&self, _reference: &ReferenceContext<'_>, _report: &mut Vec<Finding>) {}
+}
+
+/// A pull-secret reference (`imagePullSecrets[].name`) and its owner, when the rules look at
+/// it: each reference is checked once, where it is written.
+pub struct ReferenceContext<'a> {
+    /// The name as written.
+    pub written: &'a Located,
+    /// What the kubelet finds for it in the owner's namespace.
+    pub reference: Reference<'a>,
+    /// The pod spec's or ServiceAccount's namespace.
+    pub namespace: &'a str,
 }
 
 /// Everything known about one pod spec when the rules look at it.

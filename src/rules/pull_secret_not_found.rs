@@ -1,4 +1,4 @@
-use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
+use super::{Finding, ReferenceContext, Rule, declare_rule};
 use crate::credentials::ReferenceState;
 use crate::source::Span;
 
@@ -27,27 +27,9 @@ declare_rule! {
 }
 
 impl Rule for PullSecretNotFound {
-    fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
-        for (located, reference) in c.own_references() {
-            if reference.state == ReferenceState::NotFound {
-                report.push(finding(
-                    &located.value,
-                    &c.pod.object.namespace,
-                    located.span,
-                ));
-            }
-        }
-    }
-
-    fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
-        for (located, reference) in c.references() {
-            if reference.state == ReferenceState::NotFound {
-                report.push(finding(
-                    &located.value,
-                    &c.account.object.namespace,
-                    located.span,
-                ));
-            }
+    fn check_reference(&self, r: &ReferenceContext<'_>, report: &mut Vec<Finding>) {
+        if r.reference.state == ReferenceState::NotFound {
+            report.push(finding(&r.written.value, r.namespace, r.written.span));
         }
     }
 }

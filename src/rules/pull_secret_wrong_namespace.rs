@@ -1,6 +1,5 @@
-use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
-use crate::credentials::{Reference, ReferenceState};
-use crate::k8s::Located;
+use super::{Finding, PodContext, ReferenceContext, Rule, declare_rule};
+use crate::credentials::ReferenceState;
 use crate::source::Span;
 
 declare_rule! {
@@ -31,7 +30,6 @@ declare_rule! {
 impl Rule for PullSecretWrongNamespace {
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         let namespace = &c.pod.object.namespace;
-        report_secrets_elsewhere(c.own_references(), namespace, report);
         let Some(account) = &c.pod.service_account else {
             return;
         };
@@ -61,24 +59,13 @@ impl Rule for PullSecretWrongNamespace {
         });
     }
 
-    fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
-        report_secrets_elsewhere(c.references(), &c.account.object.namespace, report);
-    }
-}
-
-/// One finding per reference to a Secret that the input has only in other namespaces.
-fn report_secrets_elsewhere<'a>(
-    references: impl Iterator<Item = (&'a Located, Reference<'a>)>,
-    namespace: &str,
-    report: &mut Vec<Finding>,
-) {
-    for (located, reference) in references {
-        if let ReferenceState::OtherNamespaces(others) = &reference.state {
+    fn check_reference(&self, r: &ReferenceContext<'_>, report: &mut Vec<Finding>) {
+        if let ReferenceState::OtherNamespaces(others) = &r.reference.state {
             report.push(secret_finding(
-                &located.value,
-                namespace,
+                &r.written.value,
+                r.namespace,
                 others,
-                located.span,
+                r.written.span,
             ));
         }
     }

@@ -1,4 +1,4 @@
-use super::{AccountContext, Finding, PodContext, Rule, declare_rule};
+use super::{Finding, ReferenceContext, Rule, declare_rule};
 use crate::credentials::ReferenceState;
 
 declare_rule! {
@@ -46,19 +46,9 @@ declare_rule! {
 }
 
 impl Rule for PullSecretWrongType {
-    fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
-        for (located, reference) in c.own_references() {
-            if let ReferenceState::Invalid(problem) = reference.state {
-                report.push(finding(&located.value, problem, located.span));
-            }
-        }
-    }
-
-    fn check_service_account(&self, c: &AccountContext<'_>, report: &mut Vec<Finding>) {
-        for (located, reference) in c.references() {
-            if let ReferenceState::Invalid(problem) = reference.state {
-                report.push(finding(&located.value, problem, located.span));
-            }
+    fn check_reference(&self, r: &ReferenceContext<'_>, report: &mut Vec<Finding>) {
+        if let ReferenceState::Invalid(problem) = r.reference.state {
+            report.push(finding(&r.written.value, problem, r.written.span));
         }
     }
 }
