@@ -10,10 +10,11 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, ConfigError};
 use crate::input::{self, InputSource, LoadedInput};
-use crate::lint::{self, Run};
+use crate::lint;
 use crate::output::images::ImagesFormat;
 use crate::output::{self, Format, Style, escape, human};
 use crate::rules;
+use crate::run::Run;
 use crate::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
 use crate::{helm, plan};
 

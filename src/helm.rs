@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::input;
-use crate::lint::Run;
+use crate::run::Run;
 use crate::source::{SourceFile, Span};
 
 const SOURCE_MARKER: &str = "# Source: ";

@@ -7,8 +7,8 @@ use crate::credentials::{CredentialSource, PodCredentials, ReferenceState};
 use crate::image::ImageRef;
 use crate::index::Index;
 use crate::k8s::{ContainerList, ObjectRef, PullPolicy};
-use crate::lint::Collected;
 use crate::registry::RegistryClass;
+use crate::run::Collected;
 use crate::settings::Settings;
 use crate::source::Span;
 

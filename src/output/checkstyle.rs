@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::xml::escape;
-use crate::lint::Run;
+use crate::run::Run;
 
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;

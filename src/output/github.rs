@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::diagnostic::Severity;
-use crate::lint::Run;
+use crate::run::Run;
 
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     for d in &run.diagnostics {

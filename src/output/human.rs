@@ -14,7 +14,7 @@ use miette::{
 
 use super::{Style, escape};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::{Run, Summary};
+use crate::run::{Run, Summary};
 use crate::source::{SourceFile, Span};
 
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Severity;
 use crate::k8s::{ObjectRef, PullPolicy};
-use crate::lint::Run;
+use crate::run::Run;
 
 #[derive(Serialize)]
 struct Output<'a> {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::xml::escape;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::ObjectRef;
-use crate::lint::Run;
+use crate::run::Run;
 
 fn fails_case(d: &Diagnostic) -> bool {
     d.severity > Severity::Info && d.suppression.is_none()

@@ -14,7 +14,7 @@ mod xml;
 
 use std::io::{self, Write};
 
-use crate::lint::Run;
+use crate::run::Run;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::Run;
 use crate::rules::{self, RuleMeta};
+use crate::run::Run;
 use crate::source::SourceFile;
 
 const INFORMATION_URI: &str = "https://github.com/pullcheck/pullcheck";

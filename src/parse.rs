@@ -1,0 +1,181 @@
+//! The parse stage: every input read into documents (in parallel when there are several, a large
+//! stream a document per task), Secret values masked, Helm `# Source:` comments kept, and the
+//! objects the rules need extracted. Nothing here knows a rule but `parse-error`.
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::{INTERNAL_ERROR, panic_message};
+use crate::input::LoadedInput;
+use crate::k8s::{self, Extracted};
+use crate::rules;
+use crate::run::{Collected, Summary};
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+use crate::yaml;
+
+/// What one file yields before cross-file resolution.
+#[derive(Default)]
+struct FileResult {
+    documents: usize,
+    extracted: Extracted,
+    diagnostics: Vec<Diagnostic>,
+    /// Documents that did not parse but may hold Secrets: their values are masked in output.
+    unparsed_secrets: Vec<Span>,
+    helm_sources: Vec<(usize, String)>,
+}
+
+impl FileResult {
+    fn append(&mut self, mut other: FileResult) {
+        self.documents += other.documents;
+        self.extracted.append(other.extracted);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.unparsed_secrets.append(&mut other.unparsed_secrets);
+        self.helm_sources.append(&mut other.helm_sources);
+    }
+}
+
+/// Parses every input (in parallel when there are several) and extracts its objects.
+pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
+    inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
+        inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, input)| read_file(i, input, settings))
+            .collect()
+    } else {
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| read_file(i, input, settings))
+            .collect()
+    };
+
+    let mut summary = Summary {
+        files: inputs.len(),
+        ..Summary::default()
+    };
+    let mut extracted = Extracted::default();
+    let mut diagnostics = Vec::new();
+    for (input, mut result) in inputs.iter_mut().zip(per_file) {
+        summary.documents += result.documents;
+        // Secret values never reach any output: mask them in the text snippets are cut from.
+        input
+            .source
+            .redact(&std::mem::take(&mut result.extracted.sensitive));
+        for span in &result.unparsed_secrets {
+            input.source.redact_values(*span);
+        }
+        input.source.helm_sources = std::mem::take(&mut result.helm_sources);
+        extracted.append(result.extracted);
+        diagnostics.extend(result.diagnostics);
+    }
+    summary.objects = extracted.objects.len();
+    summary.containers = extracted.containers();
+    let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
+    let patches = crate::kustomize::patch_files(&files);
+    for pod in &mut extracted.pods {
+        pod.partial = patches.contains(&pod.file);
+    }
+    Collected {
+        files,
+        extracted,
+        diagnostics,
+        summary,
+    }
+}
+
+fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResult {
+    let mut result = FileResult::default();
+    let parse_errors = settings.is_enabled(rules::ParseError::META.name);
+    if let Some((offset, reason)) = &input.not_text {
+        if parse_errors {
+            result.diagnostics.push(rules::ParseError::diagnostic(
+                file,
+                &input.source,
+                *offset,
+                reason.clone(),
+            ));
+        }
+        return result;
+    }
+    let source = &input.source;
+    let pieces = yaml::pieces(source);
+    let read = |&(start, end): &(usize, usize)| {
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_piece(file, source, start, end, settings, parse_errors)
+        }));
+        attempt.unwrap_or_else(|payload| {
+            let message = format!(
+                "internal error while reading this document: {}; the other documents were read \
+                 (please report this)",
+                panic_message(payload.as_ref())
+            );
+            let mut failed = FileResult::default();
+            let span = Span::new(start, start);
+            failed.diagnostics.push(Diagnostic::new(
+                INTERNAL_ERROR,
+                Severity::Error,
+                file,
+                span,
+                message,
+            ));
+            failed
+        })
+    };
+    // A large stream (`helm template` of a big chart) is parsed a document per task.
+    let parts: Vec<FileResult> =
+        if settings.parallel && pieces.len() > 1 && source.text.len() >= PARALLEL_STREAM_BYTES {
+            pieces.par_iter().map(read).collect()
+        } else {
+            pieces.iter().map(read).collect()
+        };
+    for part in parts {
+        result.append(part);
+    }
+    result
+}
+
+/// Files at least this large have their documents parsed in parallel.
+pub const PARALLEL_STREAM_BYTES: usize = 256 * 1024;
+
+fn read_piece(
+    file: usize,
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    settings: &Settings,
+    parse_errors: bool,
+) -> FileResult {
+    let mut result = FileResult::default();
+    for parsed in yaml::parse_document(source, start, end) {
+        result.documents += 1;
+        if let Some(template) =
+            crate::helm::source_comment(&source.text[parsed.span.start..parsed.span.end])
+        {
+            result
+                .helm_sources
+                .push((parsed.span.start, template.to_string()));
+        }
+        if let Some(error) = &parsed.error {
+            if parse_errors {
+                let message = format!("YAML syntax error: {}", error.message);
+                result.diagnostics.push(rules::ParseError::diagnostic(
+                    file,
+                    source,
+                    error.offset,
+                    message,
+                ));
+            }
+            let text = &source.text[parsed.span.start..parsed.span.end];
+            if k8s::may_hold_secret(text) {
+                result.unparsed_secrets.push(parsed.span);
+            }
+            continue;
+        }
+        let found = k8s::extract(&parsed.document, file, &settings.default_namespace);
+        result.extracted.append(found);
+    }
+    result
+}

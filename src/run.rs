@@ -1,0 +1,44 @@
+//! What a run produces, shared by the stages and the outputs: the parsed inputs and what was
+//! extracted from them ([`Collected`]), and the findings ([`Run`]).
+
+use crate::diagnostic::Diagnostic;
+use crate::k8s::{Extracted, ObjectRef};
+use crate::source::SourceFile;
+
+/// The result of a run.
+pub struct Run {
+    /// The inputs, sorted by name; diagnostics refer to them by index.
+    pub files: Vec<SourceFile>,
+    /// Sorted by file, then position; suppressed ones are not here.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The findings that comments or annotations suppress, sorted likewise.
+    pub suppressed: Vec<Diagnostic>,
+    /// Every Kubernetes object, with the index of its file, in input order.
+    pub objects: Vec<(usize, ObjectRef)>,
+    pub summary: Summary,
+    /// The configuration file the run used, as shown to the user.
+    pub config_file: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    pub containers: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+}
+
+/// Every input parsed and its objects extracted, before any rule runs.
+pub struct Collected {
+    /// Sorted by name; redacted (Secret values masked).
+    pub files: Vec<SourceFile>,
+    pub extracted: Extracted,
+    /// The parse errors.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts of files, documents, objects and containers; no diagnostics counted yet.
+    pub summary: Summary,
+}
