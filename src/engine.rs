@@ -133,12 +133,9 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
     };
     let pod_span = pod.span;
     let references = reference_contexts(pod_context.own_references(), &pod.object.namespace);
-    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| {
-        rule.check_pod(&pod_context, found);
-        for reference in &references {
-            rule.check_reference(reference, found);
-        }
-    };
+    let check = with_references(&references, |rule, found| {
+        rule.check_pod(&pod_context, found)
+    });
     run_rules(
         settings,
         pod_span,
@@ -197,6 +194,20 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
     out
 }
 
+/// A rule's check of an owner (pod spec or ServiceAccount), then of each of its pull-secret
+/// references.
+fn with_references<'r>(
+    references: &'r [ReferenceContext<'r>],
+    owner: impl Fn(&dyn Rule, &mut Vec<Finding>) + 'r,
+) -> impl Fn(&dyn Rule, &mut Vec<Finding>) + 'r {
+    move |rule, found| {
+        owner(rule, found);
+        for reference in references {
+            rule.check_reference(reference, found);
+        }
+    }
+}
+
 fn reference_contexts<'a>(
     references: impl Iterator<Item = (&'a Located, crate::credentials::Reference<'a>)>,
     namespace: &'a str,
@@ -227,12 +238,9 @@ pub(crate) fn check_service_account(
         .first()
         .map_or(Span::default(), |s| s.span);
     let references = reference_contexts(context.references(), &account.object.namespace);
-    let check = |rule: &dyn Rule, found: &mut Vec<Finding>| {
-        rule.check_service_account(&context, found);
-        for reference in &references {
-            rule.check_reference(reference, found);
-        }
-    };
+    let check = with_references(&references, |rule, found| {
+        rule.check_service_account(&context, found)
+    });
     run_rules(
         settings,
         span,

@@ -16,13 +16,19 @@ pub const KUSTOMIZATION_FILES: [&str; 3] =
 /// Indices of the files that a kustomization of the run names as a patch: `patches[].path`,
 /// `patchesStrategicMerge[]` and `patchesJson6902[].path`, relative to the kustomization.
 pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
+    let kustomizations: Vec<&SourceFile> =
+        files.iter().filter(|f| is_kustomization(&f.name)).collect();
+    let mut patches = HashSet::new();
+    // Most runs have none: then no path is normalised at all.
+    if kustomizations.is_empty() {
+        return patches;
+    }
     let by_path: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
         .map(|(i, f)| (normalize(Path::new(&f.name)), i))
         .collect();
-    let mut patches = HashSet::new();
-    for file in files.iter().filter(|f| is_kustomization(&f.name)) {
+    for file in kustomizations {
         let dir = Path::new(&file.name).parent().unwrap_or(Path::new(""));
         for parsed in yaml::parse_stream(file) {
             if parsed.error.is_some() {
