@@ -10,12 +10,13 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, ConfigError};
 use crate::input::{self, InputSource, LoadedInput};
+use crate::k8s::KubernetesVersion;
 use crate::lint;
 use crate::output::images::ImagesFormat;
 use crate::output::{self, Format, Style, escape, human};
 use crate::rules;
 use crate::run::Run;
-use crate::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
+use crate::settings::{self, FailOn, Settings, SettingsError};
 use crate::{helm, plan};
 
 const AFTER_HELP: &str = "\
@@ -266,8 +267,8 @@ fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
         settings.default_namespace = namespace.clone();
     }
     if let Some(version) = &input.kubernetes_version {
-        settings.kubernetes_version =
-            KubernetesVersion::parse(version).map_err(|e| Failure::Usage(e.to_string()))?;
+        settings.options.kubernetes_version =
+            KubernetesVersion::parse(version).map_err(Failure::Usage)?;
     }
     Ok((settings, config))
 }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input;
-use crate::registry::RegistryClass;
-use crate::settings::{self, FailOn, KubernetesVersion, Level, Settings};
+use crate::k8s::KubernetesVersion;
+use crate::registry_class::RegistryClass;
+use crate::settings::{self, FailOn, Level, Settings};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Document, NodeId, NodeKind};
 
@@ -167,7 +168,7 @@ impl Config {
         for &(name, level) in &self.rules {
             settings.set_level(settings::rule_named(name)?, level);
         }
-        let registries = &mut settings.registries;
+        let registries = &mut settings.options.registries;
         registries.add(RegistryClass::Public, &self.public)?;
         registries.add(RegistryClass::Private, &self.private)?;
         registries.add(RegistryClass::NodeCredentials, &self.node_credentials)?;
@@ -184,7 +185,7 @@ impl Config {
             settings.fail_on = fail_on;
         }
         if let Some(version) = self.kubernetes_version {
-            settings.kubernetes_version = version;
+            settings.options.kubernetes_version = version;
         }
         settings.require_reason = self.require_reason;
         Ok(())
@@ -382,7 +383,7 @@ impl Reader {
                 );
                 continue;
             };
-            match settings::glob(pattern, key) {
+            match crate::glob::glob(pattern, key) {
                 Ok(_) => out.push(pattern.to_string()),
                 Err(e) => self.error(doc.node(item).span, e.0),
             }
@@ -483,11 +484,11 @@ mod tests {
         );
         let class = |image: &str| {
             let reference = crate::image::ImageRef::parse(image).unwrap();
-            settings.registries.classify(&reference)
+            settings.options.registries.classify(&reference)
         };
         assert_eq!(class("quay.io/org/app"), RegistryClass::Private);
         assert_eq!(class("a.corp/app"), RegistryClass::NodeCredentials);
-        assert_eq!(settings.kubernetes_version.to_string(), "1.34");
+        assert_eq!(settings.options.kubernetes_version.to_string(), "1.34");
     }
 
     /// Classes per repository prefix, anchored at a path boundary; the longest prefix wins.
@@ -501,7 +502,7 @@ mod tests {
         config.apply(&mut settings).unwrap();
         let class = |image: &str| {
             let reference = crate::image::ImageRef::parse(image).unwrap();
-            settings.registries.classify(&reference)
+            settings.options.registries.classify(&reference)
         };
         assert_eq!(class("ghcr.io/my-org/app:1"), RegistryClass::Private);
         assert_eq!(class("ghcr.io/my-org:1"), RegistryClass::Private);
@@ -519,7 +520,7 @@ mod tests {
         assert_eq!(class("localhost:5000/app"), RegistryClass::Loopback);
         let reference = crate::image::ImageRef::parse("ghcr.io/my-org/app").unwrap();
         assert_eq!(
-            settings.registries.configured_pattern(&reference),
+            settings.options.registries.configured_pattern(&reference),
             Some("ghcr.io/my-org")
         );
     }

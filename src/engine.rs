@@ -2,10 +2,10 @@
 //! ServiceAccount, each run guarded so that a panicking rule becomes an `internal-error`
 //! diagnostic and the others still run.
 
-use crate::credentials::PodCredentials;
 use crate::diagnostic::{Diagnostic, PullPolicyFacts, Severity};
 use crate::image::ImageRef;
 use crate::index::Index;
+use crate::index::PodCredentials;
 use crate::k8s::{
     self, Container, ContainerList, Located, ObjectRef, PodSpec, PullPolicy, ServiceAccount,
 };
@@ -128,7 +128,7 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
     let pod_context = PodContext {
         pod,
         credentials: &credentials,
-        settings,
+        options: &settings.options,
         index,
     };
     let pod_span = pod.span;
@@ -172,7 +172,7 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
             reference: reference.as_ref(),
             policy: &policy,
             credentials: &credentials,
-            settings,
+            options: &settings.options,
             index,
         };
         run_rules(
@@ -209,7 +209,7 @@ fn with_references<'r>(
 }
 
 fn reference_contexts<'a>(
-    references: impl Iterator<Item = (&'a Located, crate::credentials::Reference<'a>)>,
+    references: impl Iterator<Item = (&'a Located, crate::index::Reference<'a>)>,
     namespace: &'a str,
 ) -> Vec<ReferenceContext<'a>> {
     references
@@ -228,7 +228,7 @@ pub(crate) fn check_service_account(
 ) -> Vec<Diagnostic> {
     let context = AccountContext {
         account,
-        settings,
+        options: &settings.options,
         index,
     };
     let mut out = Vec::new();

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::credentials::{CredentialSource, PodCredentials, ReferenceState};
 use crate::image::ImageRef;
 use crate::index::Index;
+use crate::index::{CredentialSource, PodCredentials, ReferenceState};
 use crate::k8s::{ContainerList, ObjectRef, PullPolicy};
-use crate::registry::RegistryClass;
+use crate::registry_class::RegistryClass;
 use crate::run::Collected;
 use crate::settings::Settings;
 use crate::source::Span;
@@ -50,7 +50,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
                 continue;
             };
             let policy = container.effective_pull_policy(Some(&reference));
-            let class = settings.registries.classify(&reference);
+            let class = settings.options.registries.classify(&reference);
             let credential = describe_credentials(&credentials, &reference, class, policy);
             let entry = images
                 .entry(reference.normalized())

@@ -3,111 +3,36 @@
 
 use std::collections::HashMap;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
 use crate::diagnostic::Severity;
-use crate::image::ImageRef;
-use crate::registry::{self, RegistryClass};
-use crate::rules::{self, Rule};
+use crate::glob::{PatternError, Patterns, glob_set};
+use crate::rules::{self, Rule, RuleOptions};
 
 pub struct Settings {
     /// Namespace of objects that name none.
     pub default_namespace: String,
-    /// Images known to be on every node.
-    pub preloaded: GlobSet,
     /// The rules that run, in registry order.
     pub rules: Vec<&'static dyn Rule>,
     /// Severities that differ from the rules' defaults.
     levels: HashMap<&'static str, Severity>,
-    /// When set, images must come from these registries (`disallowed-registry`).
-    pub allowed_registries: Option<Patterns>,
-    /// Registry classes added to the built-in ones.
-    pub registries: RegistryClasses,
+    /// What the rules read.
+    pub options: RuleOptions,
     /// The lowest severity that fails the run.
     pub fail_on: FailOn,
     /// Whether a suppression must give a reason (`-- reason`).
     pub require_reason: bool,
     /// Whether work may be spread over rayon's threads (`--threads` above 1).
     pub parallel: bool,
-    /// The Kubernetes release whose behaviour the rules describe.
-    pub kubernetes_version: KubernetesVersion,
-}
-
-/// A Kubernetes minor release, e.g. `1.35`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct KubernetesVersion {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl KubernetesVersion {
-    /// The newest release when this pullcheck was written (1.37, August 2026).
-    pub const CURRENT: KubernetesVersion = KubernetesVersion {
-        major: 1,
-        minor: 37,
-    };
-
-    /// KEP-2535 (`KubeletEnsureSecretPulledImages`) is beta and on by default from here: the
-    /// kubelet checks a pod's credentials before it reuses an image pulled with a Secret.
-    pub const ENSURE_SECRET_PULLED_IMAGES: KubernetesVersion = KubernetesVersion {
-        major: 1,
-        minor: 35,
-    };
-
-    /// Reads `1.34`, `v1.34` or `1.34.2` (the patch is ignored).
-    pub fn parse(text: &str) -> Result<KubernetesVersion, SettingsError> {
-        let invalid = || {
-            SettingsError(format!(
-                "invalid Kubernetes version `{text}`: expected MAJOR.MINOR, e.g. 1.34"
-            ))
-        };
-        let digits = text.trim().strip_prefix('v').unwrap_or(text.trim());
-        let mut parts = digits.split('.');
-        let mut number = || -> Result<u32, SettingsError> {
-            parts
-                .next()
-                .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|p| p.parse().ok())
-                .ok_or_else(invalid)
-        };
-        let version = KubernetesVersion {
-            major: number()?,
-            minor: number()?,
-        };
-        match parts.next() {
-            None => Ok(version),
-            Some(patch) if !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()) => {
-                if parts.next().is_some() {
-                    Err(invalid())
-                } else {
-                    Ok(version)
-                }
-            }
-            Some(_) => Err(invalid()),
-        }
-    }
-
-    /// Whether the kubelet verifies credentials before reusing an image pulled with a Secret.
-    pub fn verifies_pulled_images(self) -> bool {
-        self >= Self::ENSURE_SECRET_PULLED_IMAGES
-    }
-}
-
-impl std::fmt::Display for KubernetesVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
-/// Glob patterns, compiled, with their text for messages.
-pub struct Patterns {
-    pub patterns: Vec<String>,
-    pub globs: GlobSet,
 }
 
 /// A setting that cannot be used: reported as a usage error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingsError(pub String);
+
+impl From<PatternError> for SettingsError {
+    fn from(error: PatternError) -> Self {
+        SettingsError(error.0)
+    }
+}
 
 impl std::fmt::Display for SettingsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,88 +90,20 @@ impl Level {
     }
 }
 
-/// The user's registry classes: each entry a registry (`host[:port]`, globs allowed) or a
-/// repository prefix (`ghcr.io/my-org`), consulted before the built-in guess.
-#[derive(Default)]
-pub struct RegistryClasses {
-    entries: Vec<ClassEntry>,
-}
-
-struct ClassEntry {
-    pattern: String,
-    host: globset::GlobMatcher,
-    /// The repository prefix, without slashes at either end; empty for a whole registry.
-    path: String,
-    class: RegistryClass,
-}
-
-impl RegistryClasses {
-    /// Adds entries of one class (`registries.public`, `.private`, `.node-credentials`).
-    pub fn add(&mut self, class: RegistryClass, patterns: &[String]) -> Result<(), SettingsError> {
-        for pattern in patterns {
-            let (host, path) = pattern.split_once('/').unwrap_or((pattern, ""));
-            self.entries.push(ClassEntry {
-                pattern: pattern.clone(),
-                host: glob(host, "registry")?.compile_matcher(),
-                path: path.trim_matches('/').to_string(),
-                class,
-            });
-        }
-        Ok(())
-    }
-
-    /// The class of an image's registry: the user's most specific entry (the longest
-    /// repository prefix; on a tie `private`, then `node-credentials`, then `public`), else the
-    /// built-in guess.
-    pub fn classify(&self, reference: &ImageRef) -> RegistryClass {
-        self.configured(reference)
-            .map_or_else(|| registry::classify(reference.domain()), |e| e.class)
-    }
-
-    /// The user's entry that decides an image's class, if any: for messages.
-    pub fn configured_pattern(&self, reference: &ImageRef) -> Option<&str> {
-        self.configured(reference).map(|e| e.pattern.as_str())
-    }
-
-    fn configured(&self, reference: &ImageRef) -> Option<&ClassEntry> {
-        let domain = reference.domain();
-        let path = reference.path();
-        let rank = |class| match class {
-            RegistryClass::Private => 3,
-            RegistryClass::NodeCredentials => 2,
-            _ => 1,
-        };
-        self.entries
-            .iter()
-            .filter(|e| e.host.is_match(domain))
-            // A prefix ends at a path boundary: `ghcr.io/my-org` is not `ghcr.io/my-organisation`.
-            .filter(|e| {
-                e.path.is_empty()
-                    || path
-                        .strip_prefix(e.path.as_str())
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
-            .max_by_key(|e| (e.path.len(), rank(e.class)))
-    }
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             default_namespace: "default".into(),
-            preloaded: GlobSet::empty(),
             rules: rules::ALL
                 .iter()
                 .copied()
                 .filter(|r| r.meta().enabled_by_default)
                 .collect(),
             levels: HashMap::new(),
-            allowed_registries: None,
-            registries: RegistryClasses::default(),
+            options: RuleOptions::default(),
             fail_on: FailOn::Warning,
             require_reason: false,
             parallel: true,
-            kubernetes_version: KubernetesVersion::CURRENT,
         }
     }
 }
@@ -324,7 +181,7 @@ impl Settings {
     }
 
     pub fn set_allowed_registries(&mut self, patterns: &[String]) -> Result<(), SettingsError> {
-        self.allowed_registries = if patterns.is_empty() {
+        self.options.allowed_registries = if patterns.is_empty() {
             None
         } else {
             Some(Patterns {
@@ -336,42 +193,7 @@ impl Settings {
     }
 
     pub fn set_preloaded(&mut self, patterns: &[String]) -> Result<(), SettingsError> {
-        self.preloaded = glob_set(patterns, "preloaded image")?;
+        self.options.preloaded = glob_set(patterns, "preloaded image")?;
         Ok(())
-    }
-}
-
-/// Compiles glob patterns; `*` crosses `/`, since image references are not paths.
-pub fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet, SettingsError> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        builder.add(glob(pattern, what)?);
-    }
-    builder
-        .build()
-        .map_err(|e| SettingsError(format!("invalid {what} patterns: {e}")))
-}
-
-pub fn glob(pattern: &str, what: &str) -> Result<Glob, SettingsError> {
-    Glob::new(pattern)
-        .map_err(|e| SettingsError(format!("invalid {what} pattern `{pattern}`: {}", e.kind())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kubernetes_versions() {
-        let v = |major, minor| KubernetesVersion { major, minor };
-        assert_eq!(KubernetesVersion::parse("1.34"), Ok(v(1, 34)));
-        assert_eq!(KubernetesVersion::parse("v1.35"), Ok(v(1, 35)));
-        assert_eq!(KubernetesVersion::parse("1.33.4"), Ok(v(1, 33)));
-        for bad in ["", "1", "1.", "1.x", "one.two", "1.2.3.4", "1.2.", "-1.2"] {
-            assert!(KubernetesVersion::parse(bad).is_err(), "{bad}");
-        }
-        assert!(!v(1, 34).verifies_pulled_images());
-        assert!(v(1, 35).verifies_pulled_images());
-        assert!(KubernetesVersion::CURRENT.verifies_pulled_images());
     }
 }

@@ -496,7 +496,7 @@ fn secret_pulled_images_are_verified_from_1_35() {
     let yaml = "kind: Secret\nmetadata: {name: s, namespace: ops}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"registry.corp\": {}}}'\n---\nkind: DaemonSet\nmetadata: {name: pull, namespace: ops}\nspec:\n  template:\n    spec:\n      imagePullSecrets: [{name: s}]\n      containers: [{name: c, image: \"registry.corp/agent:5\"}]\n---\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  containers:\n    - {name: c, image: \"registry.corp/agent:5\", imagePullPolicy: Never}\n";
     let mut settings = settings();
     assert_eq!(rules_found(yaml), vec!["never-without-preload"]);
-    settings.kubernetes_version = pullcheck::settings::KubernetesVersion::parse("1.34").unwrap();
+    settings.options.kubernetes_version = pullcheck::k8s::KubernetesVersion::parse("1.34").unwrap();
     assert!(found_with(&settings, yaml).is_empty());
 }
 

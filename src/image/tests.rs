@@ -353,7 +353,8 @@ mod round_trip {
 /// (`my_registry.com`: `_` is not allowed in a host) but the whole name matches as path
 /// components, the reference is valid with an empty domain, and `ParseNormalizedNamed` keeps
 /// `my_registry.com/app` as its name. The kubelet's `ParseImageName` accepts it, so it is never
-/// `InvalidImageName`, and `SetDefaults_Container` gives `Always` without a tag.
+/// `InvalidImageName` (and `SetDefaults_Container` gives `Always` without a tag: see
+/// `k8s::pull_policy`).
 #[test]
 fn a_first_component_that_is_a_path_component_is_not_an_error() {
     let reference = ImageRef::parse("my_registry.com/app:1").unwrap();
@@ -362,10 +363,6 @@ fn a_first_component_that_is_a_path_component_is_not_an_error() {
     assert_eq!(reference.tag(), Some("1"));
     let untagged = ImageRef::parse("my_registry.com/app").unwrap();
     assert!(untagged.is_untagged());
-    assert_eq!(
-        crate::k8s::PullPolicy::default_for(Some(&untagged)),
-        crate::k8s::PullPolicy::Always
-    );
     // Not a valid path component either: still an error.
     assert_eq!(
         kind_of("my_registry.com:5000/app"),

@@ -5,12 +5,14 @@
 mod extract;
 pub mod placement;
 pub mod pull_policy;
+mod version;
 
 pub use extract::{Extracted, extract};
 
 /// Annotations pullcheck reads start with this; others are not kept.
 pub const ANNOTATION_PREFIX: &str = "pullcheck.dev/";
 pub use pull_policy::PullPolicy;
+pub use version::KubernetesVersion;
 
 use crate::credentials::{RegistryKey, SecretProblem};
 use crate::image::ImageRef;

@@ -68,6 +68,9 @@ mod tests {
         let latest_and_digest = format!("nginx:latest@sha256:{}", "a".repeat(64));
         assert_eq!(default(&latest_and_digest), PullPolicy::Always);
         assert_eq!(default("Not Valid"), PullPolicy::IfNotPresent);
+        // distribution/reference accepts `my_registry.com` as a path component, not a domain;
+        // untagged, it defaults to `Always` like any untagged name.
+        assert_eq!(default("my_registry.com/app"), PullPolicy::Always);
     }
 
     #[test]

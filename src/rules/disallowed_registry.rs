@@ -27,7 +27,7 @@ declare_rule! {
 
 impl Rule for DisallowedRegistry {
     fn check_container(&self, c: &ContainerContext<'_>, report: &mut Vec<Finding>) {
-        let Some(allowed) = &c.settings.allowed_registries else {
+        let Some(allowed) = &c.options.allowed_registries else {
             return;
         };
         let Some((image, reference)) = c.parsed_image() else {

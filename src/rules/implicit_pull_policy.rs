@@ -69,7 +69,7 @@ impl Rule for ImplicitPullPolicy {
         };
         let consequence = match policy {
             PullPolicy::Always => "every container start asks the registry for the image",
-            _ if c.settings.kubernetes_version.verifies_pulled_images() => {
+            _ if c.options.kubernetes_version.verifies_pulled_images() => {
                 "nodes pull the image once and reuse their copy (a copy pulled with a Secret is \
                  reused only by pods with matching credentials: KEP-2535, since 1.35)"
             }

@@ -1,7 +1,7 @@
 use super::{ContainerContext, Finding, Rule, declare_rule};
-use crate::credentials::CredentialSource;
+use crate::index::CredentialSource;
 use crate::k8s::PullPolicy;
-use crate::registry::RegistryClass;
+use crate::registry_class::RegistryClass;
 
 declare_rule! {
     /// ## What it finds
@@ -69,7 +69,7 @@ impl Rule for MissingPullSecret {
             return;
         }
         let domain = reference.domain();
-        if c.settings.registries.classify(reference) != RegistryClass::Private {
+        if c.options.registries.classify(reference) != RegistryClass::Private {
             return;
         }
         let namespace = &c.pod.object.namespace;
@@ -92,7 +92,7 @@ impl Rule for MissingPullSecret {
                  `{account}` are not copied into the pod"
             ),
         };
-        let class_note = match c.settings.registries.configured_pattern(reference) {
+        let class_note = match c.options.registries.configured_pattern(reference) {
             Some(pattern) => format!("`registries.private` lists `{pattern}`"),
             None => format!(
                 "pullcheck's guess; list it under `registries.public` in .pullcheck.yaml if \

@@ -1,12 +1,10 @@
 //! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
 //! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
 
-use crate::credentials::{PodCredentials, Reference};
 use crate::diagnostic::Severity;
 use crate::image::{ImageError, ImageRef};
-use crate::index::Index;
+use crate::index::{Index, PodCredentials, Reference};
 use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
-use crate::settings::Settings;
 use crate::source::Span;
 
 /// Declares the rule modules, re-exports their types and lists them in [`ALL`], in one place:
@@ -20,6 +18,9 @@ macro_rules! rules {
         pub static ALL: &[&dyn Rule] = &[$(&$rule),+];
     };
 }
+
+mod options;
+pub use options::RuleOptions;
 
 rules![
     parse_error::ParseError,
@@ -161,7 +162,7 @@ pub struct ReferenceContext<'a> {
 pub struct PodContext<'a> {
     pub pod: &'a PodSpec,
     pub credentials: &'a PodCredentials<'a>,
-    pub settings: &'a Settings,
+    pub options: &'a RuleOptions,
     pub index: &'a Index<'a>,
 }
 
@@ -179,7 +180,7 @@ impl<'a> PodContext<'a> {
 /// A ServiceAccount of the input, when the rules look at it.
 pub struct AccountContext<'a> {
     pub account: &'a ServiceAccount,
-    pub settings: &'a Settings,
+    pub options: &'a RuleOptions,
     pub index: &'a Index<'a>,
 }
 
@@ -205,7 +206,7 @@ pub struct ContainerContext<'a> {
     pub policy: &'a PolicyFacts<'a>,
     /// The pull secrets that reach the pod.
     pub credentials: &'a PodCredentials<'a>,
-    pub settings: &'a Settings,
+    pub options: &'a RuleOptions,
     pub index: &'a Index<'a>,
 }
 

@@ -61,7 +61,7 @@ impl Rule for NeverWithoutPreload {
             return;
         }
         let normalized = c.parsed_image().map(|(_, r)| r.normalized());
-        let preloaded = &c.settings.preloaded;
+        let preloaded = &c.options.preloaded;
         if preloaded.is_match(&image.value)
             || normalized.as_ref().is_some_and(|n| preloaded.is_match(n))
         {
@@ -75,7 +75,7 @@ impl Rule for NeverWithoutPreload {
             .filter(|p| p.covers(&c.pod.placement))
             .collect();
         // KEP-2535: an image pulled with a Secret is re-verified for each pod.
-        let verified = c.settings.kubernetes_version.verifies_pulled_images();
+        let verified = c.options.kubernetes_version.verifies_pulled_images();
         let has_credentials = c
             .parsed_image()
             .is_some_and(|(_, r)| c.credentials.covering(&r.name()).is_some());

@@ -1,7 +1,7 @@
 use super::{ContainerContext, Finding, Rule, declare_rule};
-use crate::credentials::CredentialSource;
+use crate::index::CredentialSource;
 use crate::k8s::PullPolicy;
-use crate::registry::RegistryClass;
+use crate::registry_class::RegistryClass;
 
 declare_rule! {
     /// ## What it finds
@@ -55,7 +55,7 @@ impl Rule for PullSecretRegistryMismatch {
             return;
         }
         let domain = reference.domain();
-        if c.settings.registries.classify(reference) != RegistryClass::Private {
+        if c.options.registries.classify(reference) != RegistryClass::Private {
             return;
         }
         let name = reference.name();

@@ -1,5 +1,5 @@
 use super::{Finding, ReferenceContext, Rule, declare_rule};
-use crate::credentials::ReferenceState;
+use crate::index::ReferenceState;
 
 declare_rule! {
     /// ## What it finds

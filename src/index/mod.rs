@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::credentials::{PodCredentials, Reference, ReferenceState};
+mod credentials;
+pub use credentials::{CredentialSource, PodCredentials, Reference, ReferenceState};
+
 use crate::image::ImageRef;
 use crate::k8s::placement::Placement;
 use crate::k8s::{ContainerList, Extracted, ObjectRef, PullPolicy, Secret, ServiceAccount};

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use crate::glob::{PatternError, glob};
+use crate::image::ImageRef;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistryClass {
     Public,
@@ -125,6 +128,71 @@ fn wildcard_match(pattern: &str, host: &str) -> bool {
             .iter()
             .zip(&labels)
             .all(|(p, l)| crate::credentials::keyring::glob_match(p, l))
+}
+
+/// The user's registry classes: each entry a registry (`host[:port]`, globs allowed) or a
+/// repository prefix (`ghcr.io/my-org`), consulted before the built-in guess.
+#[derive(Default)]
+pub struct RegistryClasses {
+    entries: Vec<ClassEntry>,
+}
+
+struct ClassEntry {
+    pattern: String,
+    host: globset::GlobMatcher,
+    /// The repository prefix, without slashes at either end; empty for a whole registry.
+    path: String,
+    class: RegistryClass,
+}
+
+impl RegistryClasses {
+    /// Adds entries of one class (`registries.public`, `.private`, `.node-credentials`).
+    pub fn add(&mut self, class: RegistryClass, patterns: &[String]) -> Result<(), PatternError> {
+        for pattern in patterns {
+            let (host, path) = pattern.split_once('/').unwrap_or((pattern, ""));
+            self.entries.push(ClassEntry {
+                pattern: pattern.clone(),
+                host: glob(host, "registry")?.compile_matcher(),
+                path: path.trim_matches('/').to_string(),
+                class,
+            });
+        }
+        Ok(())
+    }
+
+    /// The class of an image's registry: the user's most specific entry (the longest
+    /// repository prefix; on a tie `private`, then `node-credentials`, then `public`), else the
+    /// built-in guess.
+    pub fn classify(&self, reference: &ImageRef) -> RegistryClass {
+        self.configured(reference)
+            .map_or_else(|| classify(reference.domain()), |e| e.class)
+    }
+
+    /// The user's entry that decides an image's class, if any: for messages.
+    pub fn configured_pattern(&self, reference: &ImageRef) -> Option<&str> {
+        self.configured(reference).map(|e| e.pattern.as_str())
+    }
+
+    fn configured(&self, reference: &ImageRef) -> Option<&ClassEntry> {
+        let domain = reference.domain();
+        let path = reference.path();
+        let rank = |class| match class {
+            RegistryClass::Private => 3,
+            RegistryClass::NodeCredentials => 2,
+            _ => 1,
+        };
+        self.entries
+            .iter()
+            .filter(|e| e.host.is_match(domain))
+            // A prefix ends at a path boundary: `ghcr.io/my-org` is not `ghcr.io/my-organisation`.
+            .filter(|e| {
+                e.path.is_empty()
+                    || path
+                        .strip_prefix(e.path.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .max_by_key(|e| (e.path.len(), rank(e.class)))
+    }
 }
 
 #[cfg(test)]

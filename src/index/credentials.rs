@@ -1,8 +1,8 @@
 //! Which pull Secrets reach a pod, and what they cover.
 
-use super::keyring::{self, RegistryKey};
-use super::secret::SecretProblem;
-use crate::index::Index;
+use super::Index;
+use crate::credentials::SecretProblem;
+use crate::credentials::keyring::{self, RegistryKey};
 use crate::k8s::PodSpec;
 
 /// Where a pod's pull secrets come from. The ServiceAccount admission controller copies the
