@@ -419,8 +419,13 @@ fn list_rules(args: &ConfigArgs) -> Result<ExitCode, Failure> {
 }
 
 fn explain(rule: &str, color: bool) -> Result<ExitCode, Failure> {
-    let rule = settings::rule_named(rule).map_err(|e| Failure::Usage(e.to_string()))?;
-    let text = output::markdown::render(&rule.meta().markdown(), color);
+    let meta = match rules::documentation(rule) {
+        Some(meta) => meta,
+        None => settings::rule_named(rule)
+            .map_err(|e| Failure::Usage(e.to_string()))?
+            .meta(),
+    };
+    let text = output::markdown::render(&meta.markdown(), color);
     write_stdout(|out| out.write_all(text.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::input;
 use crate::k8s::KubernetesVersion;
 use crate::registry_class::RegistryClass;
@@ -15,7 +15,7 @@ use crate::yaml::{self, Document, NodeId, NodeKind};
 pub const FILE_NAME: &str = ".pullcheck.yaml";
 
 /// The rule name configuration errors are reported under.
-pub const CONFIG_ERROR: &str = "config";
+pub const CONFIG_ERROR: &RuleMeta = &crate::rules::ConfigError::META;
 
 const KEYS: [&str; 8] = [
     "rules",

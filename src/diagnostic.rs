@@ -29,10 +29,67 @@ impl fmt::Display for Severity {
     }
 }
 
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub severity: Severity,
+    pub enabled_by_default: bool,
+    /// Not a rule but a report that cannot be turned off or suppressed ([`crate::rules::REPORTS`]).
+    pub always_reported: bool,
+    /// One line, for listings.
+    pub summary: &'static str,
+    /// The rule's doc comment, as written (each line keeps rustdoc's leading space).
+    pub doc: &'static str,
+}
+
+/// Names are unique in the registry (`names_are_unique`), so a name identifies a rule.
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for RuleMeta {}
+
+impl RuleMeta {
+    /// The user documentation, `rules/<name>.md`.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.name);
+        out.push_str(&format!(
+            "Default severity: **{}**. {}\n\n",
+            self.severity,
+            if self.always_reported {
+                "Always reported: it cannot be turned off or suppressed."
+            } else if self.enabled_by_default {
+                "Enabled by default."
+            } else {
+                "Off by default: enable it with `--enable`."
+            }
+        ));
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// `rules/<name>.md`: the documentation, and a note for contributors that it is generated
+    /// (kept out of `pullcheck explain` and SARIF help, which users read).
+    pub fn markdown_file(&self) -> String {
+        format!(
+            "{}\n<!-- Generated from the doc comment in src/rules/; edit it there, then run \
+             `PULLCHECK_BLESS=1 cargo test` (see CONTRIBUTING.md). -->\n",
+            self.markdown()
+        )
+    }
+}
+
 /// One finding, located in a file of the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    /// What reported it: a rule, or one of [`crate::rules::REPORTS`].
+    pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
     /// What Kubernetes will do and how to fix it.
@@ -93,7 +150,7 @@ pub struct PullPolicyFacts {
 impl Diagnostic {
     /// A diagnostic with no object, container, image or extra places; set those after.
     pub fn new(
-        rule: &'static str,
+        rule: &'static RuleMeta,
         severity: Severity,
         file: usize,
         span: Span,
@@ -136,7 +193,7 @@ impl Diagnostic {
             self.file,
             self.span.start,
             self.span.end,
-            self.rule,
+            self.rule.name,
             &self.message,
             self.container.as_deref().or(self.volume.as_deref()),
         )

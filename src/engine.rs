@@ -2,7 +2,7 @@
 //! ServiceAccount, each run guarded so that a panicking rule becomes an `internal-error`
 //! diagnostic and the others still run.
 
-use crate::diagnostic::{Diagnostic, PullPolicyFacts, Severity};
+use crate::diagnostic::{Diagnostic, PullPolicyFacts, RuleMeta, Severity};
 use crate::image::ImageRef;
 use crate::index::Index;
 use crate::index::PodCredentials;
@@ -26,7 +26,7 @@ fn diagnostic(
     container: Option<ContainerFacts<'_>>,
 ) -> Diagnostic {
     Diagnostic {
-        rule: rule.meta().name,
+        rule: rule.meta(),
         severity,
         message: finding.message,
         help: finding.help,
@@ -48,8 +48,8 @@ fn diagnostic(
     }
 }
 
-/// The rule name of a diagnostic that reports a panic inside pullcheck.
-pub const INTERNAL_ERROR: &str = "internal-error";
+/// What a diagnostic that reports a panic inside pullcheck is about.
+pub const INTERNAL_ERROR: &RuleMeta = &crate::rules::InternalError::META;
 
 /// Runs one rule's check, turning a panic into an internal-error finding rather than ending
 /// the run: the other rules and files are still checked.
@@ -61,17 +61,15 @@ fn guarded(
     let mut findings = Vec::new();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut findings))) {
         Ok(()) => Ok(findings),
-        Err(payload) => Err(Finding {
+        Err(payload) => Err(Finding::new(
             span,
-            message: format!(
+            format!(
                 "internal error in rule `{}`: {}; the other rules still ran (please report this)",
                 rule.meta().name,
                 panic_message(payload.as_ref())
             ),
-            help: None,
-            label: Some("while checking this".into()),
-            related: Vec::new(),
-        }),
+        )
+        .label("while checking this")),
     }
 }
 

@@ -87,8 +87,12 @@ pub fn apply_annotation(pod: &PodSpec, diagnostics: &mut [Diagnostic]) {
         return;
     };
     let directive = parse_directive(&annotation.value, annotation.span.start, annotation.span);
-    for d in diagnostics.iter_mut().filter(|d| d.suppression.is_none()) {
-        if directive.covers(d.rule) {
+    // `internal-error` is never suppressed: the run it reports on is incomplete.
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.suppression.is_none() && !d.rule.always_reported)
+    {
+        if directive.covers(d.rule.name) {
             d.suppression = Some(directive.suppression(SuppressionKind::Annotation));
         }
     }
@@ -106,11 +110,15 @@ pub fn apply_comments(
     } else {
         files.iter().map(comment_directives).collect()
     };
-    for d in diagnostics.iter_mut().filter(|d| d.suppression.is_none()) {
+    // `internal-error` is never suppressed: the run it reports on is incomplete.
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.suppression.is_none() && !d.rule.always_reported)
+    {
         let line = files[d.file].line_index(d.span.start);
         let directive = directives[d.file]
             .get(&line)
-            .and_then(|found| found.iter().find(|dir| dir.covers(d.rule)));
+            .and_then(|found| found.iter().find(|dir| dir.covers(d.rule.name)));
         if let Some(directive) = directive {
             d.suppression = Some(directive.suppression(SuppressionKind::Comment));
         }
@@ -167,13 +175,7 @@ fn own_diagnostic(
     message: String,
     help: &str,
 ) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(
-        rule.meta().name,
-        settings.severity(rule),
-        file,
-        span,
-        message,
-    );
+    let mut diagnostic = Diagnostic::new(rule.meta(), settings.severity(rule), file, span, message);
     diagnostic.help = Some(help.into());
     diagnostic
 }

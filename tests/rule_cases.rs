@@ -12,7 +12,7 @@ fn found_with(settings: &Settings, yaml: &str) -> Vec<(&'static str, usize, usiz
         .iter()
         .map(|d| {
             let p = run.files[d.file].position(d.span.start);
-            (d.rule, p.line, p.column)
+            (d.rule.name, p.line, p.column)
         })
         .collect()
 }
@@ -447,6 +447,7 @@ static PANICKING: RuleMeta = RuleMeta {
     name: "panicking-test-rule",
     severity: pullcheck::diagnostic::Severity::Warning,
     enabled_by_default: true,
+    always_reported: false,
     summary: "panics",
     doc: "",
 };
@@ -472,7 +473,7 @@ fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
     std::panic::set_hook(Box::new(|_| {}));
     let run = lint_text("test.yaml", &yaml, &settings);
     std::panic::set_hook(hook);
-    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule).collect();
+    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.name).collect();
     assert_eq!(
         rules,
         vec![
@@ -516,7 +517,7 @@ fn kustomize_patches_are_not_complete_objects() {
         ],
         &settings(),
     );
-    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule).collect();
+    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.name).collect();
     assert_eq!(rules, vec!["latest-tag"]);
     // The same file outside any kustomization is a Deployment without an image.
     assert_eq!(rules_found(patch), vec!["invalid-image", "latest-tag"]);
@@ -555,7 +556,7 @@ fn doc_examples_are_true() {
                 .unwrap_or_else(|| panic!("{}: unclosed example", meta.name));
             let example = doc[i + 1..end].join("\n") + "\n";
             let run = lint_text("example.yaml", &example, &settings);
-            let fired = run.diagnostics.iter().any(|d| d.rule == meta.name);
+            let fired = run.diagnostics.iter().any(|d| d.rule.name == meta.name);
             assert_eq!(
                 fired,
                 fires,
@@ -601,7 +602,7 @@ fn documents_read_as_go_yaml_reads_them() {
             "{names:?}"
         );
         assert_eq!(
-            run.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            run.diagnostics.iter().map(|d| d.rule.name).collect::<Vec<_>>(),
             vec!["missing-tag"]
         );
     }

@@ -71,7 +71,7 @@ fn every_rule_fires_exactly_where_its_fixture_says() {
         let others: Vec<&str> = run
             .diagnostics
             .iter()
-            .map(|d| d.rule)
+            .map(|d| d.rule.name)
             .filter(|r| *r != name)
             .collect();
         if !others.is_empty() {

@@ -30,7 +30,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             p.column,
             d.severity,
             escape(&d.message_with_suppression()),
-            d.rule
+            d.rule.name
         )?;
     }
     if current.is_some() {

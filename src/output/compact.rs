@@ -18,7 +18,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             p.line,
             p.column,
             d.severity,
-            d.rule,
+            d.rule.name,
             escape::controls(&message)
         )?;
     }

@@ -29,7 +29,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             start.column,
             end.line,
             end.column,
-            escape_property(&format!("pullcheck {}", d.rule)),
+            escape_property(&format!("pullcheck {}", d.rule.name)),
             escape_data(&message)
         )?;
     }

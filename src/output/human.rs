@@ -133,7 +133,7 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.rule))
+        Some(Box::new(self.diagnostic.rule.name))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -94,7 +94,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             let start = file.position(d.span.start);
             let end = file.end_position(d.span);
             JsonDiagnostic {
-                rule: d.rule,
+                rule: d.rule.name,
                 severity: d.severity,
                 message: &d.message,
                 help: d.help.as_deref(),

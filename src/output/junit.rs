@@ -69,7 +69,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 p.line,
                 p.column,
                 d.severity,
-                d.rule,
+                d.rule.name,
                 d.message_with_suppression()
             )
         };
@@ -88,7 +88,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                     failing.len(),
                     first.message
                 )),
-                first.rule,
+                first.rule.name,
                 escape(&body)
             )?;
         }

@@ -16,7 +16,9 @@ use crate::source::SourceFile;
 const INFORMATION_URI: &str = "https://github.com/pullcheck/pullcheck";
 
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
-    let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
+    // Every diagnostic's rule is in the list (`internal-error` and `config` too), so every
+    // result has a `ruleIndex`.
+    let metas: Vec<&RuleMeta> = rules::documented().collect();
     let driver_rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
     let tool = json!({
         "driver": {
@@ -44,7 +46,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &json!({"configuration": run.config_file}))?;
     write!(out, ",\n    \"results\": [")?;
     for (i, d) in all.into_iter().enumerate() {
-        let index = metas.iter().position(|m| m.name == d.rule);
+        let index = metas.iter().position(|m| *m == d.rule);
         out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
         let fingerprint = fingerprints[i].clone();
         serde_json::to_writer(
@@ -101,7 +103,7 @@ fn result(
         text.push_str(help);
     }
     let mut result = json!({
-        "ruleId": d.rule,
+        "ruleId": d.rule.name,
         "level": level(d.severity),
         "message": {"text": text},
         "locations": [{
@@ -179,7 +181,7 @@ fn fingerprints(all: &[&Diagnostic], files: &[SourceFile]) -> Vec<String> {
 /// What the finding is about: rule, file, object, container, image. For findings on no
 /// object (parse errors), the trimmed text of the line.
 fn fingerprint_key(d: &Diagnostic, file: &SourceFile) -> String {
-    let mut key = format!("{}\u{0}{}\u{0}", d.rule, file.name);
+    let mut key = format!("{}\u{0}{}\u{0}", d.rule.name, file.name);
     match &d.object {
         Some(o) => key.push_str(&format!(
             "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",

@@ -32,16 +32,16 @@ impl Rule for DigestNotPinned {
         if reference.digest().is_some() {
             return;
         }
-        report.push(Finding {
-            span: image.span,
-            message: format!("image `{reference}` is not pinned by digest"),
-            help: Some(
+        report.push(
+            Finding::new(
+                image.span,
+                format!("image `{reference}` is not pinned by digest"),
+            )
+            .help(
                 "A tag can be moved to other content; a digest names exactly one image. Append \
-                 `@sha256:…` (`crane digest IMAGE` prints it)."
-                    .into(),
-            ),
-            label: Some("no digest".into()),
-            related: Vec::new(),
-        });
+                 `@sha256:…` (`crane digest IMAGE` prints it).",
+            )
+            .label("no digest"),
+        );
     }
 }

@@ -37,12 +37,12 @@ impl Rule for DisallowedRegistry {
         if allowed.globs.is_match(domain) || allowed.globs.is_match(reference.name()) {
             return;
         }
-        report.push(Finding {
-            span: image.span,
-            message: format!(
-                "image `{reference}` is from `{domain}`, outside the allowed registries"
-            ),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                image.span,
+                format!("image `{reference}` is from `{domain}`, outside the allowed registries"),
+            )
+            .help(format!(
                 "Allowed: {}. Pull it through an approved registry or extend the allow-list.",
                 allowed
                     .patterns
@@ -50,9 +50,8 @@ impl Rule for DisallowedRegistry {
                     .map(|p| format!("`{p}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            )),
-            label: Some("not an allowed registry".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("not an allowed registry"),
+        );
     }
 }

@@ -28,17 +28,18 @@ declare_rule! {
 impl Rule for DuplicateKey {
     fn check_pod(&self, c: &PodContext<'_>, report: &mut Vec<Finding>) {
         for duplicate in &c.pod.duplicate_keys {
-            report.push(Finding {
-                span: duplicate.second,
-                message: format!("duplicate key `{}` in {}", duplicate.key, duplicate.place),
-                help: Some(
+            report.push(
+                Finding::new(
+                    duplicate.second,
+                    format!("duplicate key `{}` in {}", duplicate.key, duplicate.place),
+                )
+                .help(
                     "Decoders disagree on duplicate keys (first wins, last wins, or an error: \
-                     kubectl's strict field validation rejects the object). Keep one."
-                        .into(),
-                ),
-                label: Some("written again here".into()),
-                related: vec![(duplicate.first, "first written here".into())],
-            });
+                     kubectl's strict field validation rejects the object). Keep one.",
+                )
+                .label("written again here")
+                .related(duplicate.first, "first written here"),
+            );
         }
     }
 }

@@ -49,15 +49,16 @@ impl Rule for EphemeralContainerInManifest {
                 c.pod.object.kind
             )
         };
-        report.push(Finding {
-            span: first.span,
-            message: "ephemeral containers in a manifest to be applied".into(),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                first.span,
+                "ephemeral containers in a manifest to be applied",
+            )
+            .help(format!(
                 "Ephemeral containers {why}. They are added to running Pods with `kubectl \
                  debug`; remove them from the manifest."
-            )),
-            label: Some("rejected by the API server".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("rejected by the API server"),
+        );
     }
 }

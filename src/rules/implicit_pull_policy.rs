@@ -75,19 +75,20 @@ impl Rule for ImplicitPullPolicy {
             }
             _ => "nodes pull the image once and reuse their copy",
         };
-        report.push(Finding {
-            span: image.span,
-            message: format!(
-                "imagePullPolicy is not written: Kubernetes sets {policy} on creation because \
+        report.push(
+            Finding::new(
+                image.span,
+                format!(
+                    "imagePullPolicy is not written: Kubernetes sets {policy} on creation because \
                  {why}"
-            ),
-            help: Some(format!(
+                ),
+            )
+            .help(format!(
                 "With {policy}, {consequence}. The policy is set once, when the object is \
                  created, and kept when the image changes later. Set imagePullPolicy explicitly \
                  so the manifest says what the cluster does."
-            )),
-            label: Some(format!("pull policy defaults to {policy}")),
-            related: Vec::new(),
-        });
+            ))
+            .label(format!("pull policy defaults to {policy}")),
+        );
     }
 }

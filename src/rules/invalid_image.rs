@@ -110,13 +110,11 @@ impl Rule for InvalidImage {
                     .to_string(),
             ),
         };
-        report.push(Finding {
-            span: image.span,
-            message,
-            help: Some(help),
-            label: Some(short_reason(&error.kind).into()),
-            related: Vec::new(),
-        });
+        report.push(
+            Finding::new(image.span, message)
+                .help(help)
+                .label(short_reason(&error.kind)),
+        );
     }
 }
 
@@ -149,13 +147,9 @@ fn no_image(c: &ContainerContext<'_>) -> Finding {
             c.pod.object.kind
         )
     };
-    Finding {
-        span,
-        message: format!("the {} has no image", list.noun()),
-        help: Some(help),
-        label: Some(format!("no `{key}`")),
-        related: Vec::new(),
-    }
+    Finding::new(span, format!("the {} has no image", list.noun()))
+        .help(help)
+        .label(format!("no `{key}`"))
 }
 
 fn short_reason(kind: &ImageErrorKind) -> &'static str {

@@ -47,16 +47,17 @@ impl Rule for InvalidPullPolicy {
             None => "The API server rejects the object. Use `Always`, `IfNotPresent` or `Never`."
                 .to_string(),
         };
-        report.push(Finding {
-            span: written.span,
-            message: format!(
-                "invalid imagePullPolicy `{}`: must be Always, IfNotPresent or Never",
-                written.value
-            ),
-            help: Some(help),
-            label: Some("not a pull policy".into()),
-            related: Vec::new(),
-        });
+        report.push(
+            Finding::new(
+                written.span,
+                format!(
+                    "invalid imagePullPolicy `{}`: must be Always, IfNotPresent or Never",
+                    written.value
+                ),
+            )
+            .help(help)
+            .label("not a pull policy"),
+        );
     }
 }
 
@@ -73,7 +74,12 @@ fn closest(value: &str) -> Option<PullPolicy> {
     }
     VALID
         .iter()
-        .map(|p| (strsim::levenshtein(&squashed, &p.as_str().to_lowercase()), *p))
+        .map(|p| {
+            (
+                strsim::levenshtein(&squashed, &p.as_str().to_lowercase()),
+                *p,
+            )
+        })
         .filter(|(distance, p)| *distance <= p.as_str().len() / 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, p)| p)

@@ -78,12 +78,6 @@ fn findings(list: &PullSecretList, kind: &str, blocked: &str, report: &mut Vec<F
                 "not `name: …`",
             ),
         };
-        report.push(Finding {
-            span: entry.span,
-            message,
-            help: Some(help),
-            label: Some(label.into()),
-            related: Vec::new(),
-        });
+        report.push(Finding::new(entry.span, message).help(help).label(label));
     }
 }

@@ -34,15 +34,16 @@ impl Rule for LatestTag {
             return;
         }
         let policy = c.policy.describe();
-        report.push(Finding {
-            span: image.span,
-            message: format!("image `{reference}` uses the `latest` tag"),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                image.span,
+                format!("image `{reference}` uses the `latest` tag"),
+            )
+            .help(format!(
                 "`latest` moves, so pods started at different times run different builds; \
                  {policy}. Pin a version tag or digest."
-            )),
-            label: Some("`latest` moves".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("`latest` moves"),
+        );
     }
 }

@@ -49,17 +49,18 @@ impl Rule for MissingContainers {
         } else {
             "spec.template.spec.containers"
         };
-        report.push(Finding {
-            span: c.pod.span,
-            message: format!("the pod spec of {} has no containers", c.pod.object.kind),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                c.pod.span,
+                format!("the pod spec of {} has no containers", c.pod.object.kind),
+            )
+            .help(format!(
                 "The API server requires at least one container (`{field}: Required value`, \
                  `validateContainers`) and rejects the {}. Add the main container under \
                  `containers:`.",
                 c.pod.object.kind
-            )),
-            label: Some("no `containers`".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("no `containers`"),
+        );
     }
 }

@@ -99,21 +99,20 @@ impl Rule for MissingPullSecret {
                  `{domain}` serves this image anonymously"
             ),
         };
-        report.push(Finding {
-            span: image.span,
-            message: format!(
+        report.push(Finding::new(
+image.span,
+format!(
                 "image `{reference}` comes from `{domain}`, which likely needs credentials, and \
                  no pull secret reaches the pod"
             ),
-            help: Some(format!(
+)
+.help(format!(
                 "{why_none}, so the kubelet pulls anonymously and a registry that needs \
                  credentials answers Unauthorized (ImagePullBackOff). Add a \
                  kubernetes.io/dockerconfigjson Secret for `{domain}` to the pod's \
                  imagePullSecrets or to ServiceAccount `{account}` in namespace `{namespace}`. \
                  (The registry class is {class_note}.)"
-            )),
-            label: Some(format!("`{domain}` likely needs a pull secret")),
-            related: Vec::new(),
-        });
+            ))
+.label(format!("`{domain}` likely needs a pull secret")));
     }
 }

@@ -39,16 +39,17 @@ impl Rule for MissingTag {
             return;
         }
         let policy = c.policy.describe();
-        report.push(Finding {
-            span: image.span,
-            message: format!("image `{reference}` has no tag: it runs `:latest`"),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                image.span,
+                format!("image `{reference}` has no tag: it runs `:latest`"),
+            )
+            .help(format!(
                 "The runtime pulls `{}:latest` and {policy}, so nodes can run different builds. \
                  Pin a version tag or digest.",
                 reference.written_name()
-            )),
-            label: Some("no tag or digest".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("no tag or digest"),
+        );
     }
 }

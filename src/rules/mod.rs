@@ -1,7 +1,6 @@
 //! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
 //! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
 
-use crate::diagnostic::Severity;
 use crate::image::{ImageError, ImageRef};
 use crate::index::{Index, PodCredentials, Reference};
 use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
@@ -19,7 +18,12 @@ macro_rules! rules {
     };
 }
 
+mod config_error;
+mod internal_error;
 mod options;
+pub use crate::diagnostic::RuleMeta;
+pub use config_error::ConfigError;
+pub use internal_error::InternalError;
 pub use options::RuleOptions;
 
 rules![
@@ -46,52 +50,23 @@ rules![
     suppression_missing_reason::SuppressionMissingReason,
 ];
 
+/// What pullcheck reports that no rule finds: its own failures and the configuration's. They
+/// are documented like rules (`pullcheck explain`, SARIF `ruleIndex`) but cannot be turned off.
+pub static REPORTS: &[&RuleMeta] = &[&InternalError::META, &ConfigError::META];
+
+/// Everything a diagnostic can be about: the rules, then [`REPORTS`].
+pub fn documented() -> impl Iterator<Item = &'static RuleMeta> {
+    ALL.iter().map(|r| r.meta()).chain(REPORTS.iter().copied())
+}
+
+/// Looks up the documentation of a rule or report by its name.
+pub fn documentation(name: &str) -> Option<&'static RuleMeta> {
+    documented().find(|meta| meta.name == name)
+}
+
 /// Looks a rule up by its name.
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
-}
-
-/// What every rule declares about itself.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub name: &'static str,
-    pub severity: Severity,
-    pub enabled_by_default: bool,
-    /// One line, for listings.
-    pub summary: &'static str,
-    /// The rule's doc comment, as written (each line keeps rustdoc's leading space).
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// The user documentation, `rules/<name>.md`.
-    pub fn markdown(&self) -> String {
-        let mut out = format!("# {}\n\n", self.name);
-        out.push_str(&format!(
-            "Default severity: **{}**. {}\n\n",
-            self.severity,
-            if self.enabled_by_default {
-                "Enabled by default."
-            } else {
-                "Off by default: enable it with `--enable`."
-            }
-        ));
-        for line in self.doc.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// `rules/<name>.md`: the documentation, and a note for contributors that it is generated
-    /// (kept out of `pullcheck explain` and SARIF help, which users read).
-    pub fn markdown_file(&self) -> String {
-        format!(
-            "{}\n<!-- Generated from the doc comment in src/rules/; edit it there, then run \
-             `PULLCHECK_BLESS=1 cargo test` (see CONTRIBUTING.md). -->\n",
-            self.markdown()
-        )
-    }
 }
 
 /// Declares a rule type whose doc comment is its user documentation.
@@ -102,6 +77,7 @@ macro_rules! declare_rule {
             name: $name:literal,
             severity: $severity:ident,
             enabled_by_default: $enabled:literal,
+            $(always_reported: $always:literal,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -113,6 +89,7 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $crate::diagnostic::Severity::$severity,
                 enabled_by_default: $enabled,
+                always_reported: false $(|| $always)?,
                 summary: $summary,
                 doc: concat!($($doc, "\n"),+),
             };
@@ -185,14 +162,53 @@ pub struct AccountContext<'a> {
 }
 
 /// What a rule says about one place; the linter adds the rule, file and object.
+///
+/// ```ignore
+/// report.push(
+///     Finding::new(image.span, format!("image `{reference}` has no tag"))
+///         .label("no tag")
+///         .help("Pin a version tag or a digest.")
+///         .related(policy.span, "pulled once per node"),
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub span: Span,
     pub message: String,
+    /// What Kubernetes will do and how to fix it.
     pub help: Option<String>,
+    /// A short text under the underlined value.
     pub label: Option<String>,
     /// Other places that belong to the finding, each with a label.
     pub related: Vec<(Span, String)>,
+}
+
+impl Finding {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            span,
+            message: message.into(),
+            help: None,
+            label: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds another place that belongs to the finding.
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
 }
 
 /// Everything known about one container when the rules look at it.

@@ -43,20 +43,21 @@ impl Rule for MutableTagIfNotPresent {
             None => "no tag (so `latest`)",
             Some(_) => return,
         };
-        report.push(Finding {
-            span: written.span,
-            message: format!(
-                "imagePullPolicy {} with {tag}: nodes keep whichever build they pulled first",
-                written.value
-            ),
-            help: Some(format!(
+        report.push(
+            Finding::new(
+                written.span,
+                format!(
+                    "imagePullPolicy {} with {tag}: nodes keep whichever build they pulled first",
+                    written.value
+                ),
+            )
+            .help(format!(
                 "`{}:latest` moves, but a node that has it never pulls again, so replicas on \
                  different nodes can run different builds. Pin a version tag or digest, or use \
                  Always.",
                 reference.written_name()
-            )),
-            label: Some("never re-pulled".into()),
-            related: Vec::new(),
-        });
+            ))
+            .label("never re-pulled"),
+        );
     }
 }

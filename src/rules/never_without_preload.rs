@@ -107,21 +107,20 @@ impl Rule for NeverWithoutPreload {
         } else {
             String::new()
         };
-        report.push(Finding {
-            span: policy.span,
-            message: format!(
+        report.push(Finding::new(
+policy.span,
+format!(
                 "imagePullPolicy is Never but image `{}` is not known to be preloaded on the nodes",
                 image.value
             ),
-            help: Some(format!(
+)
+.help(format!(
                 "The kubelet never pulls this image: on a node without it the pod fails with \
                  ErrImageNeverPull.{} Use IfNotPresent, or preload the image on every node (a \
                  pre-puller DaemonSet in the same run counts) and declare it with `--preloaded \
                  GLOB` or the annotation `{PRELOADED_ANNOTATION}: \"true\"`.",
                 why_not
-            )),
-            label: Some("never pulled".into()),
-            related: Vec::new(),
-        });
+            ))
+.label("never pulled"));
     }
 }

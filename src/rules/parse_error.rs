@@ -35,14 +35,19 @@ impl Rule for ParseError {}
 
 impl ParseError {
     /// The diagnostic for a document (or a whole file) that does not parse, at byte `offset`.
-    pub fn diagnostic(file: usize, source: &SourceFile, offset: usize, message: String) -> Diagnostic {
+    pub fn diagnostic(
+        file: usize,
+        source: &SourceFile,
+        offset: usize,
+        message: String,
+    ) -> Diagnostic {
         let width = source.text[offset.min(source.text.len())..]
             .chars()
             .next()
             .map_or(0, char::len_utf8);
         let meta = &Self::META;
         let mut diagnostic = Diagnostic::new(
-            meta.name,
+            meta,
             meta.severity,
             file,
             Span::new(offset, offset + width),

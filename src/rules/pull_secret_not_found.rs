@@ -35,15 +35,13 @@ impl Rule for PullSecretNotFound {
 }
 
 fn finding(name: &str, namespace: &str, span: Span) -> Finding {
-    Finding {
+    Finding::new(
         span,
-        message: format!("Secret `{name}` is not in the input (namespace `{namespace}`)"),
-        help: Some(
-            "If it does not exist in the cluster either, the kubelet skips it and pulls with \
-             the other secrets, or anonymously."
-                .into(),
-        ),
-        label: Some("not in the input".into()),
-        related: Vec::new(),
-    }
+        format!("Secret `{name}` is not in the input (namespace `{namespace}`)"),
+    )
+    .help(
+        "If it does not exist in the cluster either, the kubelet skips it and pulls with \
+             the other secrets, or anonymously.",
+    )
+    .label("not in the input")
 }

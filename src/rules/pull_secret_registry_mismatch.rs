@@ -103,14 +103,15 @@ impl Rule for PullSecretRegistryMismatch {
                 c.pod.service_account_name()
             ));
         }
-        report.push(Finding {
-            span: image.span,
-            message: format!(
-                "no pull secret of the pod covers `{domain}`, the registry of `{reference}`"
-            ),
-            help: Some(help),
-            label: Some(format!("no credentials for `{domain}`")),
-            related: Vec::new(),
-        });
+        report.push(
+            Finding::new(
+                image.span,
+                format!(
+                    "no pull secret of the pod covers `{domain}`, the registry of `{reference}`"
+                ),
+            )
+            .help(help)
+            .label(format!("no credentials for `{domain}`")),
+        );
     }
 }

@@ -40,23 +40,22 @@ impl Rule for PullSecretWrongNamespace {
         if others.is_empty() {
             return;
         }
-        report.push(Finding {
-            span: account.span,
-            message: format!(
+        report.push(Finding::new(
+account.span,
+format!(
                 "ServiceAccount `{}` is not in namespace `{namespace}` (the input has it in {})",
                 account.value,
                 list(&others)
             ),
-            help: Some(format!(
+)
+.help(format!(
                 "A pod runs as a ServiceAccount of its own namespace: the ServiceAccount \
                  admission plugin rejects every Pod whose ServiceAccount does not exist there (a \
                  workload's controller then reports FailedCreate), and its pull secrets would \
                  not apply. Create ServiceAccount `{}` in `{namespace}`.",
                 account.value
-            )),
-            label: Some(format!("not in `{namespace}`")),
-            related: Vec::new(),
-        });
+            ))
+.label(format!("not in `{namespace}`")));
     }
 
     fn check_reference(&self, r: &ReferenceContext<'_>, report: &mut Vec<Finding>) {
@@ -72,19 +71,18 @@ impl Rule for PullSecretWrongNamespace {
 }
 
 fn secret_finding(name: &str, namespace: &str, others: &[&str], span: Span) -> Finding {
-    Finding {
+    Finding::new(
         span,
-        message: format!(
+        format!(
             "Secret `{name}` is not in namespace `{namespace}` (the input has it in {})",
             list(others)
         ),
-        help: Some(format!(
-            "Pods use only Secrets of their own namespace: the kubelet skips this reference and \
+    )
+    .help(format!(
+        "Pods use only Secrets of their own namespace: the kubelet skips this reference and \
              pulls without it. Create Secret `{name}` in `{namespace}` too."
-        )),
-        label: Some(format!("not in `{namespace}`")),
-        related: Vec::new(),
-    }
+    ))
+    .label(format!("not in `{namespace}`"))
 }
 
 fn list(namespaces: &[&str]) -> String {

@@ -58,14 +58,13 @@ fn finding(
     problem: &crate::credentials::SecretProblem,
     span: crate::source::Span,
 ) -> Finding {
-    Finding {
+    Finding::new(
         span,
-        message: format!("Secret `{name}` cannot serve image pulls: {problem}"),
-        help: Some(format!(
-            "{} Recreate it with `kubectl create secret docker-registry`.",
-            problem.consequence()
-        )),
-        label: Some("not a usable pull secret".into()),
-        related: Vec::new(),
-    }
+        format!("Secret `{name}` cannot serve image pulls: {problem}"),
+    )
+    .help(format!(
+        "{} Recreate it with `kubectl create secret docker-registry`.",
+        problem.consequence()
+    ))
+    .label("not a usable pull secret")
 }
