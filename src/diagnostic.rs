@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::k8s::{ObjectRef, PullPolicy};
+use crate::k8s::{ObjectRef, PolicySummary};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -104,7 +104,7 @@ pub struct Diagnostic {
     /// The image volume (`volumes[].image`) the finding is about, instead of a container.
     pub volume: Option<String>,
     pub image: Option<String>,
-    pub pull_policy: Option<PullPolicyFacts>,
+    pub pull_policy: Option<PolicySummary>,
     /// Set when a comment or annotation suppresses the finding.
     pub suppression: Option<Suppression>,
     /// The Helm template (`# Source:`) the flagged document was rendered from.
@@ -135,16 +135,6 @@ impl SuppressionKind {
             SuppressionKind::Annotation => "annotation",
         }
     }
-}
-
-/// The pull policy of the container a diagnostic concerns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PullPolicyFacts {
-    /// The policy Kubernetes applies; `None` when the written one is invalid, since the API
-    /// server then rejects the object.
-    pub effective: Option<PullPolicy>,
-    /// Whether the manifest writes `imagePullPolicy`.
-    pub explicit: bool,
 }
 
 impl Diagnostic {

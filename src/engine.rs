@@ -2,16 +2,15 @@
 //! ServiceAccount, each run guarded so that a panicking rule becomes an `internal-error`
 //! diagnostic and the others still run.
 
-use crate::diagnostic::{Diagnostic, PullPolicyFacts, RuleMeta, Severity};
+use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::image::ImageRef;
 use crate::index::Index;
 use crate::index::PodCredentials;
 use crate::k8s::{
-    self, Container, ContainerList, Located, ObjectRef, PodSpec, PullPolicy, ServiceAccount,
+    self, Container, ContainerList, Located, ObjectRef, PodSpec, PolicyFacts, PolicySummary,
+    ServiceAccount,
 };
-use crate::rules::{
-    AccountContext, ContainerContext, Finding, PodContext, PolicyFacts, ReferenceContext, Rule,
-};
+use crate::rules::{AccountContext, ContainerContext, Finding, PodContext, ReferenceContext, Rule};
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::suppress;
@@ -95,7 +94,7 @@ fn internal_error(finding: Finding, file: usize, object: Option<&ObjectRef>) -> 
 }
 
 /// What a diagnostic of a container-level rule also says about its container.
-type ContainerFacts<'a> = (&'a Container, Option<&'a Located>, PullPolicyFacts);
+type ContainerFacts<'a> = (&'a Container, Option<&'a Located>, PolicySummary);
 
 /// Runs every enabled rule through `check`, each guarded against panics, and places the
 /// findings in the run: in `file`, on `object` (and `container`, for container rules).
@@ -146,23 +145,8 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
     for container in &pod.containers {
         let image = container.image.as_ref().filter(|i| !i.value.is_empty());
         let reference = image.map(|i| ImageRef::parse(&i.value));
-        let written = container.pull_policy.as_ref();
-        let explicit = written.and_then(|p| PullPolicy::parse(&p.value));
-        let default = PullPolicy::default_for(reference.as_ref().and_then(|r| r.as_ref().ok()));
-        let policy = PolicyFacts {
-            written,
-            explicit,
-            default,
-            effective: explicit.unwrap_or(default),
-        };
-        let facts = PullPolicyFacts {
-            effective: if written.is_some() {
-                explicit
-            } else {
-                Some(default)
-            },
-            explicit: written.is_some(),
-        };
+        let policy = PolicyFacts::of(container, reference.as_ref().and_then(|r| r.as_ref().ok()));
+        let facts = policy.summary();
         let context = ContainerContext {
             pod,
             container,
@@ -249,4 +233,55 @@ pub(crate) fn check_service_account(
         &mut out,
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{ContainerContext, Declared};
+
+    /// A rule that panics on every container.
+    struct Panicking;
+
+    static PANICKING: RuleMeta = RuleMeta {
+        name: "panicking-test-rule",
+        severity: Severity::Warning,
+        enabled_by_default: true,
+        always_reported: false,
+        summary: "panics",
+        doc: "",
+    };
+
+    impl Declared for Panicking {
+        fn meta(&self) -> &'static RuleMeta {
+            &PANICKING
+        }
+    }
+
+    impl Rule for Panicking {
+        fn check_container(&self, _: &ContainerContext<'_>, _: &mut Vec<Finding>) {
+            panic!("boom");
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
+        let mut settings = Settings::only(&crate::rules::LatestTag);
+        settings.rules.push(&Panicking);
+        let pod = |image: &str| {
+            format!(
+                "kind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{{name: c, image: {image}}}]\n"
+            )
+        };
+        let yaml = format!("{}---\n{}", pod("nginx:1"), pod("redis:latest"));
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let run = crate::lint::lint_text("test.yaml", &yaml, &settings);
+        std::panic::set_hook(hook);
+        let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.name).collect();
+        assert_eq!(rules, ["internal-error", "internal-error", "latest-tag"]);
+        let message = &run.diagnostics[0].message;
+        assert!(message.contains("panicking-test-rule") && message.contains("boom"));
+        assert_eq!(run.diagnostics[0].rule, INTERNAL_ERROR);
+    }
 }

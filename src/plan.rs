@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::image::ImageRef;
 use crate::index::Index;
 use crate::index::{CredentialSource, PodCredentials, ReferenceState};
-use crate::k8s::{ContainerList, ObjectRef, PullPolicy};
+use crate::k8s::{ContainerList, ObjectRef, PolicyFacts, PullPolicy};
 use crate::registry_class::RegistryClass;
 use crate::run::Collected;
 use crate::settings::Settings;
@@ -49,7 +49,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
             let Ok(reference) = ImageRef::parse(&image.value) else {
                 continue;
             };
-            let policy = container.effective_pull_policy(Some(&reference));
+            let policy = PolicyFacts::of(container, Some(&reference)).effective;
             let class = settings.options.registries.classify(&reference);
             let credential = describe_credentials(&credentials, &reference, class, policy);
             let entry = images

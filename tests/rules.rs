@@ -1,9 +1,9 @@
-//! Every rule against its fixture `tests/fixtures/rules/<rule>.yaml`, run alone and in-process
-//! (`Settings::only`). Lines marked `# fires` must be flagged and no other line may be
-//! (`# silent` marks the negative cases, of which each fixture has at least one). A first line
-//! `# settings: {…}` holds `.pullcheck.yaml` keys the fixture needs. The human output is
-//! snapshotted too. Every rule is checked before the test fails, and the failure names each
-//! rule that did.
+//! Every rule against its fixtures, run alone and in-process (`Settings::only`): one generated
+//! test per file of `tests/fixtures/rules/` (see `build.rs`). `<rule>.yaml` is a rule's main
+//! fixture, `<rule>.<case>.yaml` a case that needs other settings. Lines marked `# fires` must
+//! be flagged and no other line may be (`# silent` marks the negative cases, of which each main
+//! fixture has at least one). A first line `# settings: {…}` holds `.pullcheck.yaml` keys the
+//! fixture needs. The human output is snapshotted too (`snapshots/rule_<fixture>.snap`).
 
 mod common;
 
@@ -11,18 +11,16 @@ use std::collections::BTreeSet;
 
 use common::*;
 use pullcheck::config::Config;
-use pullcheck::lint::{Run, lint_text};
+use pullcheck::lint::lint_text;
 use pullcheck::output::{Style, human};
-use pullcheck::rules::{ALL, Rule};
+use pullcheck::rules::{ALL, Rule, by_name};
 use pullcheck::settings::Settings;
 use pullcheck::source::SourceFile;
 
-fn fixture(rule: &dyn Rule) -> (String, String) {
-    let file = format!("{}.yaml", rule.meta().name);
-    let path = root().join("tests/fixtures/rules").join(&file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("every rule has a fixture: {file} is missing"));
-    (file, text)
+include!(concat!(env!("OUT_DIR"), "/rule_fixtures.rs"));
+
+fn fixtures_dir() -> std::path::PathBuf {
+    root().join("tests/fixtures/rules")
 }
 
 /// The rule alone, with the fixture's `# settings:` applied.
@@ -42,13 +40,6 @@ fn settings_for(rule: &'static dyn Rule, text: &str) -> Settings {
     settings
 }
 
-fn lint_fixture(rule: &'static dyn Rule) -> (String, String, Run) {
-    let (file, text) = fixture(rule);
-    let settings = settings_for(rule, &text);
-    let run = lint_text(&file, &text, &settings);
-    (file, text, run)
-}
-
 fn marked_lines(text: &str, marker: &str) -> BTreeSet<usize> {
     text.lines()
         .enumerate()
@@ -57,57 +48,66 @@ fn marked_lines(text: &str, marker: &str) -> BTreeSet<usize> {
         .collect()
 }
 
-#[test]
-fn every_rule_fires_exactly_where_its_fixture_says() {
-    let mut failures = Vec::new();
-    for &rule in ALL {
-        let name = rule.meta().name;
-        let (file, text, run) = lint_fixture(rule);
-        let fires = marked_lines(&text, "# fires");
-        if fires.is_empty() || marked_lines(&text, "# silent").is_empty() {
-            failures.push(format!("{file}: needs a `# fires` and a `# silent` case"));
-            continue;
-        }
-        let others: Vec<&str> = run
-            .diagnostics
-            .iter()
-            .map(|d| d.rule.name)
-            .filter(|r| *r != name)
-            .collect();
-        if !others.is_empty() {
-            failures.push(format!("{name}: other rules fired: {others:?}"));
-        }
-        let flagged: BTreeSet<usize> = run
-            .diagnostics
-            .iter()
-            .map(|d| run.files[d.file].position(d.span.start).line)
-            .collect();
-        if flagged != fires {
-            failures.push(format!(
-                "{name}: flagged lines {flagged:?}, `# fires` lines {fires:?}"
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{failures:#?}");
+/// Lints `tests/fixtures/rules/<stem>.yaml` with its rule alone and checks the marks, then
+/// the human output's snapshot.
+fn check_fixture(stem: &str) {
+    let name = stem.split('.').next().unwrap_or(stem);
+    let rule = by_name(name).unwrap_or_else(|| panic!("{stem}.yaml names no rule"));
+    let file = format!("{stem}.yaml");
+    let text = std::fs::read_to_string(fixtures_dir().join(&file)).unwrap();
+    let settings = settings_for(rule, &text);
+    let run = lint_text(&file, &text, &settings);
+    let fires = marked_lines(&text, "# fires");
+    assert!(
+        !fires.is_empty() || !marked_lines(&text, "# silent").is_empty(),
+        "{file}: mark its cases with `# fires` and `# silent`"
+    );
+    let others: Vec<&str> = run
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.name)
+        .filter(|r| *r != name)
+        .collect();
+    assert!(others.is_empty(), "{file}: other rules fired: {others:?}");
+    let flagged: BTreeSet<usize> = run
+        .diagnostics
+        .iter()
+        .map(|d| run.files[d.file].position(d.span.start).line)
+        .collect();
+    assert_eq!(
+        flagged, fires,
+        "{file}: flagged lines (left) against `# fires` lines (right)"
+    );
+    let mut out = Vec::new();
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    human::write(&run, style, &mut out).unwrap();
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("rule_{stem}"), String::from_utf8(out).unwrap());
+    });
 }
 
+/// A rule's main fixture holds both kinds of case; the generated tests cover the rest.
 #[test]
-fn every_rule_human_output() {
-    for &rule in ALL {
-        let (_, _, run) = lint_fixture(rule);
-        let mut out = Vec::new();
-        let style = Style {
-            color: false,
-            width: 100,
-        };
-        human::write(&run, style, &mut out).unwrap();
-        let output = String::from_utf8(out).unwrap();
-        insta::with_settings!({
-            snapshot_path => "../snapshots",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(format!("rule_{}", rule.meta().name), output);
-        });
+fn every_rule_has_a_fixture_with_both_kinds_of_case() {
+    let mut missing = Vec::new();
+    for rule in ALL {
+        let file = format!("{}.yaml", rule.meta().name);
+        match std::fs::read_to_string(fixtures_dir().join(&file)) {
+            Ok(text)
+                if !marked_lines(&text, "# fires").is_empty()
+                    && !marked_lines(&text, "# silent").is_empty() => {}
+            _ => missing.push(file),
+        }
     }
+    assert!(
+        missing.is_empty(),
+        "each needs `# fires` and `# silent` cases: {missing:?}"
+    );
 }

@@ -8,7 +8,9 @@ pub use credentials::{CredentialSource, PodCredentials, Reference, ReferenceStat
 
 use crate::image::ImageRef;
 use crate::k8s::placement::Placement;
-use crate::k8s::{ContainerList, Extracted, ObjectRef, PullPolicy, Secret, ServiceAccount};
+use crate::k8s::{
+    ContainerList, Extracted, ObjectRef, PolicyFacts, PullPolicy, Secret, ServiceAccount,
+};
 
 /// A workload that pulls an image on the nodes it runs on: a DaemonSet, on every node its
 /// placement admits.
@@ -128,7 +130,7 @@ fn pre_pullers<'a>(
             let Ok(reference) = ImageRef::parse(&image.value) else {
                 continue;
             };
-            if container.effective_pull_policy(Some(&reference)) != PullPolicy::Never {
+            if PolicyFacts::of(container, Some(&reference)).effective != PullPolicy::Never {
                 found
                     .entry(reference.normalized())
                     .or_default()

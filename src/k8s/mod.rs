@@ -11,11 +11,10 @@ pub use extract::{Extracted, extract};
 
 /// Annotations pullcheck reads start with this; others are not kept.
 pub const ANNOTATION_PREFIX: &str = "pullcheck.dev/";
-pub use pull_policy::PullPolicy;
+pub use pull_policy::{PolicyFacts, PolicySummary, PullPolicy};
 pub use version::KubernetesVersion;
 
 use crate::credentials::{RegistryKey, SecretProblem};
-use crate::image::ImageRef;
 use crate::source::Span;
 
 /// Which object a finding belongs to.
@@ -99,17 +98,6 @@ pub struct Container {
     /// `None` when the key is missing, null or the empty string: Kubernetes then defaults it
     /// (`SetDefaults_Container` tests for `""`, and null decodes to `""`).
     pub pull_policy: Option<Located>,
-}
-
-impl Container {
-    /// The written `imagePullPolicy` when it is valid, else what Kubernetes defaults it to for
-    /// the image (`reference`, when it parses).
-    pub fn effective_pull_policy(&self, reference: Option<&ImageRef>) -> PullPolicy {
-        self.pull_policy
-            .as_ref()
-            .and_then(|p| PullPolicy::parse(&p.value))
-            .unwrap_or_else(|| PullPolicy::default_for(reference))
-    }
 }
 
 /// A pod spec found in some object, with what decides its pulls.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::{Container, Located};
 use crate::image::ImageRef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -47,6 +48,74 @@ impl fmt::Display for PullPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The container's `imagePullPolicy`: as written, and as Kubernetes will apply it.
+#[derive(Clone, Copy, Debug)]
+pub struct PolicyFacts<'a> {
+    /// The written value, valid or not.
+    pub written: Option<&'a Located>,
+    /// The written value, when it is one of the three valid ones.
+    pub explicit: Option<PullPolicy>,
+    /// What Kubernetes sets when the policy is omitted, from the image's tag.
+    pub default: PullPolicy,
+    /// The policy that applies: the explicit one, else the default. (An invalid written value
+    /// makes the API server reject the object; rules then reason with the default.)
+    pub effective: PullPolicy,
+}
+
+impl<'a> PolicyFacts<'a> {
+    /// The policy of `container`, whose image parses to `reference` (`None` when it is
+    /// missing or does not parse).
+    pub fn of(container: &'a Container, reference: Option<&ImageRef>) -> Self {
+        let written = container.pull_policy.as_ref();
+        let explicit = written.and_then(|p| PullPolicy::parse(&p.value));
+        let default = PullPolicy::default_for(reference);
+        PolicyFacts {
+            written,
+            explicit,
+            default,
+            effective: explicit.unwrap_or(default),
+        }
+    }
+
+    /// What a diagnostic keeps of these facts.
+    pub fn summary(&self) -> PolicySummary {
+        PolicySummary {
+            stored: if self.written.is_some() {
+                self.explicit
+            } else {
+                Some(self.default)
+            },
+            explicit: self.written.is_some(),
+        }
+    }
+
+    /// "its imagePullPolicy is Always" or "Kubernetes defaults its imagePullPolicy to Always".
+    pub fn describe(&self) -> String {
+        match self.explicit {
+            Some(policy) => format!("its imagePullPolicy is {policy}"),
+            None => format!(
+                "Kubernetes sets its imagePullPolicy to {} when the object is created",
+                self.effective
+            ),
+        }
+    }
+
+    /// The written `imagePullPolicy` when it is exactly `policy`.
+    pub fn written_as(&self, policy: PullPolicy) -> Option<&'a Located> {
+        self.written.filter(|_| self.explicit == Some(policy))
+    }
+}
+
+/// The pull policy of the container a diagnostic concerns, without borrows: for the outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicySummary {
+    /// The policy the API server stores; `None` when the written one is invalid, since the API
+    /// server then rejects the object.
+    pub stored: Option<PullPolicy>,
+    /// Whether the manifest writes `imagePullPolicy`.
+    pub explicit: bool,
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 container: d.container.as_deref(),
                 volume: d.volume.as_deref(),
                 image: d.image.as_deref(),
-                effective_pull_policy: d.pull_policy.map(|p| p.effective),
+                effective_pull_policy: d.pull_policy.map(|p| p.stored),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
                 helm_source: d.helm_source.as_deref(),
                 related: d

@@ -16,6 +16,28 @@ declare_rule! {
     /// Append the digest, keeping the tag for readers: `nginx:1.27.3@sha256:…` (the digest wins
     /// when both are given). `crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`
     /// prints it.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27.3"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27.3@sha256:0000000000000000000000000000000000000000000000000000000000000000"}
+    /// ```
     pub struct DigestNotPinned {
         name: "digest-not-pinned",
         severity: Info,

@@ -17,6 +17,30 @@ declare_rule! {
     ///
     /// Pull the image through the approved mirror (`registry.corp/dockerhub/library/nginx`), or
     /// extend the allow-list.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// # settings: {registries: {allowed: ["registry.corp"]}}
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// # settings: {registries: {allowed: ["registry.corp"]}}
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "registry.corp/dockerhub/library/nginx:1.27"}
+    /// ```
     pub struct DisallowedRegistry {
         name: "disallowed-registry",
         severity: Error,

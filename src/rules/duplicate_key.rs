@@ -17,6 +17,30 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Keep one of the two keys. A merge (`<<: *defaults`) is the way to override inherited keys.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: nginx:1.27
+    ///       image: nginx:1.26
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27"}
+    /// ```
     pub struct DuplicateKey {
         name: "duplicate-key",
         severity: Error,

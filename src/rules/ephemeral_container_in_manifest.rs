@@ -19,6 +19,30 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Remove `ephemeralContainers`; use `kubectl debug` to add one to a running Pod.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27"}
+    ///   ephemeralContainers:
+    ///     - {name: debug, image: "busybox:1.36"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27"}
+    /// ```
     pub struct EphemeralContainerInManifest {
         name: "ephemeral-container-in-manifest",
         severity: Error,

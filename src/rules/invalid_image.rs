@@ -41,6 +41,28 @@ declare_rule! {
     ///
     /// Write the reference as `[registry[:port]/]repository[:tag][@digest]`, repository in
     /// lowercase, e.g. `registry.corp:5000/team/app:1.4.2`.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "Nginx:1.27"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27"}
+    /// ```
     pub struct InvalidImage {
         name: "invalid-image",
         severity: Error,

@@ -17,6 +17,28 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Use one of the three exact spellings; the help line suggests the closest one.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27", imagePullPolicy: always}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27", imagePullPolicy: Always}
+    /// ```
     pub struct InvalidPullPolicy {
         name: "invalid-pull-policy",
         severity: Error,

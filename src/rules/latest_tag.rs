@@ -17,6 +17,28 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Pin a version tag (`nginx:1.27.3`) or a digest.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27.3"}
+    /// ```
     pub struct LatestTag {
         name: "latest-tag",
         severity: Warning,

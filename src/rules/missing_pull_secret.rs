@@ -52,6 +52,36 @@ declare_rule! {
     ///   imagePullSecrets:
     ///     - name: harbor-pull
     /// ```
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: default}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: default}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
     pub struct MissingPullSecret {
         name: "missing-pull-secret",
         severity: Warning,

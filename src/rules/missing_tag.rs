@@ -22,6 +22,28 @@ declare_rule! {
     ///   - name: web
     ///     image: nginx:1.27.3   # not: nginx
     /// ```
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: nginx}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27.3"}
+    /// ```
     pub struct MissingTag {
         name: "missing-tag",
         severity: Warning,

@@ -1,9 +1,10 @@
 //! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
-//! on its type, from which `rules/<name>.md` is generated (see `docs_are_fresh` in the tests).
+//! on its type, from which `rules/<name>.md` is generated (see `tests/docs.rs`).
 
 use crate::image::{ImageError, ImageRef};
 use crate::index::{Index, PodCredentials, Reference};
-use crate::k8s::{Container, Located, PodSpec, PullPolicy, ServiceAccount};
+pub use crate::k8s::PolicyFacts;
+use crate::k8s::{Container, Located, PodSpec, ServiceAccount};
 use crate::source::Span;
 
 /// Declares the rule modules, re-exports their types and lists them in [`ALL`], in one place:
@@ -258,36 +259,5 @@ fn references<'a, 'i>(
         .map(move |s| (s, index.secret_reference(namespace, &s.value)))
 }
 
-/// The container's `imagePullPolicy`: as written, and as Kubernetes will apply it.
-pub struct PolicyFacts<'a> {
-    /// The written value, valid or not.
-    pub written: Option<&'a Located>,
-    /// The written value, when it is one of the three valid ones.
-    pub explicit: Option<PullPolicy>,
-    /// What Kubernetes sets when the policy is omitted, from the image's tag.
-    pub default: PullPolicy,
-    /// The policy that applies: the explicit one, else the default. (An invalid written value
-    /// makes the API server reject the object; rules then reason with the default.)
-    pub effective: PullPolicy,
-}
-
-impl PolicyFacts<'_> {
-    /// "its imagePullPolicy is Always" or "Kubernetes defaults its imagePullPolicy to Always".
-    pub fn describe(&self) -> String {
-        match self.explicit {
-            Some(policy) => format!("its imagePullPolicy is {policy}"),
-            None => format!(
-                "Kubernetes sets its imagePullPolicy to {} when the object is created",
-                self.effective
-            ),
-        }
-    }
-
-    /// The written `imagePullPolicy` when it is exactly `policy`.
-    pub fn written_as(&self, policy: PullPolicy) -> Option<&Located> {
-        self.written.filter(|_| self.explicit == Some(policy))
-    }
-}
-
-// Rule tests over manifests, and the checks that the generated docs are fresh, are in
-// tests/rule_cases.rs.
+// Each rule's fixtures run in tests/rules.rs (one generated test per fixture); the generated
+// docs and the doc examples are checked in tests/docs.rs.

@@ -18,6 +18,28 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Pin a version tag or a digest (best), or use `Always` if the tag is meant to move.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest", imagePullPolicy: IfNotPresent}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27.3", imagePullPolicy: IfNotPresent}
+    /// ```
     pub struct MutableTagIfNotPresent {
         name: "mutable-tag-if-not-present",
         severity: Warning,

@@ -41,6 +41,28 @@ declare_rule! {
     /// Use `IfNotPresent` (pulls only when the node lacks the image), or make sure the image is
     /// on every node (baked into the node image, or pulled by a pre-puller DaemonSet) and
     /// declare it: `--preloaded 'registry.corp/base/*'` or the annotation above.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "registry.corp/web:1.4", imagePullPolicy: Never}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "registry.corp/web:1.4", imagePullPolicy: IfNotPresent}
+    /// ```
     pub struct NeverWithoutPreload {
         name: "never-without-preload",
         severity: Warning,

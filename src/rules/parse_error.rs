@@ -23,6 +23,30 @@ declare_rule! {
     ///
     /// Fix the syntax at the position shown. Unrendered templates (`{{ … }}`) are a common cause:
     /// lint the output of `helm template` rather than the chart's templates.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: nginx:1.27
+    ///      imagePullPolicy: IfNotPresent
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:1.27", imagePullPolicy: IfNotPresent}
+    /// ```
     pub struct ParseError {
         name: "parse-error",
         severity: Error,

@@ -18,6 +18,37 @@ declare_rule! {
     ///
     /// Add the Secret to the repository (sealed or external-secrets style), or remove the
     /// reference.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: shop}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: shop}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: shop}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
     pub struct PullSecretNotFound {
         name: "pull-secret-not-found",
         severity: Info,

@@ -31,6 +31,44 @@ declare_rule! {
     ///
     /// Add an `auths` entry for the image's registry (with its port, if any) to one of the
     /// secrets, or reference a secret that has one.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: ghcr, namespace: default}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"ghcr.io": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: default}
+    /// spec:
+    ///   imagePullSecrets: [{name: ghcr}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: default}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: default}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
     pub struct PullSecretRegistryMismatch {
         name: "pull-secret-registry-mismatch",
         severity: Error,

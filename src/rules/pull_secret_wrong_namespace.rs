@@ -19,6 +19,44 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Create the Secret (or ServiceAccount) in the pod's namespace too, or move the workload.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: ci}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: shop}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: shop}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: shop}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
     pub struct PullSecretWrongNamespace {
         name: "pull-secret-wrong-namespace",
         severity: Error,

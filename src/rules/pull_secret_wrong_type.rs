@@ -37,6 +37,44 @@ declare_rule! {
     /// Recreate the Secret with `kubectl create secret docker-registry NAME
     /// --docker-server=REGISTRY …`, or write `type: kubernetes.io/dockerconfigjson` with a
     /// `.dockerconfigjson` key holding `{"auths": {"REGISTRY": {"auth": "base64(user:password)"}}}`.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: default}
+    /// type: Opaque
+    /// stringData:
+    ///   token: not-a-docker-config
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: default}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata: {name: harbor, namespace: default}
+    /// type: kubernetes.io/dockerconfigjson
+    /// stringData:
+    ///   .dockerconfigjson: '{"auths": {"harbor.corp": {}}}'
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web, namespace: default}
+    /// spec:
+    ///   imagePullSecrets: [{name: harbor}]
+    ///   containers:
+    ///     - {name: web, image: "harbor.corp/team/web:1.4"}
+    /// ```
     pub struct PullSecretWrongType {
         name: "pull-secret-wrong-type",
         severity: Error,

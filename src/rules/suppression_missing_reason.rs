@@ -22,6 +22,30 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Write the reason after `--`.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// # settings: {suppressions: {require-reason: true}}
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest"}  # pullcheck-ignore: latest-tag
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// # settings: {suppressions: {require-reason: true}}
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest"}  # pullcheck-ignore: latest-tag -- a demo image
+    /// ```
     pub struct SuppressionMissingReason {
         name: "suppression-missing-reason",
         severity: Warning,

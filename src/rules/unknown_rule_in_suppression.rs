@@ -15,6 +15,28 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Use a name from `pullcheck rules`, e.g. `# pullcheck-ignore: latest-tag -- reason`.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml,fires
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest"}  # pullcheck-ignore: latest-tags
+    /// ```
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: web}
+    /// spec:
+    ///   containers:
+    ///     - {name: web, image: "nginx:latest"}  # pullcheck-ignore: latest-tag -- a demo image
+    /// ```
     pub struct UnknownRuleInSuppression {
         name: "unknown-rule-in-suppression",
         severity: Warning,
