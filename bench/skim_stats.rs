@@ -22,12 +22,12 @@ fn main() {
     for (start, end) in pullcheck::yaml::split::document_ranges(&text, 0) {
         let piece = &text[start..end];
         bytes += piece.len();
-        if !pullcheck::yaml::is_shallow_kind(piece) {
+        if pullcheck::k8s::kinds::shallow_fields(piece).is_none() {
             continue;
         }
         shallow += 1;
         shallow_bytes += piece.len();
-        match pullcheck::yaml::skim::gave_up_at(piece) {
+        match pullcheck::yaml::skim::gave_up_at(piece, &pullcheck::k8s::kinds::IDENTITY) {
             None => {
                 taken += 1;
                 taken_bytes += piece.len();
@@ -50,7 +50,7 @@ fn main() {
     let started = std::time::Instant::now();
     let skimmed = taken_pieces
         .iter()
-        .filter(|p| pullcheck::yaml::skim::skim(p, 0).is_some())
+        .filter(|p| pullcheck::yaml::skim::skim(p, 0, &pullcheck::k8s::kinds::IDENTITY).is_some())
         .count();
     let skim_time = started.elapsed().as_secs_f64();
     let started = std::time::Instant::now();

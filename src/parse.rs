@@ -149,7 +149,8 @@ fn read_piece(
     parse_errors: bool,
 ) -> FileResult {
     let mut result = FileResult::default();
-    for parsed in yaml::parse_document(source, start, end) {
+    let shallow = crate::k8s::kinds::shallow_fields(&source.text[start..end]);
+    for parsed in yaml::parse_document(source, start, end, shallow) {
         result.documents += 1;
         if let Some(template) =
             crate::helm::source_comment(&source.text[parsed.span.start..parsed.span.end])

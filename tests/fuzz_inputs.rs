@@ -122,7 +122,9 @@ fn skim_agrees_with_the_parser_on_fixtures_and_regressions() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        if let Err(disagreement) = pullcheck::yaml::skim::compare_with_parser(&text) {
+        if let Err(disagreement) =
+            pullcheck::yaml::skim::compare_with_parser(&text, &pullcheck::k8s::kinds::IDENTITY)
+        {
             panic!("{}: {disagreement}", path.display());
         }
     }

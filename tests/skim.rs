@@ -6,6 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use pullcheck::k8s::kinds::IDENTITY;
 use pullcheck::yaml::skim::compare_with_parser;
 use pullcheck::yaml::split::document_ranges;
 
@@ -51,7 +52,7 @@ fn the_fast_path_agrees_with_the_parser_on_the_corpus() {
     let mut disagreements = Vec::new();
     for (file, text) in &documents {
         bytes += text.len();
-        match compare_with_parser(text) {
+        match compare_with_parser(text, &IDENTITY) {
             Ok(true) => {
                 taken += 1;
                 taken_bytes += text.len();
@@ -138,7 +139,7 @@ fn the_fast_path_never_takes_a_mutated_document_the_parser_rejects() {
     let documents: Vec<String> = corpus_documents(&corpus)
         .into_iter()
         .map(|(_, text)| text)
-        .filter(|text| text.len() < max_len && compare_with_parser(text) == Ok(true))
+        .filter(|text| text.len() < max_len && compare_with_parser(text, &IDENTITY) == Ok(true))
         .collect();
     // PULLCHECK_SKIM_MUTATIONS=N (and PULLCHECK_SKIM_SEED) run a longer or different sweep.
     let per_document: usize = env_number("PULLCHECK_SKIM_MUTATIONS").unwrap_or(12);
@@ -150,7 +151,7 @@ fn the_fast_path_never_takes_a_mutated_document_the_parser_rejects() {
         for _ in 0..per_document {
             let mutated = mutate(text, &mut rng);
             tried += 1;
-            match compare_with_parser(&mutated) {
+            match compare_with_parser(&mutated, &IDENTITY) {
                 Ok(true) => taken += 1,
                 Ok(false) => broken_left += 1,
                 Err(e) => disagreements.push(format!("{e}\n---- mutated document:\n{mutated}")),

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Err(disagreement) = pullcheck::yaml::skim::compare_with_parser(text) {
+        if let Err(disagreement) = pullcheck::yaml::skim::compare_with_parser(text, &pullcheck::k8s::kinds::IDENTITY) {
             panic!("{disagreement}");
         }
     }

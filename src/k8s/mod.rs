@@ -3,6 +3,7 @@
 //! need, each with its span, so the YAML trees can be dropped once a file is read.
 
 mod extract;
+pub mod kinds;
 pub mod placement;
 pub mod pull_policy;
 mod version;

@@ -1,7 +1,8 @@
 //! YAML with source positions: a stream is cut into documents ([`split`]), each parsed on its own
 //! into an arena tree ([`tree`]) by an iterative builder over saphyr-parser's events ([`build`]).
-//! Documents of kinds that cannot matter go first to a fast recognizer ([`skim`]) that either
-//! vouches for them or hands them to the full parse.
+//! Documents of which the caller needs only a few fields go first to a fast recognizer
+//! ([`skim`]) that either vouches for them or hands them to the full parse. This layer knows
+//! YAML only: which documents and fields those are is the caller's (`k8s::kinds`).
 
 pub mod build;
 pub mod goyaml;
@@ -11,6 +12,7 @@ pub mod split;
 pub mod tree;
 
 pub use build::SyntaxError;
+pub use skim::Kept;
 pub use tree::{Document, NodeId, NodeKind, ScalarStyle};
 
 use crate::source::{SourceFile, Span};
@@ -37,83 +39,46 @@ pub fn pieces(source: &SourceFile) -> Vec<(usize, usize)> {
     split::document_ranges(&source.text, source.content_start())
 }
 
-/// Kinds that never hold a pod spec, a ServiceAccount or a Secret: every syntax error in their
-/// documents counts, but only `kind`, `apiVersion` and `metadata`'s name and namespace are
-/// needed. [`skim`] checks most of them about 4.5x faster than a parse; the rest are
-/// parsed in full and kept only to [`SHALLOW_DEPTH`]. A CustomResourceDefinition's schema need
-/// not become a tree.
-const SHALLOW_KINDS: &[&str] = &[
-    "APIService",
-    "Certificate",
-    "ClusterIssuer",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "CustomResourceDefinition",
-    "Endpoints",
-    "EndpointSlice",
-    "Gateway",
-    "HorizontalPodAutoscaler",
-    "HTTPRoute",
-    "Ingress",
-    "IngressClass",
-    "Issuer",
-    "LimitRange",
-    "MutatingWebhookConfiguration",
-    "Namespace",
-    "NetworkPolicy",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "PodDisruptionBudget",
-    "PodMonitor",
-    "PriorityClass",
-    "PrometheusRule",
-    "ResourceQuota",
-    "Role",
-    "RoleBinding",
-    "Service",
-    "ServiceMonitor",
-    "StorageClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration",
-];
-
-/// How deep a shallow tree goes: the root, its values, and `metadata`'s values.
+/// How deep a shallow tree goes: the root, its values, and the nested mapping's values.
 pub(crate) const SHALLOW_DEPTH: usize = 2;
 
-/// Parses one document piece, keeping only the top of the tree when a glance at its text shows
-/// a kind that cannot matter (`kind:` at column 0, block style).
-pub fn parse_document(source: &SourceFile, start: usize, end: usize) -> Vec<ParsedDocument> {
+/// Parses one document piece. With `shallow`, only those fields are needed: the fast path
+/// ([`skim`]) is tried first, and a full parse keeps only the top of the tree.
+pub fn parse_document(
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    shallow: Option<&Kept>,
+) -> Vec<ParsedDocument> {
     let text = &source.text[start..end];
-    let keep_depth = if is_shallow_kind(text) {
-        if let Some(document) = skim::skim(text, start) {
-            return vec![ParsedDocument {
-                document,
-                error: None,
-                span: Span::new(start, end),
-            }];
+    let keep_depth = match shallow {
+        Some(kept) => {
+            if let Some(document) = skim::skim(text, start, kept) {
+                return vec![ParsedDocument {
+                    document,
+                    error: None,
+                    span: Span::new(start, end),
+                }];
+            }
+            SHALLOW_DEPTH
         }
-        SHALLOW_DEPTH
-    } else {
-        usize::MAX
+        None => usize::MAX,
     };
     parse_one_piece(source, start, end, keep_depth)
 }
 
-/// Whether a document piece is of a kind kept shallow (and so offered to [`skim`] first).
-pub fn is_shallow_kind(text: &str) -> bool {
-    top_level_kind(text).is_some_and(|kind| SHALLOW_KINDS.contains(&kind))
-}
-
-/// The value of the `kind:` line at column 0, unquoted. `None` when there is none, or more
-/// than one: the last one wins, and it may be a workload. `None` too when a root key is
-/// written in any other form that could also say `kind` (`kind : X`, `"kind": X`, `"k\u0069nd"`,
-/// `? kind`, an alias, anchor or tag on a key): the decoder keeps the last `kind`, whatever its
-/// spelling, and the fast path must not decide on an earlier one.
-fn top_level_kind(text: &str) -> Option<&str> {
-    let at_start = text.starts_with("kind:").then_some(0);
-    let after_break = memchr::memmem::find_iter(text.as_bytes(), b"\nkind:").map(|i| i + 1);
+/// A glance, without parsing, at the value of a root key written `KEY:` at column 0 in block
+/// style (`key` is plain ASCII), unquoted. `None` when there is no such line, or more than one:
+/// the decoder keeps the last. `None` too when a root key is written in any other form that
+/// could also spell `key` (`key : X`, `"key": X`, an escape such as `"k\u0069nd"`, `? key`, an
+/// alias, anchor or tag on a key): the decoder keeps the last, whatever its spelling, and a
+/// caller must not decide on an earlier one.
+pub fn glance_at_root_key<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let line_start = format!("{key}:");
+    let after_newline = format!("\n{key}:");
+    let at_start = text.starts_with(&line_start).then_some(0);
+    let after_break =
+        memchr::memmem::find_iter(text.as_bytes(), after_newline.as_bytes()).map(|i| i + 1);
     let mut lines = at_start.into_iter().chain(after_break);
     let line = lines.next()?;
     if lines.next().is_some() {
@@ -124,12 +89,12 @@ fn top_level_kind(text: &str) -> Option<&str> {
     let other_key_form = line_starts.filter(|&at| at != line).any(|at| {
         let rest = &bytes[at.min(bytes.len())..];
         matches!(rest.first(), Some(b'"' | b'\'' | b'?' | b'*' | b'&' | b'!'))
-            || (rest.starts_with(b"kind") && !rest.starts_with(b"kind:"))
+            || (rest.starts_with(key.as_bytes()) && !rest.starts_with(line_start.as_bytes()))
     });
     if other_key_form {
         return None;
     }
-    let value = &text[line + "kind:".len()..];
+    let value = &text[line + line_start.len()..];
     let value = value.split(['\n', '#']).next().unwrap_or("");
     Some(value.trim().trim_matches(['"', '\'']))
 }

@@ -1,5 +1,5 @@
-//! A fast path for documents of kinds that are kept shallow (`SHALLOW_KINDS` in `yaml`): a
-//! recognizer for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC
+//! A fast path for documents whose caller needs only a few fields (in pullcheck, the kinds
+//! `k8s::kinds` keeps shallow): a recognizer for the plain block-style YAML that ConfigMaps, CustomResourceDefinitions and RBAC
 //! objects are written in, about 4.5x faster than a full parse (`bench/skim_stats.rs`).
 //!
 //! It only says yes when it is sure. It accepts a strict subset of YAML — block mappings and
@@ -12,22 +12,39 @@
 //! accepts: the tests compare both on handwritten cases, on every document of the corpus and on
 //! mutated corpus documents.
 //!
-//! What it returns is the part of the tree extraction reads from a shallow kind: the root's
-//! `apiVersion` and `kind`, and `metadata`'s `name` and `namespace`.
+//! What it returns is the part of the tree the caller names in [`Kept`]: some scalars of the
+//! root, and some scalars of one mapping under the root.
 
 use memchr::memchr;
 
 use super::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
 use crate::source::Span;
 
-/// Recognizes `piece` (a document of a file, starting at byte `base`), returning the top of its
-/// tree, or `None` when the document is not in the subset this module is sure about.
-pub fn skim(piece: &str, base: usize) -> Option<Document> {
+/// The fields a skimmed tree keeps: scalars of the root, and scalars of one mapping under the
+/// root. Everything else is read only to be sure it is valid YAML.
+#[derive(Debug)]
+pub struct Kept {
+    pub root: &'static [&'static str],
+    pub nested: &'static str,
+    pub nested_fields: &'static [&'static str],
+}
+
+impl Kept {
+    /// Every kept field, as a path from the root.
+    pub fn paths(&self) -> impl Iterator<Item = Vec<&'static str>> + '_ {
+        let root = self.root.iter().map(|&key| vec![key]);
+        root.chain(self.nested_fields.iter().map(|&key| vec![self.nested, key]))
+    }
+}
+
+/// Recognizes `piece` (a document of a file, starting at byte `base`), returning the `kept` top
+/// of its tree, or `None` when the document is not in the subset this module is sure about.
+pub fn skim(piece: &str, base: usize, kept: &Kept) -> Option<Document> {
     let bytes = piece.as_bytes();
     if !plain_characters(bytes) {
         return None;
     }
-    let mut skimmer = Skimmer::new(bytes, base);
+    let mut skimmer = Skimmer::new(bytes, base, kept);
     skimmer.run()?;
     skimmer.out.finish()
 }
@@ -35,11 +52,11 @@ pub fn skim(piece: &str, base: usize) -> Option<Document> {
 /// Where [`skim`] gave up on `piece`: the start of the line after the one it could not vouch
 /// for (`Some(0)` for a character it does not take), or `None` if it accepts the piece. For
 /// finding out what the fast path still leaves to the parser (`examples/skim_stats.rs`).
-pub fn gave_up_at(piece: &str) -> Option<usize> {
+pub fn gave_up_at(piece: &str, kept: &Kept) -> Option<usize> {
     if !plain_characters(piece.as_bytes()) {
         return Some(0);
     }
-    let mut skimmer = Skimmer::new(piece.as_bytes(), 0);
+    let mut skimmer = Skimmer::new(piece.as_bytes(), 0, kept);
     match skimmer.run() {
         Some(()) => None,
         None => Some(skimmer.pos),
@@ -117,11 +134,11 @@ enum BlockKind {
     IndentlessSequence,
 }
 
-/// Which mapping a block is, for extraction.
+/// Which mapping a block is: the root, the kept nested mapping, or another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Root,
-    Metadata,
+    Nested,
     Other,
 }
 
@@ -129,12 +146,12 @@ enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Ignored,
-    /// The value of root's `metadata`.
-    Metadata(NodeId),
-    /// A kept scalar: root's `apiVersion`/`kind`, metadata's `name`/`namespace`.
+    /// The value of the kept mapping under the root.
+    Nested(NodeId),
+    /// A kept scalar of the root or of the nested mapping.
     Field {
         key: NodeId,
-        in_metadata: bool,
+        in_nested: bool,
     },
 }
 
@@ -174,6 +191,7 @@ struct Skimmer<'a> {
     blocks: Vec<Block>,
     expect: Expect,
     seen_content: bool,
+    kept: &'a Kept,
     out: Out,
 }
 
@@ -185,7 +203,7 @@ enum Value<'a> {
 }
 
 impl<'a> Skimmer<'a> {
-    fn new(text: &'a [u8], base: usize) -> Self {
+    fn new(text: &'a [u8], base: usize, kept: &'a Kept) -> Self {
         Skimmer {
             text,
             base,
@@ -194,6 +212,7 @@ impl<'a> Skimmer<'a> {
             blocks: Vec::new(),
             expect: Expect::Root,
             seen_content: false,
+            kept,
             out: Out::default(),
         }
     }
@@ -338,6 +357,23 @@ impl<'a> Skimmer<'a> {
         }
     }
 
+    /// The slot of a kept field's value, its key added to the tree.
+    fn field(
+        &mut self,
+        key: &[u8],
+        style: ScalarStyle,
+        at: usize,
+        key_end: usize,
+        nested: bool,
+    ) -> Slot {
+        let text = std::str::from_utf8(key).unwrap_or_default();
+        let key = self.out.scalar(text, style, self.span(at, key_end));
+        Slot::Field {
+            key,
+            in_nested: nested,
+        }
+    }
+
     /// A node that starts at byte `at` (column `col`), deeper than `parent`.
     fn node(&mut self, at: usize, col: usize, parent: usize, slot: Slot) -> Option<()> {
         let line_end = self.line_end;
@@ -346,7 +382,7 @@ impl<'a> Skimmer<'a> {
         }
         if self.is_key(at, line_end)? {
             let role = match slot {
-                Slot::Metadata(_) => Role::Metadata,
+                Slot::Nested(_) => Role::Nested,
                 _ => Role::Other,
             };
             return self.new_mapping(at, col, role, slot);
@@ -459,19 +495,15 @@ impl<'a> Skimmer<'a> {
             return None;
         }
         // Keys are compared as bytes: most belong to no kept mapping and are never decoded.
-        let slot = match (role, key) {
-            (Role::Root, b"apiVersion" | b"kind") | (Role::Metadata, b"name" | b"namespace") => {
-                let text = std::str::from_utf8(key).unwrap_or_default();
-                let key = self.out.scalar(text, style, self.span(at, key_end));
-                Slot::Field {
-                    key,
-                    in_metadata: role == Role::Metadata,
-                }
-            }
-            // A merge key can bring in any of those fields (`<<: {kind: Role}`).
-            (Role::Root | Role::Metadata, b"<<") => return None,
-            (Role::Root, b"metadata") => {
-                Slot::Metadata(self.out.scalar("metadata", style, self.span(at, key_end)))
+        let listed = |names: &[&str]| names.iter().any(|name| name.as_bytes() == key);
+        let kept = self.kept;
+        let slot = match role {
+            // A merge key can bring in any of the kept fields (`<<: {kind: Role}`).
+            Role::Root | Role::Nested if key == b"<<" => return None,
+            Role::Root if listed(kept.root) => self.field(key, style, at, key_end, false),
+            Role::Nested if listed(kept.nested_fields) => self.field(key, style, at, key_end, true),
+            Role::Root if key == kept.nested.as_bytes() => {
+                Slot::Nested(self.out.scalar(kept.nested, style, self.span(at, key_end)))
             }
             _ => Slot::Ignored,
         };
@@ -670,8 +702,8 @@ impl<'a> Skimmer<'a> {
     fn record(&mut self, slot: Slot, value: Value<'_>) -> Option<()> {
         match slot {
             Slot::Ignored => Some(()),
-            Slot::Metadata(key) => {
-                if self.out.metadata.is_some() {
+            Slot::Nested(key) => {
+                if self.out.nested.is_some() {
                     return None;
                 }
                 let node = match value {
@@ -683,21 +715,21 @@ impl<'a> Skimmer<'a> {
                         let node = self
                             .out
                             .push(NodeKind::Mapping(Vec::new()), Span::default());
-                        self.out.metadata = Some((node, Vec::new()));
+                        self.out.nested = Some((node, Vec::new()));
                         node
                     }
                 };
                 self.out.root_entries.push((key, node));
                 Some(())
             }
-            Slot::Field { key, in_metadata } => {
+            Slot::Field { key, in_nested } => {
                 let Value::Scalar(text, style, span) = value else {
                     // A collection where a name belongs: left to the full parse.
                     return None;
                 };
                 let node = self.out.scalar(text, style, span);
-                if in_metadata {
-                    self.out.metadata.as_mut()?.1.push((key, node));
+                if in_nested {
+                    self.out.nested.as_mut()?.1.push((key, node));
                 } else {
                     self.out.root_entries.push((key, node));
                 }
@@ -707,12 +739,12 @@ impl<'a> Skimmer<'a> {
     }
 }
 
-/// The tree being built: the root mapping's kept entries and `metadata`'s.
+/// The tree being built: the root mapping's kept entries and the nested mapping's.
 #[derive(Default)]
 struct Out {
     nodes: Vec<Node>,
     root_entries: Vec<(NodeId, NodeId)>,
-    metadata: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
+    nested: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
 }
 
 impl Out {
@@ -730,7 +762,7 @@ impl Out {
     }
 
     fn finish(mut self) -> Option<Document> {
-        if let Some((node, entries)) = self.metadata.take() {
+        if let Some((node, entries)) = self.nested.take() {
             self.nodes[node as usize].kind = NodeKind::Mapping(entries);
         }
         let entries = std::mem::take(&mut self.root_entries);
@@ -1000,8 +1032,8 @@ mod tests;
 /// accepted it and agrees, `Ok(false)` when it left the document to the parser, `Err` (with
 /// what differs) when it accepted a document the parser rejects or read it differently. Used by
 /// the tests, the corpus sweep and the `skim` fuzz target.
-pub fn compare_with_parser(piece: &str) -> Result<bool, String> {
-    let Some(skimmed) = skim(piece, 0) else {
+pub fn compare_with_parser(piece: &str, kept: &Kept) -> Result<bool, String> {
+    let Some(skimmed) = skim(piece, 0, kept) else {
         return Ok(false);
     };
     let full = super::build::parse_piece_to_depth(piece, 0, None, super::SHALLOW_DEPTH);
@@ -1017,14 +1049,9 @@ pub fn compare_with_parser(piece: &str) -> Result<bool, String> {
             full.documents.len()
         ));
     };
-    for path in [
-        &["apiVersion"][..],
-        &["kind"],
-        &["metadata", "name"],
-        &["metadata", "namespace"],
-    ] {
+    for path in kept.paths() {
         let read = |doc: &Document| {
-            let node = doc.root().and_then(|root| doc.path(root, path))?;
+            let node = doc.root().and_then(|root| doc.path(root, &path))?;
             // Spans are not compared: saphyr ends some scalars after the white space and comment
             // that follow them, and nothing reads the spans of a shallow kind's fields.
             Some((doc.str(node).map(str::to_string), doc.is_null(node)))

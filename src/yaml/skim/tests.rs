@@ -4,7 +4,7 @@ use super::*;
 /// the same way.
 #[track_caller]
 fn taken(text: &str, expected: bool) {
-    match compare_with_parser(text) {
+    match compare_with_parser(text, &crate::k8s::kinds::IDENTITY) {
         Ok(taken) if taken == expected => {}
         Ok(true) => panic!("taken by the fast path:\n{text}"),
         Ok(false) => panic!("left to the parser:\n{text}"),
@@ -40,7 +40,7 @@ fn with_head(body: &str) -> String {
 #[test]
 fn reads_the_fields_extraction_needs() {
     let text = with_head("data:\n  a: b\n");
-    let doc = skim(&text, 100).unwrap();
+    let doc = skim(&text, 100, &crate::k8s::kinds::IDENTITY).unwrap();
     let root = doc.root().unwrap();
     assert_eq!(
         doc.get(root, "kind").and_then(|k| doc.str(k)),
