@@ -19,7 +19,7 @@ fn main() {
         }
     };
     let (mut events, mut errors) = (0usize, 0usize);
-    for (start, end) in pullcheck::yaml::split::document_ranges(&text, 0) {
+    for (start, end) in pullcheck::testing::document_ranges(&text, 0) {
         let mut parser = Parser::new_from_str(&text[start..end]);
         while let Some(event) = parser.next_event() {
             match event {

@@ -19,15 +19,15 @@ fn main() {
     };
     let (mut shallow, mut taken, mut bytes, mut shallow_bytes, mut taken_bytes) = (0, 0, 0, 0, 0);
     let mut taken_pieces = Vec::new();
-    for (start, end) in pullcheck::yaml::split::document_ranges(&text, 0) {
+    for (start, end) in pullcheck::testing::document_ranges(&text, 0) {
         let piece = &text[start..end];
         bytes += piece.len();
-        if pullcheck::k8s::kinds::shallow_fields(piece).is_none() {
+        if pullcheck::testing::shallow_fields(piece).is_none() {
             continue;
         }
         shallow += 1;
         shallow_bytes += piece.len();
-        match pullcheck::yaml::skim::gave_up_at(piece, &pullcheck::k8s::kinds::IDENTITY) {
+        match pullcheck::testing::gave_up_at(piece, &pullcheck::testing::IDENTITY) {
             None => {
                 taken += 1;
                 taken_bytes += piece.len();
@@ -50,17 +50,13 @@ fn main() {
     let started = std::time::Instant::now();
     let skimmed = taken_pieces
         .iter()
-        .filter(|p| pullcheck::yaml::skim::skim(p, 0, &pullcheck::k8s::kinds::IDENTITY).is_some())
+        .filter(|p| pullcheck::testing::skim(p, 0, &pullcheck::testing::IDENTITY).is_some())
         .count();
     let skim_time = started.elapsed().as_secs_f64();
     let started = std::time::Instant::now();
     let parsed = taken_pieces
         .iter()
-        .filter(|p| {
-            pullcheck::yaml::build::parse_piece(p, 0, None)
-                .error
-                .is_none()
-        })
+        .filter(|p| pullcheck::testing::parse_piece(p, 0, None).error.is_none())
         .count();
     let parse_time = started.elapsed().as_secs_f64();
     assert_eq!(skimmed, parsed);

@@ -1,33 +1,48 @@
 //! pullcheck: a linter for the image-distribution mistakes in Kubernetes manifests.
 //!
-//! The pipeline, one module per layer: [`input`] finds and reads files, [`yaml`] parses them
-//! with positions, [`k8s`] finds pod specs and ServiceAccounts, [`rules`] judge them, [`lint`]
-//! ties these together, and [`output`] prints the [`diagnostic`]s.
+//! The pipeline, in the order a run goes through it: [`input`] finds and reads files, `parse`
+//! turns them into YAML trees (`yaml`) and extracts pod specs, ServiceAccounts and Secrets
+//! (`k8s`), `index` relates them (which credentials reach which pod), `engine` runs the
+//! [`rules`] on them, `suppress` applies the suppressions, and [`output`] prints the
+//! [`diagnostic`]s of the [`run`]. [`lint`] is the whole pipeline in one call; [`plan`] is the
+//! `images` listing, [`helm`] maps findings back into a chart.
+//!
+//! The public modules are what the `pullcheck` binary drives. The stages themselves are
+//! private; the tests reach their oracles through `testing` (the `testing` feature).
 
-pub mod allocator;
-pub mod cli;
+// The run and its configuration.
 pub mod config;
-pub mod credentials;
-pub mod diagnostic;
-pub mod engine;
-pub mod fuzzing;
-pub mod glob;
-pub mod helm;
-pub mod image;
-pub mod index;
-pub mod input;
-pub mod k8s;
-pub mod kustomize;
 pub mod lint;
-pub mod output;
-pub mod parallel;
-pub mod parse;
-pub mod plan;
-pub mod registry_class;
-pub mod rules;
 pub mod run;
 pub mod settings;
+
+// The stages, in pipeline order.
+pub mod input;
 pub mod source;
-pub mod suppress;
+mod yaml;
+mod parse;
+mod k8s;
+mod image;
+mod credentials;
+mod index;
+mod kustomize;
+mod registry_class;
+mod glob;
+pub mod rules;
+mod engine;
+mod suppress;
+pub mod diagnostic;
+pub mod output;
+
+// What else the binary offers.
+pub mod helm;
+pub mod plan;
+
+// Shared machinery.
+mod parallel;
 pub mod timings;
-pub mod yaml;
+
+#[cfg(feature = "testing")]
+mod fuzzing;
+#[cfg(feature = "testing")]
+pub mod testing;

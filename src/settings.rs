@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Severity;
 use crate::glob::{PatternError, Patterns, glob_set};
+pub use crate::k8s::KubernetesVersion;
 use crate::rules::{self, Rule, RuleOptions};
 
 pub struct Settings {

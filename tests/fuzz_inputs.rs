@@ -35,7 +35,7 @@ fn pipeline_on_every_fixture_example_and_regression() {
     inputs.extend(regressions("pipeline"));
     assert!(inputs.len() > 20);
     for path in &inputs {
-        pullcheck::fuzzing::pipeline(&std::fs::read(path).unwrap());
+        pullcheck::testing::pipeline(&std::fs::read(path).unwrap());
     }
     // And some bytes no fixture has.
     for bytes in [
@@ -46,7 +46,7 @@ fn pipeline_on_every_fixture_example_and_regression() {
         b"kind: Pod\x00",
         b"\xef\xbb\xbf",
     ] {
-        pullcheck::fuzzing::pipeline(bytes);
+        pullcheck::testing::pipeline(bytes);
     }
 }
 
@@ -82,16 +82,16 @@ fn image_reference_on_vectors_and_regressions() {
         );
     }
     for reference in &references {
-        pullcheck::fuzzing::image_reference(reference.as_bytes());
+        pullcheck::testing::image_reference(reference.as_bytes());
     }
     for path in regressions("image_reference") {
-        pullcheck::fuzzing::image_reference(&std::fs::read(path).unwrap());
+        pullcheck::testing::image_reference(&std::fs::read(path).unwrap());
     }
 }
 
 #[test]
 fn config_on_configs_and_regressions() {
-    pullcheck::fuzzing::config(pullcheck::config::STARTER.as_bytes());
+    pullcheck::testing::config(pullcheck::config::STARTER.as_bytes());
     for text in [
         "rules: [",
         "rules: {x: y}",
@@ -100,13 +100,13 @@ fn config_on_configs_and_regressions() {
         "",
         "suppressions: 3",
     ] {
-        pullcheck::fuzzing::config(text.as_bytes());
+        pullcheck::testing::config(text.as_bytes());
     }
     let mut inputs = Vec::new();
     files_under(&root().join("tests/fixtures/rules"), &mut inputs);
     inputs.extend(regressions("config"));
     for path in inputs {
-        pullcheck::fuzzing::config(&std::fs::read(path).unwrap());
+        pullcheck::testing::config(&std::fs::read(path).unwrap());
     }
 }
 
@@ -123,7 +123,7 @@ fn skim_agrees_with_the_parser_on_fixtures_and_regressions() {
             continue;
         };
         if let Err(disagreement) =
-            pullcheck::yaml::skim::compare_with_parser(&text, &pullcheck::k8s::kinds::IDENTITY)
+            pullcheck::testing::compare_with_parser(&text, &pullcheck::testing::IDENTITY)
         {
             panic!("{}: {disagreement}", path.display());
         }

@@ -6,14 +6,14 @@ use std::path::Path;
 
 use common::*;
 use pullcheck::source::SourceFile;
-use pullcheck::yaml::{self, Document, NodeId};
+use pullcheck::testing::{Document, NodeId, parse_stream};
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: build, namespace: ci}\nspec:\n  template:\n    spec:\n      serviceAccountName: builder\n      containers:\n        - {name: c, image: 'harbor.corp/ci/builder:1.0', imagePullPolicy: IfNotPresent}\n";
 const ACCOUNT: &str = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: builder, namespace: ci}\nimagePullSecrets: [{name: harbor}]\n";
 
 fn parse(text: &str) -> (SourceFile, Document) {
     let source = SourceFile::new("t.yaml".into(), None, text.into());
-    let mut docs = yaml::parse_stream(&source);
+    let mut docs = parse_stream(&source);
     assert!(docs[0].error.is_none(), "{:?}", docs[0].error);
     let doc = docs.remove(0).document;
     (source, doc)
@@ -200,7 +200,7 @@ fn readme_workflow_snippet_uses_real_inputs() {
         .find(|s| get(&doc, *s, "uses").is_some_and(|u| u.starts_with("pullcheck/pullcheck@")))
         .expect("a step uses the action");
     let with = doc.get(ours, "with").unwrap();
-    let pullcheck::yaml::NodeKind::Mapping(entries) = &doc.node(doc.resolve(with)).kind else {
+    let pullcheck::testing::NodeKind::Mapping(entries) = &doc.node(doc.resolve(with)).kind else {
         panic!("with is a mapping");
     };
     for (key, _) in entries {

@@ -6,9 +6,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use pullcheck::k8s::kinds::IDENTITY;
-use pullcheck::yaml::skim::compare_with_parser;
-use pullcheck::yaml::split::document_ranges;
+use pullcheck::testing::IDENTITY;
+use pullcheck::testing::compare_with_parser;
+use pullcheck::testing::document_ranges;
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

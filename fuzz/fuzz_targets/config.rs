@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    pullcheck::fuzzing::config(data);
+    pullcheck::testing::config(data);
 });

@@ -9,6 +9,7 @@ pub mod images;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod rules;
 pub mod sarif;
 mod xml;
 

@@ -32,6 +32,7 @@ pub struct ParsedPiece {
 /// Parses a piece of a stream that starts at byte `base` of its file; every span in the result
 /// is a byte offset into the file. When the piece is a repaired copy, `padding` maps its offsets
 /// back to the original text.
+#[cfg(any(test, feature = "testing"))]
 pub fn parse_piece(piece: &str, base: usize, padding: Option<&Padded>) -> ParsedPiece {
     parse_piece_to_depth(piece, base, padding, usize::MAX)
 }

@@ -48,6 +48,7 @@ impl Padded {
 /// Indents the continuation lines of the quoted scalars that start at `quotes` (byte offsets of
 /// their opening quote in `text`) to one column past their opening quote. `None` when a scalar
 /// has no closing quote: there is nothing to repair then.
+#[cfg(test)]
 pub fn pad_quoted_scalars(text: &str, quotes: &[usize]) -> Option<Padded> {
     pad(text, quotes, &[])
 }

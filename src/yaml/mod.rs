@@ -13,7 +13,7 @@ pub mod tree;
 
 pub use build::SyntaxError;
 pub use skim::Kept;
-pub use tree::{Document, NodeId, NodeKind, ScalarStyle};
+pub use tree::{Document, NodeId, NodeKind};
 
 use crate::source::{SourceFile, Span};
 

@@ -31,6 +31,7 @@ pub struct Kept {
 
 impl Kept {
     /// Every kept field, as a path from the root.
+    #[cfg(any(test, feature = "testing"))]
     pub fn paths(&self) -> impl Iterator<Item = Vec<&'static str>> + '_ {
         let root = self.root.iter().map(|&key| vec![key]);
         root.chain(self.nested_fields.iter().map(|&key| vec![self.nested, key]))
@@ -52,6 +53,7 @@ pub fn skim(piece: &str, base: usize, kept: &Kept) -> Option<Document> {
 /// Where [`skim`] gave up on `piece`: the start of the line after the one it could not vouch
 /// for (`Some(0)` for a character it does not take), or `None` if it accepts the piece. For
 /// finding out what the fast path still leaves to the parser (`examples/skim_stats.rs`).
+#[cfg(any(test, feature = "testing"))]
 pub fn gave_up_at(piece: &str, kept: &Kept) -> Option<usize> {
     if !plain_characters(piece.as_bytes()) {
         return Some(0);
@@ -1032,6 +1034,7 @@ mod tests;
 /// accepted it and agrees, `Ok(false)` when it left the document to the parser, `Err` (with
 /// what differs) when it accepted a document the parser rejects or read it differently. Used by
 /// the tests, the corpus sweep and the `skim` fuzz target.
+#[cfg(any(test, feature = "testing"))]
 pub fn compare_with_parser(piece: &str, kept: &Kept) -> Result<bool, String> {
     let Some(skimmed) = skim(piece, 0, kept) else {
         return Ok(false);

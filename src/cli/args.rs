@@ -1,0 +1,201 @@
+//! The command line's flags and subcommands (clap), and their value parsers.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pullcheck::output::Format;
+use pullcheck::output::images::ImagesFormat;
+use pullcheck::settings::FailOn;
+
+const AFTER_HELP: &str = "\
+Examples:
+  pullcheck                              lint every *.yaml, *.yml and *.json below the current directory
+  pullcheck k8s/ deploy.yaml             files and directories (recursive)
+  helm template ./chart | pullcheck -    '-' reads standard input
+  pullcheck --format json k8s/           machine-readable output
+  pullcheck images --format plain k8s/   every image the manifests pull, one per line
+
+Exit status: 0 when no diagnostic reaches --fail-on, 1 when one does, 2 when the run could not happen.
+A directory named like a subcommand (images) is linted when written as ./images.";
+
+/// Lints Kubernetes manifests for image-pull mistakes: tags that move or are missing, invalid
+/// references and pull policies, `Never` on images the nodes may not have, and pull secrets that
+/// are missing, of the wrong type or namespace, or do not cover the registry.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pullcheck",
+    version,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every distinct image of the manifests: registry class, pull policy, the
+    /// credentials that reach it and who uses it.
+    Images(ImagesArgs),
+    /// List the rules: name, level, whether it runs, and what it finds.
+    Rules(ConfigArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's name, e.g. missing-tag.
+        rule: String,
+    },
+    /// Write a commented starter `.pullcheck.yaml` in the current directory.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Which configuration file to use.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The configuration file; default: `.pullcheck.yaml` in the current directory or the
+    /// nearest parent, up to the repository root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// What to read: shared by linting and `images`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files and directories to read; `-` reads standard input. Directories are walked
+    /// recursively for *.yaml, *.yml and *.json, honouring .gitignore and .ignore and skipping
+    /// hidden entries; a file named explicitly is read whatever its extension.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Skip walked files and directories matching this glob (repeatable; replaces the
+    /// configuration's `exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// The name standard input is shown under.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Namespace of objects that do not name one [default: default].
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// The Kubernetes release of the target clusters (MAJOR.MINOR) [default: 1.37]. From 1.35
+    /// the kubelet checks a pod's credentials before it reuses an image pulled with a Secret.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+
+    /// Worker threads for reading and linting; default: one per core, at most 4 per core.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// The largest input read, in bytes, or with a K, M or G suffix (1024-based) [default: 1G].
+    /// A larger file, or standard input that goes on (`/dev/zero`), is an error (exit 2).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input_size: Option<u64>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The lowest severity that makes the exit status 1 [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Images known to be on every node, as globs over the image as written or normalised
+    /// (e.g. 'registry.corp/base/*'); repeatable. Used by never-without-preload.
+    #[arg(long, value_name = "GLOB")]
+    pub preloaded: Vec<String>,
+
+    /// Allow images only from these registries, as globs over the registry ('registry.corp') or
+    /// the normalised repository ('docker.io/library/*'); repeatable. Turns on
+    /// disallowed-registry.
+    #[arg(long, value_name = "GLOB")]
+    pub allowed_registry: Vec<String>,
+
+    /// Turn on a rule that is off by default (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub enable: Vec<String>,
+
+    /// Turn off a rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+
+    /// Also list the findings that comments or annotations suppress.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// The chart the input was rendered from (`helm template DIR | pullcheck --chart-dir DIR -`):
+    /// findings move to the template files, at the line holding the same key.
+    #[arg(long, value_name = "DIR")]
+    pub chart_dir: Option<PathBuf>,
+
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImagesFormat::Table)]
+    pub format: ImagesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A size in bytes: `1048576`, `512K`, `64M`, `2G` (1024-based).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected a number of bytes, e.g. 1048576 or 64M"
+            ));
+        }
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{text}`: expected a positive size that fits 64 bits"))
+}

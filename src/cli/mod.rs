@@ -1,0 +1,307 @@
+//! The command line: dispatch to the subcommands, and the exit code. The flags are in
+//! [`args`], reading the inputs in [`read`].
+
+mod args;
+mod read;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use pullcheck::config::{self, Config, ConfigError};
+use pullcheck::lint;
+use pullcheck::output::{self, Style, escape, human};
+use pullcheck::rules;
+use pullcheck::run::Run;
+use pullcheck::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
+use pullcheck::{helm, plan};
+
+use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
+use read::read_inputs;
+
+/// Why the run stopped before linting or could not finish: exit status 2.
+enum Failure {
+    /// A flag, a setting or an input that cannot be used: a one-line reason.
+    Usage(String),
+    /// The configuration file cannot be read, or has located problems.
+    Config(ConfigError),
+    /// Standard output failed, other than by a reader that went away.
+    Output(io::Error),
+    /// The worker threads could not start.
+    Threads(rayon::ThreadPoolBuildError),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Usage(message)
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(error: SettingsError) -> Self {
+        Failure::Usage(error.0)
+    }
+}
+
+impl From<pullcheck::input::InputError> for Failure {
+    fn from(error: pullcheck::input::InputError) -> Self {
+        Failure::Usage(error.0)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Self {
+        Failure::Config(error)
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    // A panic is a bug: say so in one line. Panics inside rules and parsing are caught and
+    // reported as internal-error diagnostics as well.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("pullcheck: internal error: {info}");
+    }));
+    let cli = Cli::parse();
+    let color = use_color(cli.lint.color, io::stdout().is_terminal());
+    let result = match &cli.command {
+        None => lint(&cli.lint, color),
+        Some(Command::Images(args)) => images(args),
+        Some(Command::Rules(args)) => list_rules(args),
+        Some(Command::Explain { rule }) => explain(rule, color),
+        Some(Command::Init { force }) => init(*force),
+        Some(Command::Completions { shell }) => {
+            // Generated into memory: clap_complete panics when it cannot write (`> /dev/full`).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "pullcheck", &mut script);
+            write_stdout(|out| out.write_all(&script)).map(|_| ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => write_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+            .map(|_| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("pullcheck: {}", escape::controls(&message));
+            ExitCode::from(2)
+        }
+        Err(Failure::Output(error)) => {
+            eprintln!("pullcheck: cannot write output: {error}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Threads(error)) => {
+            eprintln!("pullcheck: cannot start worker threads: {error}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Config(ConfigError::Unreadable(message))) => {
+            eprintln!("pullcheck: configuration: {}", escape::controls(&message));
+            ExitCode::from(2)
+        }
+        Err(Failure::Config(ConfigError::Invalid { file, diagnostics })) => {
+            let style = Style {
+                color: use_color(cli.lint.color, io::stderr().is_terminal()),
+                width: 100,
+            };
+            let files = [*file];
+            let mut err = io::stderr().lock();
+            let _ = human::write_diagnostics(&files, &diagnostics, style, 0, &mut err);
+            let _ = writeln!(
+                err,
+                "pullcheck: {} problem(s) in the configuration {}",
+                diagnostics.len(),
+                files[0].name
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Settings from the defaults, then the configuration file, then the input flags.
+fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
+    let config = load_config(&input.config)?;
+    let mut settings = Settings::default();
+    config.apply(&mut settings)?;
+    if let Some(namespace) = &input.namespace {
+        settings.default_namespace = namespace.clone();
+    }
+    if let Some(version) = &input.kubernetes_version {
+        settings.options.kubernetes_version =
+            KubernetesVersion::parse(version).map_err(Failure::Usage)?;
+    }
+    Ok((settings, config))
+}
+
+fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let (found, passed_over) = std::env::current_dir()
+                .map(|dir| config::discover(&dir, home.as_deref()))
+                .unwrap_or_default();
+            if let Some(why) = passed_over {
+                eprintln!("pullcheck: warning: {}", escape::controls(&why));
+            }
+            found
+        }
+    };
+    match path {
+        Some(path) => {
+            let config = Config::load(&path)?;
+            // Which file decided what this run checks is never a surprise.
+            eprintln!(
+                "pullcheck: configuration: {}",
+                escape::controls(&path.display().to_string())
+            );
+            Ok(config)
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
+    let (mut settings, config) = settings_for(&args.input)?;
+    settings.select_rules(&args.enable, &args.disable)?;
+    if !args.preloaded.is_empty() {
+        settings.set_preloaded(&args.preloaded)?;
+    }
+    if !args.allowed_registry.is_empty() {
+        settings.set_allowed_registries(&args.allowed_registry)?;
+    }
+    if let Some(fail_on) = args.fail_on {
+        settings.fail_on = fail_on;
+    }
+    let excludes = if args.input.exclude.is_empty() {
+        &config.exclude
+    } else {
+        &args.input.exclude
+    };
+    let (mut run, read_failures) =
+        read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
+            lint::lint(inputs, settings)
+        })?;
+
+    let code = exit_code(&run, settings.fail_on);
+    run.config_file = config.path.as_ref().map(|p| p.display().to_string());
+    if let Some(chart_dir) = &args.chart_dir {
+        helm::map_to_chart(&mut run, chart_dir);
+    }
+    if args.show_suppressed {
+        run.diagnostics.append(&mut run.suppressed);
+        run.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let style = Style { color, width: 100 };
+    pullcheck::timings::mark("lint");
+    write_stdout(|out| output::write(&run, args.format, style, out))?;
+    pullcheck::timings::mark("output");
+    // The process ends here: freeing every file and tree, much of it allocated on other
+    // threads, would cost 3–7 ms on the corpus for nothing.
+    std::mem::forget(run);
+    Ok(if read_failures {
+        ExitCode::from(2)
+    } else {
+        code
+    })
+}
+
+fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
+    let (mut settings, config) = settings_for(&args.input)?;
+    let excludes = if args.input.exclude.is_empty() {
+        &config.exclude
+    } else {
+        &args.input.exclude
+    };
+    let ((collected, planned), read_failures) =
+        read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
+            let collected = lint::collect(inputs, settings);
+            let planned = plan::plan(&collected, settings);
+            (collected, planned)
+        })?;
+    if !collected.diagnostics.is_empty() {
+        eprintln!(
+            "pullcheck: {} document(s) could not be read; run `pullcheck` on the same paths for details",
+            collected.diagnostics.len()
+        );
+    }
+    write_stdout(|out| output::images::write(&planned, &collected.files, args.format, out))?;
+    Ok(if read_failures {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(args: &ConfigArgs) -> Result<ExitCode, Failure> {
+    let config = load_config(args)?;
+    let mut settings = Settings::default();
+    config.apply(&mut settings)?;
+    write_stdout(|out| output::rules::write_table(&settings, out))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(rule: &str, color: bool) -> Result<ExitCode, Failure> {
+    let meta = match rules::documentation(rule) {
+        Some(meta) => meta,
+        None => settings::rule_named(rule)?.meta(),
+    };
+    let text = output::markdown::render(&meta.markdown(), color);
+    write_stdout(|out| out.write_all(text.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(force: bool) -> Result<ExitCode, Failure> {
+    let path = PathBuf::from(config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(Failure::Usage(format!(
+            "{} exists already; use --force to replace it",
+            path.display()
+        )));
+    }
+    std::fs::write(&path, config::STARTER)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to a buffered, locked stdout. A reader that goes away (`pullcheck | head`) is not an
+/// error: it has what it wanted.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Output(err)),
+        _ => Ok(()),
+    }
+}
+
+fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
+    if run
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == lint::INTERNAL_ERROR)
+    {
+        return ExitCode::from(2);
+    }
+    // Suppressed findings are in `run.suppressed`, not here: they never fail a run.
+    let failed = fail_on
+        .threshold()
+        .is_some_and(|threshold| run.diagnostics.iter().any(|d| d.severity >= threshold));
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Whether to colour output going to a stream that `is_terminal` describes.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Oracles and entry points for the tests, the fuzz targets and the benches, behind the
+//! `testing` feature: not part of the library's interface.
+
+/// The properties the fuzz targets check (see `fuzz/`).
+pub use crate::fuzzing::{config, image_reference, pipeline};
+/// The fast path for shallow kinds, and the fields it keeps of them.
+pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
+/// The YAML layer, for the parser's differential tests against go-yaml.
+pub use crate::yaml::build::parse_piece;
+pub use crate::yaml::skim::{compare_with_parser, gave_up_at, skim};
+pub use crate::yaml::split::document_ranges;
+pub use crate::yaml::{Document, NodeId, NodeKind, parse_stream};
