@@ -3,7 +3,9 @@
 //! keys, line breaks, documents) and where positions point. The rules themselves are tested by
 //! their fixtures (`tests/rules.rs`).
 
+use pullcheck::diagnostic::{RuleMeta, Severity};
 use pullcheck::lint::lint_text;
+use pullcheck::rules::{ContainerContext, Declared, Finding, LatestTag, Rule};
 use pullcheck::settings::Settings;
 
 /// `(rule, line, column)` of every diagnostic.
@@ -232,4 +234,51 @@ fn documents_read_as_go_yaml_reads_them() {
     let run = lint_text("t.yaml", after_end, &settings());
     assert_eq!(run.objects.len(), 1);
     assert_eq!(run.diagnostics.len(), 1);
+}
+
+/// A rule that panics on every container.
+struct Panicking;
+
+static PANICKING: RuleMeta = RuleMeta {
+    name: "panicking-test-rule",
+    severity: Severity::Warning,
+    enabled_by_default: true,
+    always_reported: false,
+    summary: "panics",
+    doc: "",
+};
+
+impl Declared for Panicking {
+    fn meta(&self) -> &'static RuleMeta {
+        &PANICKING
+    }
+}
+
+impl Rule for Panicking {
+    fn check_container(&self, _: &ContainerContext<'_>, _: &mut Vec<Finding>) {
+        panic!("boom");
+    }
+}
+
+/// The engine catches a rule's panic: it becomes an `internal-error` on that object, and the
+/// other rules and objects are still checked.
+#[test]
+fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
+    let mut settings = Settings::only(&LatestTag);
+    settings.rules.push(&Panicking);
+    let pod = |image: &str| {
+        format!(
+            "kind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{{name: c, image: {image}}}]\n"
+        )
+    };
+    let yaml = format!("{}---\n{}", pod("nginx:1"), pod("redis:latest"));
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let run = lint_text("test.yaml", &yaml, &settings);
+    std::panic::set_hook(hook);
+    let rules: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.name).collect();
+    assert_eq!(rules, ["internal-error", "internal-error", "latest-tag"]);
+    let message = &run.diagnostics[0].message;
+    assert!(message.contains("panicking-test-rule") && message.contains("boom"));
+    assert!(run.diagnostics[0].rule.always_reported);
 }
