@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+mod schema;
+
+use schema::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, RuleMeta};
@@ -19,15 +21,14 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     // Every diagnostic's rule is in the list (`internal-error` and `config` too), so every
     // result has a `ruleIndex`.
     let metas: Vec<&RuleMeta> = rules::documented().collect();
-    let driver_rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
-    let tool = json!({
-        "driver": {
-            "name": "pullcheck",
-            "version": env!("CARGO_PKG_VERSION"),
-            "informationUri": INFORMATION_URI,
-            "rules": driver_rules,
-        }
-    });
+    let tool = Tool {
+        driver: Driver {
+            information_uri: INFORMATION_URI,
+            name: "pullcheck",
+            rules: metas.iter().map(|m| rule(m)).collect(),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+    };
     // Suppressed findings are results too, marked: SARIF consumers show or hide them.
     let mut all: Vec<&Diagnostic> = run.diagnostics.iter().chain(&run.suppressed).collect();
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -43,7 +44,10 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         out,
         ",\n    \"columnKind\": \"unicodeCodePoints\",\n    \"properties\": "
     )?;
-    serde_json::to_writer(&mut *out, &json!({"configuration": run.config_file}))?;
+    let properties = RunProperties {
+        configuration: run.config_file.as_deref(),
+    };
+    serde_json::to_writer(&mut *out, &properties)?;
     write!(out, ",\n    \"results\": [")?;
     for (i, d) in all.into_iter().enumerate() {
         let index = metas.iter().position(|m| *m == d.rule);
@@ -65,19 +69,24 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(meta: &RuleMeta) -> Value {
+fn rule(meta: &RuleMeta) -> ReportingDescriptor<'_> {
     let markdown = meta.markdown();
-    json!({
-        "id": meta.name,
-        "name": meta.name,
-        "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": first_paragraph(&markdown)},
-        "help": {"text": markdown, "markdown": markdown},
-        "defaultConfiguration": {
-            "level": level(meta.severity),
-            "enabled": meta.enabled_by_default,
+    ReportingDescriptor {
+        default_configuration: Configuration {
+            enabled: meta.enabled_by_default,
+            level: level(meta.severity),
         },
-    })
+        full_description: Text {
+            text: first_paragraph(&markdown),
+        },
+        help: Help {
+            text: markdown.clone(),
+            markdown,
+        },
+        id: meta.name,
+        name: meta.name,
+        short_description: Text { text: meta.summary },
+    }
 }
 
 /// The first paragraph of the "What it finds" section.
@@ -89,12 +98,12 @@ fn first_paragraph(markdown: &str) -> String {
         .replace('\n', " ")
 }
 
-fn result(
-    d: &Diagnostic,
+fn result<'a>(
+    d: &'a Diagnostic,
     file: &SourceFile,
     rule_index: Option<usize>,
     fingerprint: String,
-) -> Value {
+) -> SarifResult<'a> {
     let start = file.position(d.span.start);
     let end = file.end_position(d.span);
     let mut text = d.message.clone();
@@ -102,61 +111,75 @@ fn result(
         text.push_str("\n\n");
         text.push_str(help);
     }
-    let mut result = json!({
-        "ruleId": d.rule.name,
-        "level": level(d.severity),
-        "message": {"text": text},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": file_uri(file)},
-                "region": {
-                    "startLine": start.line,
-                    "startColumn": start.column,
-                    "endLine": end.line,
-                    "endColumn": end.column.max(start.column + usize::from(end.line == start.line)),
-                }
-            }
-        }],
-        "partialFingerprints": {"pullcheck/v1": fingerprint},
-    });
-    if let Some(index) = rule_index {
-        result["ruleIndex"] = json!(index);
-    }
-    let mut related: Vec<Value> = d
+    let at = |region| PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: file_uri(file),
+        },
+        region: Some(region),
+    };
+    let mut related: Vec<Location> = d
         .related
         .iter()
         .map(|(span, text)| {
             let start = file.position(span.start);
-            json!({
-                "physicalLocation": {
-                    "artifactLocation": {"uri": file_uri(file)},
-                    "region": {"startLine": start.line, "startColumn": start.column},
-                },
-                "message": {"text": text},
-            })
+            Location {
+                id: None,
+                message: Some(Text { text }),
+                physical_location: at(Region {
+                    end_column: None,
+                    end_line: None,
+                    start_column: start.column,
+                    start_line: start.line,
+                }),
+            }
         })
         .collect();
     if let Some(template) = &d.helm_source {
-        related.push(json!({
-            "physicalLocation": {"artifactLocation": {"uri": uri(template)}},
-            "message": {"text": "the Helm template this manifest was rendered from"},
-        }));
-        result["properties"] = json!({"helmSource": template});
+        related.push(Location {
+            id: None,
+            message: Some(Text {
+                text: "the Helm template this manifest was rendered from",
+            }),
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(template) },
+                region: None,
+            },
+        });
     }
-    if !related.is_empty() {
-        for (id, location) in related.iter_mut().enumerate() {
-            location["id"] = json!(id + 1);
-        }
-        result["relatedLocations"] = json!(related);
+    for (id, location) in related.iter_mut().enumerate() {
+        location.id = Some(id + 1);
     }
-    if let Some(suppression) = &d.suppression {
-        let mut entry = json!({"kind": "inSource"});
-        if let Some(reason) = &suppression.justification {
-            entry["justification"] = json!(reason);
-        }
-        result["suppressions"] = json!([entry]);
+    SarifResult {
+        level: level(d.severity),
+        locations: [Location {
+            id: None,
+            message: None,
+            physical_location: at(Region {
+                end_column: Some(
+                    end.column
+                        .max(start.column + usize::from(end.line == start.line)),
+                ),
+                end_line: Some(end.line),
+                start_column: start.column,
+                start_line: start.line,
+            }),
+        }],
+        message: Text { text },
+        partial_fingerprints: Fingerprints { v1: fingerprint },
+        properties: d
+            .helm_source
+            .as_deref()
+            .map(|helm_source| ResultProperties { helm_source }),
+        related_locations: related,
+        rule_id: d.rule.name,
+        rule_index,
+        suppressions: d.suppression.as_ref().map(|s| {
+            [Suppression {
+                justification: s.justification.as_deref(),
+                kind: "inSource",
+            }]
+        }),
     }
-    result
 }
 
 /// One fingerprint per result, unique in the run and stable when lines move: what the finding
