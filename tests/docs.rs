@@ -78,7 +78,7 @@ fn rule_names_are_unique_and_kebab_case() {
 
 #[test]
 fn readme_rule_table_is_fresh() {
-    const START: &str = "<!-- rules:start (generated from the rule registry by `PULLCHECK_BLESS=1 cargo test`) -->\n";
+    const START: &str = "<!-- rules:start (generated from the rule registry by `PULLCHECK_BLESS=1 INSTA_UPDATE=always cargo test`) -->\n";
     const END: &str = "<!-- rules:end -->";
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
