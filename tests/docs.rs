@@ -1,28 +1,11 @@
 //! The documentation is generated from the rule registry and tested against it: `rules/*.md`,
 //! the README's rule table, and the YAML examples in each rule's doc comment.
 
-use pullcheck::config::Config;
-use pullcheck::lint::lint_text;
-use pullcheck::rules::{ALL, Rule, documentation, documented};
-use pullcheck::settings::Settings;
-use pullcheck::source::SourceFile;
+mod common;
 
-/// The rule alone, with an example's `# settings:` line applied.
-fn settings_for(rule: &'static dyn Rule, text: &str) -> Settings {
-    let mut settings = Settings::only(rule);
-    if let Some(header) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# settings: "))
-    {
-        let source = SourceFile::new("settings".into(), None, header.into());
-        let config = Config::parse(&source).expect("the example's settings parse");
-        config
-            .apply(&mut settings)
-            .expect("the example's settings apply");
-    }
-    settings
-}
+use common::settings_for;
+use pullcheck::lint::lint_text;
+use pullcheck::rules::{ALL, documentation, documented};
 
 #[test]
 fn docs_are_fresh() {

@@ -10,34 +10,14 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use pullcheck::config::Config;
 use pullcheck::lint::lint_text;
 use pullcheck::output::{Style, human};
-use pullcheck::rules::{ALL, Rule, by_name};
-use pullcheck::settings::Settings;
-use pullcheck::source::SourceFile;
+use pullcheck::rules::{ALL, by_name};
 
 include!(concat!(env!("OUT_DIR"), "/rule_fixtures.rs"));
 
 fn fixtures_dir() -> std::path::PathBuf {
     root().join("tests/fixtures/rules")
-}
-
-/// The rule alone, with the fixture's `# settings:` applied.
-fn settings_for(rule: &'static dyn Rule, text: &str) -> Settings {
-    let mut settings = Settings::only(rule);
-    if let Some(header) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# settings: "))
-    {
-        let source = SourceFile::new("settings".into(), None, header.into());
-        let config = Config::parse(&source).expect("the fixture's settings parse");
-        config
-            .apply(&mut settings)
-            .expect("the fixture's settings apply");
-    }
-    settings
 }
 
 fn marked_lines(text: &str, marker: &str) -> BTreeSet<usize> {

@@ -76,3 +76,24 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     }
     std::fs::write(path, text).unwrap();
 }
+
+/// `rule` alone (`Settings::only`), with the `.pullcheck.yaml` keys of a fixture's or a doc
+/// example's first line `# settings: {…}` applied.
+pub fn settings_for(
+    rule: &'static dyn pullcheck::rules::Rule,
+    text: &str,
+) -> pullcheck::settings::Settings {
+    let mut settings = pullcheck::settings::Settings::only(rule);
+    if let Some(header) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# settings: "))
+    {
+        let source = pullcheck::source::SourceFile::new("settings".into(), None, header.into());
+        let config = pullcheck::config::Config::parse(&source).expect("the settings line parses");
+        config
+            .apply(&mut settings)
+            .expect("the settings line applies");
+    }
+    settings
+}
