@@ -30,6 +30,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub suppressed: usize,
+    /// Findings left out of the output by `--min-severity` (still counted above).
+    pub not_shown: usize,
 }
 
 /// Every input parsed and its objects extracted, before any rule runs.

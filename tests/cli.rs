@@ -14,7 +14,7 @@ fn examples_have_findings_and_exit_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.ends_with("7 files, 9 objects, 10 containers: 3 errors, 6 warnings, 4 info\n"),
+        text.ends_with("7 files, 9 objects, 10 containers: 3 errors, 6 warnings\n"),
         "{text}"
     );
     for rule in [
@@ -22,7 +22,7 @@ fn examples_have_findings_and_exit_1() {
         "latest-tag",
         "never-without-preload",
         "missing-pull-secret",
-        "implicit-pull-policy",
+        "invalid-image",
     ] {
         assert!(text.contains(rule), "{rule} missing from:\n{text}");
     }
@@ -560,4 +560,100 @@ fn kubernetes_version_is_a_flag_and_checked() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A flag that takes one value may be given again: the last one counts, so a wrapper (the
+/// GitHub Action) can add `--fail-on never` after a user's `--fail-on error`. Repeatable flags
+/// still add up.
+#[test]
+fn a_repeated_flag_takes_the_last_value() {
+    let out = run(
+        &root(),
+        &["--fail-on", "error", "--fail-on", "never", "examples/"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(
+        &root(),
+        &["--format", "json", "--format", "compact", "examples/"],
+    );
+    assert!(stdout(&out).starts_with("examples/"), "{}", stdout(&out));
+    let out = run(
+        &root(),
+        &[
+            "--format",
+            "compact",
+            "--enable",
+            "digest-not-pinned",
+            "--enable",
+            "implicit-pull-policy",
+            "examples/",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("[digest-not-pinned]") && text.contains("[implicit-pull-policy]"));
+}
+
+/// `--statistics`: the findings per rule (errors first) and the summary line, nothing else.
+#[test]
+fn statistics_count_the_findings_per_rule() {
+    let out = run(&root(), &["--statistics", "--format", "json", "examples/"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("1  error    invalid-image "), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("2  warning  latest-tag ")),
+        "{text}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"7 files, 9 objects, 10 containers: 3 errors, 6 warnings")
+    );
+    // The same counts close the human output.
+    let human = stdout(&run(&root(), &["--color", "never", "examples/"]));
+    assert!(human.contains("\n  2  warning  latest-tag "), "{human}");
+}
+
+/// `--min-severity` hides findings from the output but not from the summary or the exit status.
+#[test]
+fn min_severity_hides_but_still_counts() {
+    let out = run(
+        &root(),
+        &["--min-severity", "error", "--color", "never", "examples/"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        !text.contains("latest-tag") && text.contains("invalid-image"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "7 files, 9 objects, 10 containers: 3 errors, 6 warnings (6 below --min-severity not shown)\n"
+        ),
+        "{text}"
+    );
+    // Only warnings below it: the run still fails on them (--fail-on warning).
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", UNTAGGED_POD);
+    let out = run(dir.path(), &["--min-severity", "error", "pod.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stdout(&out).contains("missing-tag"));
+}
+
+/// `--quiet`: the findings only, and no notes on standard error.
+#[test]
+fn quiet_prints_the_findings_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", UNTAGGED_POD);
+    write(dir.path(), ".pullcheck.yaml", "namespace: team\n");
+    let out = run(dir.path(), &["-q", "--color", "never", "pod.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("missing-tag"));
+    assert!(!stdout(&out).contains("1 file"), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "");
+    let loud = run(dir.path(), &["--color", "never", "pod.yaml"]);
+    assert!(stderr(&loud).contains("pullcheck: configuration:"));
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pullcheck::diagnostic::Severity;
 use pullcheck::output::Format;
 use pullcheck::output::images::ImagesFormat;
 use pullcheck::settings::FailOn;
@@ -68,11 +69,13 @@ pub enum Command {
 pub struct ConfigArgs {
     /// The configuration file; default: `.pullcheck.yaml` in the current directory or the
     /// nearest parent, up to the repository root.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", overrides_with = "config")]
     pub config: Option<PathBuf>,
 }
 
-/// What to read: shared by linting and `images`.
+/// What to read: shared by linting and `images`. A flag that takes one value may be repeated;
+/// the last one counts (`overrides_with` itself), so a wrapper can add `--fail-on never` after a
+/// user's `--fail-on error`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Files and directories to read; `-` reads standard input. Directories are walked
@@ -87,25 +90,30 @@ pub struct InputArgs {
     pub exclude: Vec<String>,
 
     /// The name standard input is shown under.
-    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "<stdin>",
+        overrides_with = "stdin_filename"
+    )]
     pub stdin_filename: String,
 
     /// Namespace of objects that do not name one [default: default].
-    #[arg(long, value_name = "NS")]
+    #[arg(long, value_name = "NS", overrides_with = "namespace")]
     pub namespace: Option<String>,
 
     /// The Kubernetes release of the target clusters (MAJOR.MINOR) [default: 1.37]. From 1.35
     /// the kubelet checks a pod's credentials before it reuses an image pulled with a Secret.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", overrides_with = "kubernetes_version")]
     pub kubernetes_version: Option<String>,
 
     /// Worker threads for reading and linting; default: one per core, at most 4 per core.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", overrides_with = "threads")]
     pub threads: Option<usize>,
 
     /// The largest input read, in bytes, or with a K, M or G suffix (1024-based) [default: 1G].
     /// A larger file, or standard input that goes on (`/dev/zero`), is an error (exit 2).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, overrides_with = "max_input_size")]
     pub max_input_size: Option<u64>,
 
     #[command(flatten)]
@@ -118,11 +126,11 @@ pub struct LintArgs {
     pub input: InputArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, overrides_with = "format")]
     pub format: Format,
 
     /// The lowest severity that makes the exit status 1 [default: warning].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, overrides_with = "fail_on")]
     pub fail_on: Option<FailOn>,
 
     /// Images known to be on every node, as globs over the image as written or normalised
@@ -148,13 +156,33 @@ pub struct LintArgs {
     #[arg(long)]
     pub show_suppressed: bool,
 
+    /// Print the number of findings per rule and the summary line instead of the findings
+    /// (whatever --format says). The exit status is the same.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Show only findings of this severity or higher. The others still count in the summary
+    /// line and for --fail-on.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        overrides_with = "min_severity"
+    )]
+    pub min_severity: Option<Severity>,
+
+    /// Print the findings and nothing else: no per-rule table or summary line, no notes on
+    /// standard error (warnings and errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// The chart the input was rendered from (`helm template DIR | pullcheck --chart-dir DIR -`):
     /// findings move to the template files, at the line holding the same key.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", overrides_with = "chart_dir")]
     pub chart_dir: Option<PathBuf>,
 
     /// When to colour human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, overrides_with = "color")]
     pub color: ColorChoice,
 }
 
@@ -164,7 +192,7 @@ pub struct ImagesArgs {
     pub input: InputArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImagesFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ImagesFormat::Table, overrides_with = "format")]
     pub format: ImagesFormat,
 }
 

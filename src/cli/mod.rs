@@ -20,6 +20,16 @@ use pullcheck::{helm, plan};
 use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
 use read::read_inputs;
 
+/// Set by `--quiet`: notes on standard error are left out.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A line on standard error that `--quiet` leaves out: `pullcheck: MESSAGE`.
+fn note(message: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("pullcheck: {message}");
+    }
+}
+
 /// Why the run stopped before linting or could not finish: exit status 2.
 enum Failure {
     /// A flag, a setting or an input that cannot be used: a one-line reason.
@@ -64,6 +74,7 @@ pub fn main() -> ExitCode {
         eprintln!("pullcheck: internal error: {info}");
     }));
     let cli = Cli::parse();
+    QUIET.store(cli.lint.quiet, std::sync::atomic::Ordering::Relaxed);
     let color = use_color(cli.lint.color, io::stdout().is_terminal());
     let result = match &cli.command {
         None => lint(&cli.lint, color),
@@ -150,10 +161,10 @@ fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
         Some(path) => {
             let config = Config::load(&path)?;
             // Which file decided what this run checks is never a surprise.
-            eprintln!(
-                "pullcheck: configuration: {}",
+            note(&format!(
+                "configuration: {}",
                 escape::controls(&path.display().to_string())
-            );
+            ));
             Ok(config)
         }
         None => Ok(Config::default()),
@@ -192,9 +203,24 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
         run.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
+    if let Some(min) = args.min_severity {
+        let before = run.diagnostics.len();
+        run.diagnostics.retain(|d| d.severity >= min);
+        run.summary.not_shown = before - run.diagnostics.len();
+    }
     let style = Style { color, width: 100 };
     pullcheck::timings::mark("lint");
-    write_stdout(|out| output::write(&run, args.format, style, out))?;
+    write_stdout(|out| {
+        if args.statistics {
+            let counts = output::statistics::per_rule(&run.diagnostics);
+            output::statistics::write_table(&counts, 0, out)?;
+            writeln!(out, "{}", human::summary_line(&run.summary))
+        } else if args.quiet && args.format == output::Format::Human {
+            human::write_diagnostics(&run.files, &run.diagnostics, style, 1, out)
+        } else {
+            output::write(&run, args.format, style, out)
+        }
+    })?;
     pullcheck::timings::mark("output");
     // The process ends here: freeing every file and tree, much of it allocated on other
     // threads, would cost 3–7 ms on the corpus for nothing.

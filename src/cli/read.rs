@@ -8,8 +8,8 @@ use pullcheck::lint;
 use pullcheck::output::escape;
 use pullcheck::settings::Settings;
 
-use super::Failure;
 use super::args::InputArgs;
+use super::{Failure, note};
 use crate::allocator;
 
 /// Finds and reads the inputs, then runs `work` on them, on a pool of `--threads` workers when
@@ -28,10 +28,9 @@ pub fn read_inputs<T: Send>(
         // 1.2 GB before anything was linted.
         Some(n) if n > cores * MAX_THREADS_PER_CORE => {
             let capped = cores * MAX_THREADS_PER_CORE;
-            eprintln!(
-                "pullcheck: note: --threads {n} is more than {MAX_THREADS_PER_CORE} per core; \
-                 using {capped}"
-            );
+            note(&format!(
+                "note: --threads {n} is more than {MAX_THREADS_PER_CORE} per core; using {capped}"
+            ));
             capped
         }
         Some(n) => n,
@@ -85,10 +84,10 @@ pub fn read_inputs<T: Send>(
                             }
                         ) =>
                 {
-                    eprintln!(
-                        "pullcheck: note: skipped {}: a binary file",
+                    note(&format!(
+                        "note: skipped {}: a binary file",
                         escape::controls(source.name())
-                    );
+                    ));
                 }
                 Ok(input) => inputs.push(input),
                 Err(failure) => {

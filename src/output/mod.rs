@@ -11,6 +11,8 @@ pub mod junit;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;
+pub mod statistics;
+mod summary;
 mod xml;
 
 use std::io::{self, Write};
@@ -33,6 +35,9 @@ pub enum Format {
     Checkstyle,
     /// JUnit XML, one test case per object, for GitLab and other CI test reports.
     Junit,
+    /// A Markdown report (totals, findings per rule, the first findings), for a CI job summary
+    /// or a pull-request comment.
+    Markdown,
 }
 
 /// Options that change how human output looks.
@@ -51,5 +56,6 @@ pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io
         Format::Sarif => sarif::write(run, out),
         Format::Checkstyle => checkstyle::write(run, out),
         Format::Junit => junit::write(run, out),
+        Format::Markdown => summary::write(run, out),
     }
 }

@@ -21,8 +21,13 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::run::{Run, Summary};
 use crate::source::{SourceFile, Span};
 
+/// The reports, then (for two findings or more) the findings per rule, then the summary line.
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
     write_diagnostics(&run.files, &run.diagnostics, style, 1, out)?;
+    if run.diagnostics.len() >= 2 {
+        super::statistics::write_table(&super::statistics::per_rule(&run.diagnostics), 2, out)?;
+        writeln!(out)?;
+    }
     writeln!(out, "{}", summary_line(&run.summary))
 }
 
@@ -84,6 +89,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if s.suppressed > 0 {
         line.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
+    if s.not_shown > 0 {
+        line.push_str(&format!(
+            " ({} below --min-severity not shown)",
+            s.not_shown
+        ));
     }
     line
 }
