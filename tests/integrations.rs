@@ -99,23 +99,35 @@ fn readme_pre_commit_snippet_names_real_hooks() {
     }
 }
 
-/// A stand-in `helm` that prints a rendered fixture for `helm template CHART`.
+/// A stand-in `helm` that prints a rendered fixture for `helm template CHART`, and counts its
+/// calls in `helm-calls`.
 fn fake_helm(dir: &Path) {
     let rendered = root().join("tests/fixtures/helm/rendered.yaml");
     let script = format!(
-        "#!/bin/sh\n[ \"$1\" = template ] || exit 3\ncat '{}'\n",
+        "#!/bin/sh\necho \"$@\" >> '{}'\n[ \"$1\" = template ] || exit 3\ncat '{}'\n",
+        dir.join("helm-calls").display(),
         rendered.display()
     );
-    write(dir, "bin/helm", &script);
+    write_executable(dir, "bin/helm", &script);
+}
+
+fn write_executable(dir: &Path, name: &str, text: &str) {
+    write(dir, name, text);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.join("bin/helm"), std::fs::Permissions::from_mode(0o755))
-            .unwrap();
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 }
 
+/// Runs `scripts/action.sh` in `workspace` as the Action would, with the binary under test.
 fn action(workspace: &Path, inputs: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = action_command(workspace, inputs);
+    cmd.env("PULLCHECK_BIN", assert_cmd::cargo::cargo_bin("pullcheck"));
+    cmd.output().unwrap()
+}
+
+fn action_command(workspace: &Path, inputs: &[(&str, &str)]) -> std::process::Command {
     let path = format!(
         "{}:{}",
         workspace.join("bin").display(),
@@ -128,7 +140,8 @@ fn action(workspace: &Path, inputs: &[(&str, &str)]) -> std::process::Output {
         .env("GITHUB_ACTION_PATH", root())
         .env("GITHUB_WORKSPACE", workspace)
         .env("GITHUB_STEP_SUMMARY", workspace.join("summary.md"))
-        .env("PULLCHECK_BIN", assert_cmd::cargo::cargo_bin("pullcheck"))
+        .env("GITHUB_OUTPUT", workspace.join("outputs"))
+        .env_remove("PULLCHECK_BIN")
         .env_remove("NO_COLOR");
     for (key, value) in inputs {
         cmd.env(
@@ -136,7 +149,11 @@ fn action(workspace: &Path, inputs: &[(&str, &str)]) -> std::process::Output {
             value,
         );
     }
-    cmd.output().unwrap()
+    cmd
+}
+
+fn outputs(workspace: &Path) -> String {
+    std::fs::read_to_string(workspace.join("outputs")).unwrap_or_default()
 }
 
 #[test]
@@ -156,17 +173,122 @@ fn the_action_annotates_writes_sarif_and_fails() {
         serde_json::from_str(&std::fs::read_to_string(w.join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let summary = std::fs::read_to_string(w.join("summary.md")).unwrap();
+    assert!(summary.starts_with("### pullcheck\n"), "{summary}");
     assert!(
         summary.contains("1 file, 1 object, 1 container"),
         "{summary}"
     );
+    assert!(
+        summary.contains("| 1 | warning | `missing-pull-secret` |"),
+        "{summary}"
+    );
+    let outputs = outputs(w);
+    for line in [
+        "sarif-file=out.sarif",
+        "errors=0",
+        "warnings=1",
+        "infos=0",
+        "findings=1",
+    ] {
+        assert!(outputs.lines().any(|l| l == line), "{line} in {outputs}");
+    }
     // fail-on never: annotations, but a green step.
     let out = action(w, &[("paths", "k8s"), ("fail-on", "never")]);
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// The report that opened #14: `fail-on` with `sarif-file` was a usage error (the script added
+/// `--fail-on never` to the user's `--fail-on`), left a 0-byte SARIF and no annotations.
 #[test]
-fn the_action_renders_a_chart_with_helm() {
+fn the_action_takes_fail_on_with_a_sarif_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    write(w, "k8s/deployment.yaml", DEPLOYMENT);
+    let out = action(
+        w,
+        &[
+            ("paths", "k8s"),
+            ("fail-on", "error"),
+            ("sarif-file", "p.sarif"),
+        ],
+    );
+    // The one finding is a warning: below `error`, the step passes.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("::warning file=k8s/deployment.yaml"));
+    let sarif = std::fs::read_to_string(w.join("p.sarif")).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    assert!(
+        std::fs::read_to_string(w.join("summary.md"))
+            .unwrap()
+            .contains("missing-pull-secret")
+    );
+    // Also when `args` repeats it.
+    let out = action(
+        w,
+        &[
+            ("paths", "k8s"),
+            ("args", "--fail-on warning"),
+            ("sarif-file", "p.sarif"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// A run that cannot lint (exit 2) fails the step and leaves no SARIF, not even an old one.
+#[test]
+fn the_action_leaves_no_sarif_when_it_cannot_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    write(w, "k8s/deployment.yaml", DEPLOYMENT);
+    write(w, "old.sarif", "{}");
+    let out = action(
+        w,
+        &[
+            ("paths", "k8s"),
+            ("config", "missing.yaml"),
+            ("sarif-file", "old.sarif"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(!w.join("old.sarif").exists());
+    assert!(
+        stdout(&out).contains("::error title=pullcheck::"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!outputs(w).contains("sarif-file="));
+}
+
+/// enable, disable, namespace and extra args reach every run.
+#[test]
+fn the_action_passes_its_rule_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    write(w, "k8s/deployment.yaml", DEPLOYMENT);
+    let out = action(
+        w,
+        &[
+            ("paths", "k8s"),
+            ("format", "compact"),
+            ("enable", "digest-not-pinned, implicit-pull-policy"),
+            ("disable", "missing-pull-secret"),
+            ("allowed-registries", "registry.corp"),
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("[digest-not-pinned]"), "{text}");
+    assert!(text.contains("[disallowed-registry]"), "{text}");
+    assert!(!text.contains("[missing-pull-secret]"), "{text}");
+    assert!(
+        !text.contains("[implicit-pull-policy]"),
+        "the manifest writes its policy: {text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_action_renders_a_chart_with_helm_once() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
     fake_helm(w);
@@ -176,6 +298,7 @@ fn the_action_renders_a_chart_with_helm() {
         &[
             ("helm-chart", chart.to_str().unwrap()),
             ("format", "compact"),
+            ("sarif-file", "chart.sarif"),
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -185,6 +308,80 @@ fn the_action_renders_a_chart_with_helm() {
         text.contains("web/templates/deployment.yaml:13:18: warning[latest-tag]"),
         "{text}"
     );
+    // One rendering feeds the SARIF, the annotations, the counts and the summary.
+    let calls = std::fs::read_to_string(w.join("helm-calls")).unwrap();
+    assert_eq!(calls.lines().count(), 1, "{calls}");
+    assert!(w.join("chart.sarif").exists());
+    // helm failing fails the step, without linting an empty input.
+    write_executable(
+        w,
+        "bin/helm",
+        "#!/bin/sh\necho 'Error: chart not found' >&2\nexit 1\n",
+    );
+    let out = action(w, &[("helm-chart", "nope")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("helm template nope failed"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// The binary the Action caches is trusted only when it reports the action's version and was
+/// built from the same source (its stamp); otherwise it is rebuilt with `cargo install
+/// --locked`. A fake `cargo` records the calls and installs a stand-in.
+#[test]
+fn the_action_rebuilds_a_stale_cached_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    write(w, "k8s/deployment.yaml", DEPLOYMENT);
+    let home = w.join("home");
+    let version = env!("CARGO_PKG_VERSION");
+    // An old binary in the cache, as an upgrade of the action would find it.
+    write_executable(
+        &home,
+        ".cargo/bin/pullcheck",
+        "#!/bin/sh\necho 'pullcheck 0.0.1'\n",
+    );
+    let real = assert_cmd::cargo::cargo_bin("pullcheck");
+    let cargo = format!(
+        "#!/bin/sh\necho \"$@\" >> '{calls}'\ncat > '{bin}' <<'EOF'\n#!/bin/sh\n[ \"$1\" = --version ] && {{ echo 'pullcheck {version}'; exit 0; }}\nexec '{real}' \"$@\"\nEOF\nchmod +x '{bin}'\n",
+        calls = w.join("cargo-calls").display(),
+        bin = home.join(".cargo/bin/pullcheck").display(),
+        real = real.display(),
+    );
+    write_executable(w, "bin/cargo", &cargo);
+    let run = || {
+        action_command(w, &[("paths", "k8s"), ("format", "compact")])
+            .env("HOME", &home)
+            .env_remove("CARGO_HOME")
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let calls = std::fs::read_to_string(w.join("cargo-calls")).unwrap();
+    assert_eq!(
+        calls.trim(),
+        format!("install --locked --force --path {}", root().display())
+    );
+    assert!(stdout(&out).contains("[missing-pull-secret]"));
+    // The next run finds the right version and stamp: no rebuild.
+    let out = run();
+    assert_eq!(out.status.code(), Some(1));
+    let calls = std::fs::read_to_string(w.join("cargo-calls")).unwrap();
+    assert_eq!(calls.lines().count(), 1, "{calls}");
+    // A stamp from other sources (an upgrade with the same version number) rebuilds.
+    write(&home, ".cargo/bin/pullcheck.source", "0000\n");
+    run();
+    let calls = std::fs::read_to_string(w.join("cargo-calls")).unwrap();
+    assert_eq!(calls.lines().count(), 2, "{calls}");
 }
 
 #[test]
