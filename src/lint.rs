@@ -28,23 +28,32 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         extracted,
         mut diagnostics,
         mut summary,
+        context,
     } = collect(inputs, settings);
+    let reported = |file: usize| !context[file];
     crate::timings::mark("parse and extract");
     let index = Index::new(&extracted);
     let check = |pod: &PodSpec| engine::check_pod(pod, settings, &index);
-    let found: Vec<Vec<Diagnostic>> = if settings.parallel && extracted.pods.len() > 64 {
-        extracted.pods.par_iter().map(check).collect()
+    // Context files lend their ServiceAccounts, Secrets and pre-pullers to the index; their
+    // own pod specs and accounts are not checked.
+    let pods: Vec<&PodSpec> = extracted.pods.iter().filter(|p| reported(p.file)).collect();
+    let found: Vec<Vec<Diagnostic>> = if settings.parallel && pods.len() > 64 {
+        pods.par_iter().map(|pod| check(pod)).collect()
     } else {
-        extracted.pods.iter().map(check).collect()
+        pods.iter().map(|pod| check(pod)).collect()
     };
     diagnostics.extend(found.into_iter().flatten());
-    for account in &extracted.service_accounts {
+    for account in extracted
+        .service_accounts
+        .iter()
+        .filter(|a| reported(a.file))
+    {
         diagnostics.extend(engine::check_service_account(account, settings, &index));
     }
     crate::timings::mark("rules");
     let own = suppress::apply_comments(&files, &mut diagnostics, settings);
     crate::timings::mark("suppressions");
-    diagnostics.extend(own);
+    diagnostics.extend(own.into_iter().filter(|d| reported(d.file)));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     for d in &mut diagnostics {
@@ -66,7 +75,11 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         files,
         diagnostics,
         suppressed,
-        objects: extracted.objects,
+        objects: extracted
+            .objects
+            .into_iter()
+            .filter(|(file, _)| reported(*file))
+            .collect(),
         summary,
         config_file: None,
     }

@@ -52,14 +52,20 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             .collect()
     };
 
+    let context: Vec<bool> = inputs.iter().map(|i| i.context).collect();
     let mut summary = Summary {
-        files: inputs.len(),
+        files: context.iter().filter(|c| !**c).count(),
         ..Summary::default()
     };
     let mut extracted = Extracted::default();
     let mut diagnostics = Vec::new();
     for (input, mut result) in inputs.iter_mut().zip(per_file) {
-        summary.documents += result.documents;
+        if input.context {
+            // Read for what it defines; its own problems are reported when it is linted.
+            result.diagnostics.clear();
+        } else {
+            summary.documents += result.documents;
+        }
         // Secret values never reach any output: mask them in the text snippets are cut from.
         input
             .source
@@ -71,8 +77,12 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
-    summary.objects = extracted.objects.len();
-    summary.containers = extracted.containers();
+    summary.objects = extracted
+        .objects
+        .iter()
+        .filter(|(f, _)| !context[*f])
+        .count();
+    summary.containers = extracted.containers(|file| !context[file]);
     let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
     let patches = crate::kustomize::patch_files(&files);
     for pod in &mut extracted.pods {
@@ -83,6 +93,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         extracted,
         diagnostics,
         summary,
+        context,
     }
 }
 

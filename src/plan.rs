@@ -40,7 +40,12 @@ pub struct ImageUse {
 pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
     let index = Index::new(&collected.extracted);
     let mut images: BTreeMap<String, PlannedImage> = BTreeMap::new();
-    for pod in &collected.extracted.pods {
+    for pod in collected
+        .extracted
+        .pods
+        .iter()
+        .filter(|p| collected.reported(p.file))
+    {
         let credentials = PodCredentials::resolve(pod, &index);
         for container in &pod.containers {
             let Some(image) = &container.image else {

@@ -42,5 +42,15 @@ pub struct Collected {
     /// The parse errors.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of files, documents, objects and containers; no diagnostics counted yet.
+    /// Context files are not counted.
     pub summary: Summary,
+    /// Per file: read for context only (`--context`), not reported on.
+    pub context: Vec<bool>,
+}
+
+impl Collected {
+    /// Whether findings in `file` are reported.
+    pub fn reported(&self, file: usize) -> bool {
+        !self.context[file]
+    }
 }

@@ -657,3 +657,123 @@ fn quiet_prints_the_findings_only() {
     let loud = run(dir.path(), &["--color", "never", "pod.yaml"]);
     assert!(stderr(&loud).contains("pullcheck: configuration:"));
 }
+
+/// `helm template … | pullcheck -` in a shell without `pipefail`: when helm fails, standard
+/// input is empty, and a run that lints nothing must not pass.
+#[test]
+fn empty_standard_input_is_an_error_unless_allowed() {
+    for input in ["", "# Source: chart/templates/none.yaml\n---\n", "\n\n"] {
+        let out = pullcheck(&root())
+            .arg("-")
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        assert!(
+            stderr(&out).contains("no Kubernetes objects found on standard input"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(stdout(&out), "");
+    }
+    let out = pullcheck(&root())
+        .args(["images", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = pullcheck(&root())
+        .args(["--allow-empty", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A parse error is not "empty": it is reported as such (exit 1).
+    let out = pullcheck(&root())
+        .arg("-")
+        .write_stdin("kind: [\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("parse-error"));
+}
+
+/// A directory without YAML or JSON files is linted (nothing to find) with a warning, as ruff
+/// warns when it finds no Python files.
+#[test]
+fn a_walk_that_finds_no_manifest_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes/readme.txt", "not yaml\n");
+    let out = run(dir.path(), &["notes"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("warning: notes: no *.yaml, *.yml or *.json file found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `pullcheck -` at a terminal says it waits for input. util-linux `script` gives it one.
+#[test]
+fn reading_a_terminal_says_so() {
+    let Ok(found) = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs util-linux `script`"
+        );
+        eprintln!("skipped: no `script` (util-linux) to give pullcheck a terminal");
+        return;
+    };
+    assert!(found.status.success());
+    let bin = assert_cmd::cargo::cargo_bin("pullcheck");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("'{}' -", bin.display()), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reading manifests from standard input (end with Ctrl-D)"),
+        "{text}"
+    );
+}
+
+/// pre-commit names every changed file; `--force-exclude` applies `exclude` to them as to a
+/// walk, including a folder in their path (ruff's `--force-exclude`).
+#[test]
+fn force_exclude_applies_to_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "vendor/chart/pod.yaml", UNTAGGED_POD);
+    write(dir.path(), "k8s/pod.yaml", UNTAGGED_POD);
+    write(dir.path(), ".pullcheck.yaml", "exclude: [vendor]\n");
+    let files = ["vendor/chart/pod.yaml", "k8s/pod.yaml"];
+    let named = run(dir.path(), &[&["--format", "compact"][..], &files].concat());
+    assert!(
+        stdout(&named).contains("vendor/chart/pod.yaml"),
+        "{}",
+        stdout(&named)
+    );
+    let forced = run(
+        dir.path(),
+        &[&["--format", "compact", "--force-exclude"][..], &files].concat(),
+    );
+    let text = stdout(&forced);
+    assert!(!text.contains("vendor/"), "{text}");
+    assert!(text.contains("k8s/pod.yaml"), "{text}");
+    // A glob on the file name, and `./` in front of the name.
+    let forced = run(
+        dir.path(),
+        &[
+            "--format",
+            "compact",
+            "--force-exclude",
+            "--exclude",
+            "pod.yaml",
+            "./k8s/pod.yaml",
+        ],
+    );
+    assert_eq!(stdout(&forced), "");
+}

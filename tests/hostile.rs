@@ -217,8 +217,14 @@ fn links_loops_fifos_and_sockets_in_a_walked_tree() {
 fn a_file_that_disappears_between_walking_and_reading() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "gone.yaml", POD);
-    let found =
-        pullcheck::input::discover(&[dir.path().display().to_string()], &[], "<stdin>", 1).unwrap();
+    let found = pullcheck::input::discover(
+        &[dir.path().display().to_string()],
+        &[],
+        false,
+        "<stdin>",
+        1,
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join("gone.yaml")).unwrap();
     let error = pullcheck::input::load(&found.inputs[0], u64::MAX)
         .err()

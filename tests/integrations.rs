@@ -36,6 +36,38 @@ fn readme_snippet(name: &str) -> String {
     block.split_once("```").unwrap().0.to_string()
 }
 
+/// Runs a hook's `entry` as pre-commit's `language: script` does: the script from the hook
+/// repository, its arguments, then the file names, in the user's repository. A fake `cargo`
+/// (recording its arguments) "builds" by linking the binary under test into the target dir.
+fn run_hook(entry: &str, files: &[&str], repo: &Path, work: &Path) -> std::process::Output {
+    let real = assert_cmd::cargo::cargo_bin("pullcheck");
+    let target = work.join("target");
+    let cargo = format!(
+        "#!/bin/sh\necho \"$@\" >> '{calls}'\nmkdir -p '{target}/release'\nln -sf '{real}' '{target}/release/pullcheck'\n",
+        calls = work.join("cargo-calls").display(),
+        target = target.display(),
+        real = real.display(),
+    );
+    write_executable(work, "bin/cargo", &cargo);
+    let mut words = entry.split_whitespace();
+    let script = root().join(words.next().unwrap());
+    std::process::Command::new(script)
+        .args(words)
+        .args(files)
+        .current_dir(repo)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                work.join("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn pre_commit_hooks_run_the_binary() {
     let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
@@ -50,37 +82,67 @@ fn pre_commit_hooks_run_the_binary() {
     let single = find("pullcheck");
     let all = find("pullcheck-all");
     for hook in [single, all] {
-        assert_eq!(get(&doc, hook, "language"), Some("rust"));
-        assert_eq!(get(&doc, hook, "entry"), Some("pullcheck"));
+        assert_eq!(get(&doc, hook, "language"), Some("script"));
     }
     assert_eq!(get(&doc, all, "pass_filenames"), Some("false"));
     let files = regex::Regex::new(get(&doc, single, "files").unwrap()).unwrap();
 
     let repo = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
     write(repo.path(), "k8s/deployment.yaml", DEPLOYMENT);
     write(repo.path(), "k8s/serviceaccount.yaml", ACCOUNT);
+    write(
+        repo.path(),
+        "vendor/upstream.yaml",
+        "kind: Pod\nmetadata: {name: v}\nspec: {containers: [{name: c, image: nginx}]}\n",
+    );
+    write(repo.path(), ".pullcheck.yaml", "exclude: [vendor]\n");
     write(repo.path(), "README.md", "# not a manifest\n");
-    let bin = assert_cmd::cargo::cargo_bin("pullcheck");
     // `pullcheck`: pre-commit passes the changed files that match `files`.
-    let changed: Vec<&str> = ["k8s/deployment.yaml", "README.md"]
+    let changed: Vec<&str> = ["k8s/deployment.yaml", "vendor/upstream.yaml", "README.md"]
         .into_iter()
         .filter(|f| files.is_match(f))
         .collect();
-    assert_eq!(changed, vec!["k8s/deployment.yaml"]);
-    let out = std::process::Command::new(&bin)
-        .args(&changed)
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    // Alone, the Deployment's ServiceAccount is unknown: its private image gets no secret.
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("missing-pull-secret"));
-    // `pullcheck-all`: no file names, the whole repository, so the ServiceAccount counts.
-    let out = std::process::Command::new(&bin)
-        .args(["--disable", "implicit-pull-policy"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
+    assert_eq!(changed, vec!["k8s/deployment.yaml", "vendor/upstream.yaml"]);
+    let out = run_hook(
+        get(&doc, single, "entry").unwrap(),
+        &changed,
+        repo.path(),
+        work.path(),
+    );
+    // The ServiceAccount in the unchanged file counts (--context .), the excluded vendor file
+    // is not linted (--force-exclude): nothing to report.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).ends_with("1 file, 1 object, 1 container: 0 errors, 0 warnings\n"),
+        "{}",
+        stdout(&out)
+    );
+    // The build is locked to the committed Cargo.lock.
+    let calls = std::fs::read_to_string(work.path().join("cargo-calls")).unwrap();
+    assert!(calls.starts_with("build --locked --release"), "{calls}");
+    // Without the context, the same file alone gets a finding it should not have.
+    let alone = run_hook(
+        "scripts/pre-commit.sh",
+        &["k8s/deployment.yaml"],
+        repo.path(),
+        work.path(),
+    );
+    assert_eq!(alone.status.code(), Some(1));
+    assert!(stdout(&alone).contains("missing-pull-secret"));
+    // `pullcheck-all`: no file names, the whole repository.
+    let out = run_hook(
+        get(&doc, all, "entry").unwrap(),
+        &[],
+        repo.path(),
+        work.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 

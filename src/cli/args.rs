@@ -116,6 +116,23 @@ pub struct InputArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, overrides_with = "max_input_size")]
     pub max_input_size: Option<u64>,
 
+    /// Apply `exclude` (the configuration's, or --exclude) to files named on the command line
+    /// too, not only to walked ones: pre-commit names every changed file.
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Also read the manifests under this path (repeatable) for what they define —
+    /// ServiceAccounts, pull Secrets, pre-puller DaemonSets — without reporting on them. The
+    /// pre-commit hook passes `--context .`: a changed Deployment then finds its ServiceAccount
+    /// in a file that did not change.
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
+
+    /// Accept standard input that holds no Kubernetes object. Without it, empty input is an
+    /// error (exit 2): `helm template … | pullcheck -` must not pass when helm failed.
+    #[arg(long)]
+    pub allow_empty: bool,
+
     #[command(flatten)]
     pub config: ConfigArgs,
 }

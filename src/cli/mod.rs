@@ -193,6 +193,9 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
             lint::lint(inputs, settings)
         })?;
 
+    let found: Vec<usize> = run.objects.iter().map(|(file, _)| *file).collect();
+    let shown = run.diagnostics.iter().map(|d| d.file);
+    require_stdin_objects(&args.input, &run.files, found.into_iter().chain(shown))?;
     let code = exit_code(&run, settings.fail_on);
     run.config_file = config.path.as_ref().map(|p| p.display().to_string());
     if let Some(chart_dir) = &args.chart_dir {
@@ -245,6 +248,9 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
             let planned = plan::plan(&collected, settings);
             (collected, planned)
         })?;
+    let found = collected.extracted.objects.iter().map(|(file, _)| *file);
+    let shown = collected.diagnostics.iter().map(|d| d.file);
+    require_stdin_objects(&args.input, &collected.files, found.chain(shown))?;
     if !collected.diagnostics.is_empty() {
         eprintln!(
             "pullcheck: {} document(s) could not be read; run `pullcheck` on the same paths for details",
@@ -289,6 +295,28 @@ fn init(force: bool) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
     println!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard input that holds no Kubernetes object (and no parse error) stops the run, unless
+/// `--allow-empty`: in a shell without `pipefail`, `helm template … | pullcheck -` would
+/// otherwise pass when helm failed and printed nothing. `used` lists the file of every object
+/// and diagnostic.
+fn require_stdin_objects(
+    input: &InputArgs,
+    files: &[pullcheck::source::SourceFile],
+    mut used: impl Iterator<Item = usize>,
+) -> Result<(), Failure> {
+    let Some(stdin) = files.iter().position(|f| f.path.is_none()) else {
+        return Ok(());
+    };
+    if input.allow_empty || used.any(|file| file == stdin) {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "no Kubernetes objects found on standard input ({}); if the command before `|` failed, \
+         nothing was linted. --allow-empty accepts empty input",
+        files[stdin].name
+    )))
 }
 
 /// Writes to a buffered, locked stdout. A reader that goes away (`pullcheck | head`) is not an

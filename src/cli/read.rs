@@ -1,6 +1,8 @@
 //! Finding and reading the inputs: the worker pool, the allocator's policy for the run, and
 //! binary files met on a walk.
 
+use std::io::IsTerminal;
+
 use rayon::prelude::*;
 
 use pullcheck::input::{self, InputSource, LoadedInput};
@@ -40,9 +42,17 @@ pub fn read_inputs<T: Send>(
         .max_input_size
         .unwrap_or(input::DEFAULT_MAX_INPUT_BYTES);
     pullcheck::timings::mark("start");
-    let discovery = input::discover(&args.paths, excludes, &args.stdin_filename, threads)?;
+    let discovery = input::discover(
+        &args.paths,
+        excludes,
+        args.force_exclude,
+        &args.stdin_filename,
+        threads,
+    )?;
+    let (context, context_warnings) =
+        input::discover_context(&args.context, excludes, threads, &discovery.inputs);
     pullcheck::timings::mark("discover");
-    for warning in &discovery.warnings {
+    for warning in discovery.warnings.iter().chain(&context_warnings) {
         eprintln!(
             "pullcheck: warning: {}",
             escape::controls(&warning.to_string())
@@ -60,11 +70,32 @@ pub fn read_inputs<T: Send>(
     settings.parallel =
         threads > 1 && (discovery.inputs.len() > 1 || discovery.inputs.iter().any(large));
     let settings = &*settings;
+    // `pullcheck -` typed at a terminal waits for input: say so.
+    if discovery
+        .inputs
+        .iter()
+        .any(|i| matches!(i, InputSource::Stdin(_)))
+        && std::io::stdin().is_terminal()
+    {
+        note("reading manifests from standard input (end with Ctrl-D)");
+    }
     let run = || {
         let loaded = load_all(&discovery.inputs, settings.parallel, limit);
+        // Context files are read like the others; one that cannot be read only resolves less.
+        let context: Vec<LoadedInput> = load_all(&context, settings.parallel, limit)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|input| input.not_text.is_none())
+            .map(|mut input| {
+                input.context = true;
+                input
+            })
+            .collect();
         pullcheck::timings::mark("read");
         // Decided on the lengths read, not on a `stat` per input: 3,300 of those took 12 ms.
-        let largest = loaded.iter().flatten().map(|i| i.source.text.len()).max();
+        let largest = (loaded.iter().flatten().chain(&context))
+            .map(|i| i.source.text.len())
+            .max();
         allocator::tune_for(largest.is_some_and(|len| len as u64 >= allocator::LARGE_INPUT_BYTES));
         let mut failed = !discovery.failures.is_empty();
         for failure in &discovery.failures {
@@ -99,6 +130,7 @@ pub fn read_inputs<T: Send>(
                 }
             }
         }
+        inputs.extend(context);
         (work(inputs, settings), failed)
     };
     if settings.parallel {

@@ -42,9 +42,11 @@ impl Extracted {
     }
 
     /// Containers of every list; image volumes are not counted.
-    pub fn containers(&self) -> usize {
+    /// The containers of the pod specs in the files `counted` accepts.
+    pub fn containers(&self, counted: impl Fn(usize) -> bool) -> usize {
         self.pods
             .iter()
+            .filter(|p| counted(p.file))
             .flat_map(|p| &p.containers)
             .filter(|c| c.list != ContainerList::ImageVolumes)
             .count()

@@ -1,11 +1,12 @@
 //! Finding the files to lint (a parallel, `.gitignore`-aware walk) and reading them.
 
-use std::collections::HashSet;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
+mod discover;
+
+pub use discover::{discover, discover_context, display_name};
+
 use rayon::prelude::*;
 
 use crate::source::SourceFile;
@@ -44,6 +45,9 @@ pub struct LoadedInput {
     pub not_text: Option<(usize, String)>,
     /// The bytes hold NUL: a binary file, not a manifest.
     pub binary: bool,
+    /// Read for what it defines (ServiceAccounts, Secrets, pre-pullers), not reported on
+    /// (`--context`).
+    pub context: bool,
 }
 
 pub struct Discovery {
@@ -53,160 +57,6 @@ pub struct Discovery {
     pub warnings: Vec<String>,
     /// Folders that could not be read: their files are not linted, so the run fails (exit 2).
     pub failures: Vec<String>,
-}
-
-/// Expands the command line's paths: `-` is stdin, a directory is walked for `*.yaml`, `*.yml`
-/// and `*.json`, and a file named explicitly is taken whatever its extension.
-pub fn discover(
-    paths: &[String],
-    excludes: &[String],
-    stdin_name: &str,
-    threads: usize,
-) -> Result<Discovery, InputError> {
-    let mut found: Vec<InputSource> = Vec::new();
-    let mut warnings = Vec::new();
-    let mut failures = Vec::new();
-    let default = [".".to_string()];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    for arg in paths {
-        if arg == "-" {
-            found.push(InputSource::Stdin(stdin_name.to_string()));
-            continue;
-        }
-        let path = Path::new(arg);
-        let meta =
-            std::fs::metadata(path).map_err(|e| InputError(format!("{arg}: {}", io_reason(&e))))?;
-        if meta.is_dir() {
-            let walked = walk(path, excludes, threads, &mut warnings, &mut failures)?;
-            found.extend(walked.into_iter().map(|file| InputSource::File {
-                name: display_name(&file),
-                path: file,
-                explicit: false,
-            }));
-        } else {
-            found.push(InputSource::File {
-                name: arg.clone(),
-                path: path.to_path_buf(),
-                explicit: true,
-            });
-        }
-    }
-    // One file given twice (`k8s $PWD/k8s`, `./k8s/a.yaml k8s/a.yaml`) is linted once: its
-    // identity is its real path. With one argument, a walk finds each file once already.
-    if paths.len() > 1 {
-        let mut seen = HashSet::new();
-        found.retain(|input| match input {
-            InputSource::Stdin(_) => seen.insert(None),
-            InputSource::File { path, .. } => seen.insert(Some(
-                std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
-            )),
-        });
-    }
-    // Sorted by name for the output; stable, so equal names keep their order.
-    found.sort_by(|a, b| a.name().cmp(b.name()));
-    Ok(Discovery {
-        inputs: found,
-        warnings,
-        failures,
-    })
-}
-
-fn walk(
-    root: &Path,
-    excludes: &[String],
-    threads: usize,
-    warnings: &mut Vec<String>,
-    failures: &mut Vec<String>,
-) -> Result<Vec<PathBuf>, InputError> {
-    let mut overrides = OverrideBuilder::new(root);
-    for glob in excludes {
-        overrides
-            .add(&format!("!{glob}"))
-            .map_err(|e| InputError(format!("invalid --exclude pattern `{glob}`: {e}")))?;
-    }
-    let overrides = overrides
-        .build()
-        .map_err(|e| InputError(format!("invalid --exclude patterns: {e}")))?;
-    let walker = WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .ignore(true)
-        // A checkout without `.git` (a tarball, a CI cache) should be walked the same way.
-        .require_git(false)
-        .overrides(overrides)
-        .threads(threads)
-        .build_parallel();
-    let files = Mutex::new(Vec::new());
-    let problems = Mutex::new(Vec::new());
-    walker.run(|| {
-        Box::new(|entry| {
-            match entry {
-                Ok(entry) => {
-                    // A link to a file is linted; a link to a directory is not followed (it
-                    // could lead out of the tree, or round in a loop), as ripgrep does.
-                    let is_file = entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || (t.is_symlink() && entry.path().is_file()));
-                    let wanted = entry
-                        .path()
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-                    if is_file && wanted {
-                        lock(&files).push(entry.into_path());
-                    }
-                }
-                Err(err) => lock(&problems).push(err),
-            }
-            WalkState::Continue
-        })
-    });
-    for problem in into_inner(problems) {
-        // A folder that cannot be read hides its files: that fails the run. A link loop or a
-        // file gone since it was listed loses nothing.
-        let lost = problem
-            .io_error()
-            .is_some_and(|e| !matches!(e.kind(), std::io::ErrorKind::NotFound));
-        if lost {
-            failures.push(problem.to_string());
-        } else {
-            warnings.push(problem.to_string());
-        }
-    }
-    Ok(into_inner(files))
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn into_inner<T>(m: Mutex<T>) -> T {
-    m.into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// `./k8s/a.yaml` is shown as `k8s/a.yaml`. Bytes that are not UTF-8 are shown as `\xff`, so
-/// that two names differing only there stay two names.
-pub fn display_name(path: &Path) -> String {
-    #[cfg(unix)]
-    let text = {
-        use std::os::unix::ffi::OsStrExt;
-        let mut text = String::new();
-        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-            text.push_str(chunk.valid());
-            for byte in chunk.invalid() {
-                text.push_str(&format!("\\x{byte:02x}"));
-            }
-        }
-        text
-    };
-    #[cfg(not(unix))]
-    let text = path.to_string_lossy().into_owned();
-    text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
 pub fn io_reason(err: &std::io::Error) -> String {
@@ -310,6 +160,7 @@ pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInpu
                 format!("a binary file, not a manifest (a NUL byte at offset {nul})"),
             )),
             binary: true,
+            context: false,
         };
     }
     match String::from_utf8(bytes) {
@@ -317,6 +168,7 @@ pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInpu
             source: SourceFile::new(name, path, text),
             not_text: None,
             binary: false,
+            context: false,
         },
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
@@ -332,6 +184,7 @@ pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInpu
                 source: SourceFile::new(name, path, text),
                 not_text: Some((offset, reason)),
                 binary: false,
+                context: false,
             }
         }
     }
