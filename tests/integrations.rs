@@ -505,3 +505,44 @@ fn readme_helm_snippet_runs() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("latest-tag"));
 }
+
+/// The README's `rev:` and `@ref` name this version's tag, and the tag exists (on a clone with
+/// its history) at a commit of the same version: a user copying the snippets gets a release.
+#[test]
+fn the_readme_points_at_a_release_that_exists() {
+    let version = env!("CARGO_PKG_VERSION");
+    let tag = format!("v{version}");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("rev: {tag}\n")),
+        "README's pre-commit rev"
+    );
+    assert!(
+        readme.contains(&format!("pullcheck/pullcheck@{tag}\n")),
+        "README's action ref"
+    );
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(root())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    if git(&["rev-parse", "--git-dir"]).is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI runs on a git clone");
+        eprintln!("skipped: not a git checkout");
+        return;
+    }
+    let manifest = git(&["show", &format!("{tag}:Cargo.toml")])
+        .unwrap_or_else(|| panic!("tag {tag} does not exist: tag the release commit"));
+    assert!(
+        manifest.contains(&format!("\nversion = \"{version}\"\n")),
+        "{tag} is a commit of another version"
+    );
+    let license = std::fs::read_to_string(root().join("LICENSE")).unwrap();
+    assert!(license.starts_with("MIT License"));
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("\nlicense = \"MIT\"\n"));
+}
