@@ -777,3 +777,83 @@ fn force_exclude_applies_to_named_files() {
     );
     assert_eq!(stdout(&forced), "");
 }
+
+/// Output follows the terminal's width (`COLUMNS`, else the terminal's own): help text wraps
+/// between words, and the `images` and `rules` tables wrap or turn into blocks. Piped without
+/// `COLUMNS`, output is as before (100 columns; tables as wide as their cells).
+#[test]
+fn output_fits_an_80_column_terminal() {
+    let narrow = |args: &[&str]| {
+        let out = pullcheck(&root())
+            .env("COLUMNS", "80")
+            .args(args)
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let human = narrow(&["--color", "never", "examples/"]);
+    for line in human.lines() {
+        // Source lines and their labels are the manifest's own text: they are not wrapped.
+        let code =
+            line.trim_start().starts_with(|c: char| c.is_ascii_digit()) || line.contains('·');
+        assert!(code || line.chars().count() <= 80, "{line:?}");
+    }
+    assert!(!human.contains("`lates\n"));
+    let images = narrow(&["images", "examples/"]);
+    assert!(images.lines().all(|l| l.chars().count() <= 80), "{images}");
+    assert!(
+        images.contains("\n  used by: Deployment shop/storefront (web)\n"),
+        "{images}"
+    );
+    let rules = narrow(&["rules"]);
+    assert!(rules.starts_with("RULE "), "{rules}");
+    assert!(
+        rules
+            .lines()
+            .all(|l| l.chars().count() <= 80 || l.trim_start().len() > 24),
+        "{rules}"
+    );
+    // Piped, without COLUMNS: the widths of before.
+    let piped = pullcheck(&root())
+        .env_remove("COLUMNS")
+        .args(["images", "examples/"])
+        .output()
+        .unwrap();
+    assert!(stdout(&piped).lines().any(|l| l.chars().count() > 100));
+}
+
+/// The terminal's own width, through a pseudo-terminal that util-linux `script` opens.
+#[test]
+fn output_follows_the_terminal_width() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs util-linux `script`"
+        );
+        eprintln!("skipped: no `script` (util-linux) to give pullcheck a terminal");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("pullcheck");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty cols 72 rows 40; '{}' rules", bin.display()),
+            "/dev/null",
+        ])
+        .env_remove("COLUMNS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let duplicate = text
+        .lines()
+        .find(|l| l.starts_with("duplicate-key"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(duplicate.chars().count() <= 72, "{duplicate:?}");
+    // Summaries wrap under their column.
+    assert!(text.contains(&format!("\n{:47}a pod spec", "")), "{text}");
+}

@@ -112,7 +112,7 @@ pub fn main() -> ExitCode {
         Err(Failure::Config(ConfigError::Invalid { file, diagnostics })) => {
             let style = Style {
                 color: use_color(cli.lint.color, io::stderr().is_terminal()),
-                width: 100,
+                width: human_width(Stream::Stderr),
             };
             let files = [*file];
             let mut err = io::stderr().lock();
@@ -211,12 +211,15 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
         run.diagnostics.retain(|d| d.severity >= min);
         run.summary.not_shown = before - run.diagnostics.len();
     }
-    let style = Style { color, width: 100 };
+    let style = Style {
+        color,
+        width: human_width(Stream::Stdout),
+    };
     pullcheck::timings::mark("lint");
     write_stdout(|out| {
         if args.statistics {
             let counts = output::statistics::per_rule(&run.diagnostics);
-            output::statistics::write_table(&counts, 0, out)?;
+            output::statistics::write_table(&counts, 0, terminal_width(Stream::Stdout), out)?;
             writeln!(out, "{}", human::summary_line(&run.summary))
         } else if args.quiet && args.format == output::Format::Human {
             human::write_diagnostics(&run.files, &run.diagnostics, style, 1, out)
@@ -257,7 +260,15 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
             collected.diagnostics.len()
         );
     }
-    write_stdout(|out| output::images::write(&planned, &collected.files, args.format, out))?;
+    write_stdout(|out| {
+        output::images::write(
+            &planned,
+            &collected.files,
+            args.format,
+            terminal_width(Stream::Stdout),
+            out,
+        )
+    })?;
     Ok(if read_failures {
         ExitCode::from(2)
     } else {
@@ -269,7 +280,7 @@ fn list_rules(args: &ConfigArgs) -> Result<ExitCode, Failure> {
     let config = load_config(args)?;
     let mut settings = Settings::default();
     config.apply(&mut settings)?;
-    write_stdout(|out| output::rules::write_table(&settings, out))?;
+    write_stdout(|out| output::rules::write_table(&settings, terminal_width(Stream::Stdout), out))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -347,6 +358,34 @@ fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// The columns output going to `stream` may use: `COLUMNS` when set to a number, else the
+/// terminal's width when the stream is one; `None` for a pipe or a file.
+fn terminal_width(stream: Stream) -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return Some(columns);
+    }
+    let size = match stream {
+        Stream::Stdout => terminal_size::terminal_size_of(io::stdout()),
+        Stream::Stderr => terminal_size::terminal_size_of(io::stderr()),
+    };
+    size.map(|(terminal_size::Width(w), _)| usize::from(w))
+}
+
+/// The width human output wraps at: the terminal's (at least 40), else 100.
+fn human_width(stream: Stream) -> usize {
+    terminal_width(stream).map_or(100, |w| w.max(40))
 }
 
 /// Whether to colour output going to a stream that `is_terminal` describes.

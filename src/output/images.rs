@@ -19,10 +19,12 @@ pub enum ImagesFormat {
     Plain,
 }
 
+/// `width`: the terminal's columns, when known; the table then fits them.
 pub fn write(
     images: &[PlannedImage],
     files: &[SourceFile],
     format: ImagesFormat,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -32,12 +34,12 @@ pub fn write(
             }
             Ok(())
         }
-        ImagesFormat::Table => table(images, out),
+        ImagesFormat::Table => table(images, width, out),
         ImagesFormat::Json => json(images, files, out),
     }
 }
 
-fn table(images: &[PlannedImage], out: &mut dyn Write) -> io::Result<()> {
+fn table(images: &[PlannedImage], width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
     let header = ["IMAGE", "CLASS", "PULL POLICY", "CREDENTIALS", "USED BY"];
     let rows: Vec<[String; 5]> = images
         .iter()
@@ -66,29 +68,8 @@ fn table(images: &[PlannedImage], out: &mut dyn Write) -> io::Result<()> {
             .map(|cell| super::escape::controls(&cell).into_owned())
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[&str]| {
-        let mut text = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                text.push_str(&format!("{cell:<width$}  ", width = widths[i]));
-            }
-        }
-        text
-    };
-    writeln!(out, "{}", line(&header))?;
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        writeln!(out, "{}", line(&cells))?;
-    }
-    Ok(())
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    super::table::write(&header, &rows, width, out)
 }
 
 fn object_name(object: &ObjectRef) -> String {

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod rules;
 pub mod sarif;
 pub mod statistics;
+mod table;
 mod summary;
 mod xml;
 

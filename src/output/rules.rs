@@ -6,7 +6,12 @@ use std::io::{self, Write};
 use crate::rules;
 use crate::settings::Settings;
 
-pub fn write_table(settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+/// `width`: the terminal's columns, when known; the table then fits them.
+pub fn write_table(
+    settings: &Settings,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rows: Vec<[String; 4]> = rules::ALL
         .iter()
         .map(|rule| {
@@ -24,15 +29,6 @@ pub fn write_table(settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
             ]
         })
         .collect();
-    let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
-    let (w0, w1, w2) = (width(0).max(4), width(1).max(5), width(2).max(3));
-    writeln!(
-        out,
-        "{:<w0$}  {:<w1$}  {:<w2$}  SUMMARY",
-        "RULE", "LEVEL", "RUN"
-    )?;
-    for [name, level, on, summary] in &rows {
-        writeln!(out, "{name:<w0$}  {level:<w1$}  {on:<w2$}  {summary}")?;
-    }
-    Ok(())
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    super::table::write(&["RULE", "LEVEL", "RUN", "SUMMARY"], &rows, width, out)
 }

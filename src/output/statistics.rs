@@ -36,24 +36,39 @@ pub fn per_rule(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
     counts
 }
 
-/// An aligned table, `COUNT  SEVERITY  RULE  SUMMARY`, indented by `indent` spaces.
-pub fn write_table(counts: &[RuleCount], indent: usize, out: &mut dyn Write) -> io::Result<()> {
-    let width = counts
+/// An aligned table, `COUNT  SEVERITY  RULE  SUMMARY`, indented by `indent` spaces; the
+/// summaries wrap to fit `width` columns when it is known.
+pub fn write_table(
+    counts: &[RuleCount],
+    indent: usize,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let count_width = counts
         .iter()
         .map(|c| c.count.to_string().len())
         .max()
         .unwrap_or(1);
     let rule_width = counts.iter().map(|c| c.rule.name.len()).max().unwrap_or(0);
+    let prefix = indent + count_width + 2 + 7 + 2 + rule_width + 2;
+    // Too narrow to wrap usefully: let the terminal fold the summary.
+    let room = width
+        .map_or(usize::MAX, |w| w.saturating_sub(prefix))
+        .max(24);
     for c in counts {
+        let mut summary = super::table::wrap(c.rule.summary, room).into_iter();
         writeln!(
             out,
-            "{:indent$}{:>width$}  {:<7}  {:<rule_width$}  {}",
+            "{:indent$}{:>count_width$}  {:<7}  {:<rule_width$}  {}",
             "",
             c.count,
             c.severity.as_str(),
             c.rule.name,
-            c.rule.summary
+            summary.next().unwrap_or_default()
         )?;
+        for piece in summary {
+            writeln!(out, "{:prefix$}{piece}", "")?;
+        }
     }
     Ok(())
 }
@@ -92,7 +107,7 @@ mod tests {
             ]
         );
         let mut out = Vec::new();
-        write_table(&counts, 2, &mut out).unwrap();
+        write_table(&counts, 2, None, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("\n  2  warning  missing-tag  the image has neither tag"),

@@ -27,7 +27,10 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
 /// The built binary, run in `dir` with colour off and a clean environment for the things it reads.
 pub fn pullcheck(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("pullcheck").expect("binary builds");
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    // `COLUMNS` would change how wide human output and tables are.
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     cmd
 }
 

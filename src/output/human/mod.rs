@@ -25,7 +25,8 @@ use crate::source::{SourceFile, Span};
 pub fn write(run: &Run, style: Style, out: &mut dyn Write) -> io::Result<()> {
     write_diagnostics(&run.files, &run.diagnostics, style, 1, out)?;
     if run.diagnostics.len() >= 2 {
-        super::statistics::write_table(&super::statistics::per_rule(&run.diagnostics), 2, out)?;
+        let counts = super::statistics::per_rule(&run.diagnostics);
+        super::statistics::write_table(&counts, 2, Some(style.width), out)?;
         writeln!(out)?;
     }
     writeln!(out, "{}", summary_line(&run.summary))
