@@ -83,7 +83,10 @@ pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
         };
         let template = *loaded.entry(path.clone()).or_insert_with(|| {
             let bytes = read_confined(chart_dir, &path)?;
-            let mut decoded = input::decode(path.display().to_string(), Some(path.clone()), bytes);
+            // Shown as the user would write it from the repository root: `./chart/x` is
+            // `chart/x`, which is also what GitHub annotations and SARIF expect.
+            let name = input::display_name(&path);
+            let mut decoded = input::decode(name, Some(path.clone()), bytes);
             // A template cannot be parsed to find a Secret's values exactly: mask them as in a
             // rendered document that does not parse.
             if crate::k8s::may_hold_secret(&decoded.source.text) {

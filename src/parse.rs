@@ -176,7 +176,7 @@ fn read_piece(
                 result.diagnostics.push(rules::ParseError::diagnostic(
                     file,
                     source,
-                    error.offset,
+                    at_the_tab(&source.text, error.offset, &error.message),
                     message,
                 ));
             }
@@ -190,4 +190,22 @@ fn read_piece(
         result.extracted.append(found);
     }
     result
+}
+
+/// Where to point for a tab the parser refuses: at the tab. saphyr reports "while scanning a
+/// plain scalar, found a tab" at the scalar's start, and "tabs disallowed …" just after the
+/// indenting tabs; the user has to find the tab itself.
+fn at_the_tab(text: &str, offset: usize, message: &str) -> usize {
+    if message.contains("found a tab") {
+        return text
+            .get(offset..)
+            .and_then(|rest| rest.find('\t'))
+            .map_or(offset, |at| offset + at);
+    }
+    if message.contains("tab") {
+        let before = text.get(..offset).unwrap_or_default();
+        let tabs = before.len() - before.trim_end_matches('\t').len();
+        return offset - tabs;
+    }
+    offset
 }

@@ -109,15 +109,27 @@ impl Default for Settings {
     }
 }
 
-/// Looks a rule up by name, or says which names there are.
+/// Looks a rule up by name, or says which name was meant.
 pub fn rule_named(name: &str) -> Result<&'static dyn Rule, SettingsError> {
-    rules::by_name(name).ok_or_else(|| {
-        let valid: Vec<_> = rules::ALL.iter().map(|r| r.meta().name).collect();
-        SettingsError(format!(
+    rules::by_name(name).ok_or_else(|| SettingsError(unknown_rule(name)))
+}
+
+/// "unknown rule `lates-tag`; did you mean `latest-tag`?", or the list of rules when no name
+/// is close.
+pub fn unknown_rule(name: &str) -> String {
+    let names = rules::ALL.iter().map(|r| r.meta().name);
+    let closest = names
+        .clone()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((_, meant)) => format!("unknown rule `{name}`; did you mean `{meant}`?"),
+        None => format!(
             "unknown rule `{name}`; valid rules: {}",
-            valid.join(", ")
-        ))
-    })
+            names.collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 impl Settings {

@@ -857,3 +857,84 @@ fn output_follows_the_terminal_width() {
     // Summaries wrap under their column.
     assert!(text.contains(&format!("\n{:47}a pod spec", "")), "{text}");
 }
+
+/// The README's first sample is a real report of `pullcheck examples/`, verbatim.
+#[test]
+fn the_readme_sample_is_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let sample = readme
+        .split_once("```text\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .unwrap()
+        .0;
+    let out = run(&root(), &["--color", "never", "examples/"]);
+    assert!(
+        stdout(&out).contains(sample),
+        "README sample:\n{sample}\nnot in:\n{}",
+        stdout(&out)
+    );
+}
+
+/// Rule names: a close misspelling gets a suggestion, on the command line and in the
+/// configuration; lists may be comma-separated; completion scripts offer the names.
+#[test]
+fn rule_names_are_suggested_and_completed() {
+    let out = run(&root(), &["--enable", "lates-tag", "examples/"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown rule `lates-tag`; did you mean `latest-tag`?"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".pullcheck.yaml",
+        "rules:\n  implicit-pull-polcy: info\n",
+    );
+    write(dir.path(), "pod.yaml", CLEAN_POD);
+    let out = run(dir.path(), &["--color", "never", "pod.yaml"]);
+    assert!(
+        stderr(&out).contains("did you mean `implicit-pull-policy`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &root(),
+        &[
+            "--format",
+            "compact",
+            "--enable",
+            "digest-not-pinned,implicit-pull-policy",
+            "examples/",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("[digest-not-pinned]") && text.contains("[implicit-pull-policy]"));
+    let bash = stdout(&run(&root(), &["completions", "bash"]));
+    assert!(
+        bash.contains("mutable-tag-if-not-present"),
+        "rule names in completions"
+    );
+}
+
+/// `pullcheck man` refers to pullcheck-images(1) and the others; `pullcheck man images`
+/// prints that page.
+#[test]
+fn every_man_page_it_refers_to_exists() {
+    let main = stdout(&run(&root(), &["man"]));
+    let referred: Vec<String> = main
+        .split("pullcheck\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_string()))
+        .collect();
+    assert!(referred.contains(&"images".to_string()), "{main}");
+    for name in referred {
+        let out = run(&root(), &["man", &name]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains(&format!(".TH pullcheck-{name} 1")),
+            "{name}"
+        );
+    }
+}

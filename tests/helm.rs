@@ -178,3 +178,23 @@ fn chart_dir_reads_only_the_chart_and_masks_templates() {
         assert!(!printed.contains(secret), "{secret} printed:\n{printed}");
     }
 }
+
+/// `--chart-dir ./web`: the mapped files are named `web/…`, as GitHub annotations and SARIF
+/// name files from the repository root, not `./web/…`.
+#[test]
+fn mapped_paths_carry_no_dot_slash() {
+    let dir = root().join("tests/fixtures/helm");
+    for format in ["compact", "github", "sarif"] {
+        let out = pullcheck(&dir)
+            .args(["--format", format, "--chart-dir", "./web", "-"])
+            .write_stdin(rendered())
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert!(
+            text.contains("web/templates/deployment.yaml"),
+            "{format}: {text}"
+        );
+        assert!(!text.contains("./web"), "{format}: {text}");
+    }
+}

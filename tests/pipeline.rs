@@ -282,3 +282,33 @@ fn a_panicking_rule_becomes_an_internal_error_and_the_run_goes_on() {
     assert!(message.contains("panicking-test-rule") && message.contains("boom"));
     assert!(run.diagnostics[0].rule.always_reported);
 }
+
+/// A tab the parser refuses is reported at the tab: saphyr gives the start of the scalar
+/// before it ("found a tab") or the character after the indenting tabs.
+#[test]
+fn tab_errors_point_at_the_tab() {
+    let head = "kind: Pod\nmetadata:\n  name: p\nspec:\n";
+    for (body, line, column) in [
+        ("  containers:\n  - name: c\n\t  image: nginx:1\n", 7, 1),
+        (
+            "  containers:\n  - name: c\n    args:\n    - a\n\t- b\n",
+            9,
+            1,
+        ),
+        ("\tcontainers: []\n", 5, 1),
+        ("  containers:\n  -\tname: c\n", 6, 4),
+    ] {
+        let text = format!("{head}{body}");
+        let run = lint_text("t.yaml", &text, &Settings::default());
+        let d = &run.diagnostics[0];
+        assert_eq!(d.rule.name, "parse-error", "{text}");
+        let at = run.files[0].position(d.span.start);
+        assert_eq!(
+            (at.line, at.column),
+            (line, column),
+            "{body:?}: {}",
+            d.message
+        );
+        assert_eq!(&text[d.span.start..d.span.start + 1], "\t");
+    }
+}

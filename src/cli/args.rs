@@ -47,6 +47,7 @@ pub enum Command {
     /// Print a rule's documentation.
     Explain {
         /// The rule's name, e.g. missing-tag.
+        #[arg(value_parser = RuleName::Documented, hide_possible_values = true)]
         rule: String,
     },
     /// Write a commented starter `.pullcheck.yaml` in the current directory.
@@ -60,8 +61,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff): pullcheck(1), or a subcommand's, e.g. pullcheck-images(1).
+    Man {
+        /// The subcommand whose page to print (images, rules, explain, init, completions, man,
+        /// help).
+        command: Option<String>,
+    },
 }
 
 /// Which configuration file to use.
@@ -161,12 +166,24 @@ pub struct LintArgs {
     #[arg(long, value_name = "GLOB")]
     pub allowed_registry: Vec<String>,
 
-    /// Turn on a rule that is off by default (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Turn on rules that are off by default (repeatable, or separated by commas).
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        value_parser = RuleName::Rule,
+        hide_possible_values = true
+    )]
     pub enable: Vec<String>,
 
-    /// Turn off a rule (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Turn off rules (repeatable, or separated by commas).
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        value_parser = RuleName::Rule,
+        hide_possible_values = true
+    )]
     pub disable: Vec<String>,
 
     /// Also list the findings that comments or annotations suppress.
@@ -243,4 +260,42 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .and_then(|n| n.checked_mul(1 << shift))
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("`{text}`: expected a positive size that fits 64 bits"))
+}
+
+/// A rule name on the command line. It offers the names to shell completion, and takes any
+/// text: an unknown name is reported by the run, with the name that was probably meant.
+#[derive(Clone, Copy)]
+pub enum RuleName {
+    /// A rule that can be turned on or off.
+    Rule,
+    /// Anything `explain` documents (the rules, `internal-error`, `config`).
+    Documented,
+}
+
+impl clap::builder::TypedValueParser for RuleName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names: Vec<&'static str> = match self {
+            RuleName::Rule => pullcheck::rules::ALL
+                .iter()
+                .map(|r| r.meta().name)
+                .collect(),
+            RuleName::Documented => pullcheck::rules::documented().map(|m| m.name).collect(),
+        };
+        Some(Box::new(
+            names.into_iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod read;
+mod terminal;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use pullcheck::{helm, plan};
 
 use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
 use read::read_inputs;
+use terminal::*;
 
 /// Set by `--quiet`: notes on standard error are left out.
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -88,7 +90,8 @@ pub fn main() -> ExitCode {
             clap_complete::generate(*shell, &mut Cli::command(), "pullcheck", &mut script);
             write_stdout(|out| out.write_all(&script)).map(|_| ExitCode::SUCCESS)
         }
-        Some(Command::Man) => write_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+        Some(Command::Man { command }) => man_page(command.as_deref())
+            .and_then(|page| write_stdout(|out| page.render(out)))
             .map(|_| ExitCode::SUCCESS),
     };
     match result {
@@ -308,6 +311,30 @@ fn init(force: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// pullcheck(1), or the page of a subcommand, which pullcheck(1) refers to as
+/// pullcheck-NAME(1).
+fn man_page(command: Option<&str>) -> Result<clap_mangen::Man, Failure> {
+    let mut cli = Cli::command();
+    cli.build();
+    let Some(name) = command else {
+        return Ok(clap_mangen::Man::new(cli));
+    };
+    let sub = cli
+        .get_subcommands()
+        .find(|s| s.get_name() == name)
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+            Failure::Usage(format!(
+                "no subcommand `{name}`; man pages: {}",
+                names.join(", ")
+            ))
+        })?;
+    // Leaked once per process: clap names are `&'static str` without its `string` feature.
+    let title: &'static str = Box::leak(format!("pullcheck-{name}").into_boxed_str());
+    Ok(clap_mangen::Man::new(sub.name(title).bin_name(title)))
+}
+
 /// Standard input that holds no Kubernetes object (and no parse error) stops the run, unless
 /// `--allow-empty`: in a shell without `pipefail`, `helm template … | pullcheck -` would
 /// otherwise pass when helm failed and printed nothing. `used` lists the file of every object
@@ -330,17 +357,6 @@ fn require_stdin_objects(
     )))
 }
 
-/// Writes to a buffered, locked stdout. A reader that goes away (`pullcheck | head`) is not an
-/// error: it has what it wanted.
-fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match write(&mut out).and_then(|_| out.flush()) {
-        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Output(err)),
-        _ => Ok(()),
-    }
-}
-
 fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
     if run
         .diagnostics
@@ -357,44 +373,5 @@ fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Stream {
-    Stdout,
-    Stderr,
-}
-
-/// The columns output going to `stream` may use: `COLUMNS` when set to a number, else the
-/// terminal's width when the stream is one; `None` for a pipe or a file.
-fn terminal_width(stream: Stream) -> Option<usize> {
-    if let Some(columns) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|c| *c > 0)
-    {
-        return Some(columns);
-    }
-    let size = match stream {
-        Stream::Stdout => terminal_size::terminal_size_of(io::stdout()),
-        Stream::Stderr => terminal_size::terminal_size_of(io::stderr()),
-    };
-    size.map(|(terminal_size::Width(w), _)| usize::from(w))
-}
-
-/// The width human output wraps at: the terminal's (at least 40), else 100.
-fn human_width(stream: Stream) -> usize {
-    terminal_width(stream).map_or(100, |w| w.max(40))
-}
-
-/// Whether to colour output going to a stream that `is_terminal` describes.
-fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
-        }
     }
 }

@@ -88,11 +88,7 @@ impl Reader {
                 continue;
             };
             let Ok(rule) = settings::rule_named(name) else {
-                let valid: Vec<_> = crate::rules::ALL.iter().map(|r| r.meta().name).collect();
-                self.error(
-                    doc.node(key_node).span,
-                    format!("unknown rule `{name}`; valid rules: {}", valid.join(", ")),
-                );
+                self.error(doc.node(key_node).span, settings::unknown_rule(name));
                 continue;
             };
             let level = doc.str(level_node).unwrap_or("");
