@@ -29,6 +29,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         mut diagnostics,
         mut summary,
         context,
+        templates,
     } = collect(inputs, settings);
     let reported = |file: usize| !context[file];
     crate::timings::mark("parse and extract");
@@ -82,5 +83,6 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
             .collect(),
         summary,
         config_file: None,
+        templates,
     }
 }

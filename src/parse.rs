@@ -23,11 +23,15 @@ struct FileResult {
     /// Documents that did not parse but may hold Secrets: their values are masked in output.
     unparsed_secrets: Vec<Span>,
     helm_sources: Vec<(usize, String)>,
+    /// Where the first document that did not parse stopped (whether or not `parse-error`
+    /// reports it).
+    syntax_error: Option<usize>,
 }
 
 impl FileResult {
     fn append(&mut self, mut other: FileResult) {
         self.documents += other.documents;
+        self.syntax_error = self.syntax_error.or(other.syntax_error);
         self.extracted.append(other.extracted);
         self.diagnostics.append(&mut other.diagnostics);
         self.unparsed_secrets.append(&mut other.unparsed_secrets);
@@ -59,19 +63,34 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     };
     let mut extracted = Extracted::default();
     let mut diagnostics = Vec::new();
-    for (input, mut result) in inputs.iter_mut().zip(per_file) {
-        if input.context {
-            // Read for what it defines; its own problems are reported when it is linted.
-            result.diagnostics.clear();
-        } else {
-            summary.documents += result.documents;
-        }
+    let mut templates = Vec::new();
+    for (file, (input, mut result)) in inputs.iter_mut().zip(per_file).enumerate() {
+        // Decided on the text as written: masking may hide the template actions.
+        let templated = !settings.lint_templates
+            && result
+                .syntax_error
+                .is_some_and(|at| is_template_error(&input.source.text, at));
         // Secret values never reach any output: mask them in the text snippets are cut from.
         input
             .source
             .redact(&std::mem::take(&mut result.extracted.sensitive));
         for span in &result.unparsed_secrets {
             input.source.redact_values(*span);
+        }
+        // Go template text (a file a chart reads with `.Files.Get`, a template outside a
+        // chart's `templates/`) is not a manifest: what it renders to is.
+        if templated {
+            if !input.context {
+                templates.push(file);
+                summary.files -= 1;
+            }
+            continue;
+        }
+        if input.context {
+            // Read for what it defines; its own problems are reported when it is linted.
+            result.diagnostics.clear();
+        } else {
+            summary.documents += result.documents;
         }
         input.source.helm_sources = std::mem::take(&mut result.helm_sources);
         extracted.append(result.extracted);
@@ -94,6 +113,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         diagnostics,
         summary,
         context,
+        templates,
     }
 }
 
@@ -171,6 +191,7 @@ fn read_piece(
                 .push((parsed.span.start, template.to_string()));
         }
         if let Some(error) = &parsed.error {
+            result.syntax_error.get_or_insert(error.offset);
             if parse_errors {
                 let message = format!("YAML syntax error: {}", error.message);
                 result.diagnostics.push(rules::ParseError::diagnostic(
@@ -208,4 +229,14 @@ fn at_the_tab(text: &str, offset: usize, message: &str) -> usize {
         return offset - tabs;
     }
     offset
+}
+
+/// Whether a syntax error at `at` comes from Go template actions: the line it stopped on holds
+/// `{{`, or some line starts with one (`{{- if .Values.x }}`: no YAML begins like that). A
+/// quoted `"{{ .Values.image }}"` elsewhere in a manifest that is broken for another reason
+/// does not make it a template.
+fn is_template_error(text: &str, at: usize) -> bool {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    text[start..end].contains("{{") || text.lines().any(|line| line.trim_start().starts_with("{{"))
 }

@@ -18,6 +18,8 @@ pub struct Run {
     pub summary: Summary,
     /// The configuration file the run used, as shown to the user.
     pub config_file: Option<String>,
+    /// Files left out as Go template text that does not parse as YAML (`{{ … }}`).
+    pub templates: Vec<usize>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -46,6 +48,8 @@ pub struct Collected {
     pub summary: Summary,
     /// Per file: read for context only (`--context`), not reported on.
     pub context: Vec<bool>,
+    /// Files left out as Go template text that does not parse as YAML (`{{ … }}`).
+    pub templates: Vec<usize>,
 }
 
 impl Collected {

@@ -21,6 +21,9 @@ pub struct Settings {
     pub fail_on: FailOn,
     /// Whether a suppression must give a reason (`-- reason`).
     pub require_reason: bool,
+    /// Whether Go template text that does not parse is linted as manifests (`--lint-templates`)
+    /// rather than left out.
+    pub lint_templates: bool,
     /// Whether work may be spread over rayon's threads (`--threads` above 1).
     pub parallel: bool,
 }
@@ -104,6 +107,7 @@ impl Default for Settings {
             options: RuleOptions::default(),
             fail_on: FailOn::Warning,
             require_reason: false,
+            lint_templates: false,
             parallel: true,
         }
     }

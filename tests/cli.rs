@@ -314,7 +314,7 @@ fn closing_the_pipe_early_is_quiet() {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "'{}' --format json . | head -1",
+            "'{}' --quiet --format json . | head -1",
             assert_cmd::cargo::cargo_bin("pullcheck").display()
         ))
         .current_dir(dir)
@@ -937,4 +937,75 @@ fn every_man_page_it_refers_to_exists() {
             "{name}"
         );
     }
+}
+
+/// A repository holding a Helm chart's sources: the templates are Go template text, not
+/// manifests. They are skipped with one note per chart saying how to lint it, named or walked
+/// (pre-commit names them); `--lint-templates` lints them as they are.
+#[test]
+fn helm_chart_sources_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    write(
+        d,
+        "charts/web/values.yaml",
+        "image: {repository: nginx, tag: \"1.27\"}\n",
+    );
+    write(
+        d,
+        "charts/web/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n{{- if .Values.sidecar }}\n        - name: sidecar\n{{- end }}\n",
+    );
+    write(
+        d,
+        "charts/web/conf/extra.yaml",
+        "{{- if .Values.extra }}\nkind: ConfigMap\n{{- end }}\n",
+    );
+    write(d, "k8s/pod.yaml", UNTAGGED_POD);
+    let out = run(d, &["--format", "compact", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("k8s/pod.yaml") && !text.contains("charts/"),
+        "{text}"
+    );
+    let notes = stderr(&out);
+    assert!(
+        notes.contains(
+            "note: skipped 1 Helm template of the chart in charts/web/; lint what it renders: \
+             helm template charts/web | pullcheck --chart-dir charts/web -"
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("note: skipped charts/web/conf/extra.yaml: Go template text"),
+        "{notes}"
+    );
+    // Named explicitly, as pre-commit does: skipped all the same.
+    let named = run(d, &["charts/web/templates/deployment.yaml", "k8s/pod.yaml"]);
+    assert!(
+        !stdout(&named).contains("parse-error"),
+        "{}",
+        stdout(&named)
+    );
+    // Forced: the template is linted, and does not parse.
+    let forced = run(
+        d,
+        &[
+            "--format",
+            "compact",
+            "--lint-templates",
+            "charts/web/templates/deployment.yaml",
+        ],
+    );
+    assert!(
+        stdout(&forced).contains("[parse-error]"),
+        "{}",
+        stdout(&forced)
+    );
 }

@@ -101,7 +101,7 @@ fn handwritten_cases_parse_like_go_yaml() {
     let files = case_files(&dir);
     let go = verdicts(&oracle, &dir, &files);
     assert_eq!(go.len(), files.len());
-    let mut args = vec!["--format", "json", "--fail-on", "never"];
+    let mut args = vec!["--format", "json", "--fail-on", "never", "--lint-templates"];
     args.extend(files.iter().map(String::as_str));
     let ours = rejected(&json(&run(&dir, &args)));
     let disagreements: Vec<String> = go
@@ -189,7 +189,14 @@ fn the_corpus_parses_like_go_yaml() {
         .collect();
     let ours = rejected(&json(&run(
         &corpus,
-        &["--format", "json", "--fail-on", "never", "."],
+        &[
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--lint-templates",
+            ".",
+        ],
     )));
     let only_go: Vec<String> = go_rejects
         .difference(&ours)

@@ -133,6 +133,12 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub context: Vec<String>,
 
+    /// Lint Helm chart templates (files under a chart's `templates/`, next to its
+    /// `Chart.yaml`) as manifests. Without it they are skipped with a note saying how to lint
+    /// the chart: `helm template CHART | pullcheck --chart-dir CHART -`.
+    #[arg(long)]
+    pub lint_templates: bool,
+
     /// Accept standard input that holds no Kubernetes object. Without it, empty input is an
     /// error (exit 2): `helm template … | pullcheck -` must not pass when helm failed.
     #[arg(long)]

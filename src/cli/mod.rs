@@ -19,7 +19,7 @@ use pullcheck::settings::{self, FailOn, KubernetesVersion, Settings, SettingsErr
 use pullcheck::{helm, plan};
 
 use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
-use read::read_inputs;
+use read::{note_templates, read_inputs, require_stdin_objects};
 use terminal::*;
 
 /// Set by `--quiet`: notes on standard error are left out.
@@ -139,6 +139,7 @@ fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
     if let Some(namespace) = &input.namespace {
         settings.default_namespace = namespace.clone();
     }
+    settings.lint_templates = input.lint_templates;
     if let Some(version) = &input.kubernetes_version {
         settings.options.kubernetes_version =
             KubernetesVersion::parse(version).map_err(Failure::Usage)?;
@@ -196,7 +197,13 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
             lint::lint(inputs, settings)
         })?;
 
-    let found: Vec<usize> = run.objects.iter().map(|(file, _)| *file).collect();
+    note_templates(&run.files, &run.templates);
+    let found: Vec<usize> = run
+        .objects
+        .iter()
+        .map(|(file, _)| *file)
+        .chain(run.templates.iter().copied())
+        .collect();
     let shown = run.diagnostics.iter().map(|d| d.file);
     require_stdin_objects(&args.input, &run.files, found.into_iter().chain(shown))?;
     let code = exit_code(&run, settings.fail_on);
@@ -254,7 +261,9 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
             let planned = plan::plan(&collected, settings);
             (collected, planned)
         })?;
-    let found = collected.extracted.objects.iter().map(|(file, _)| *file);
+    note_templates(&collected.files, &collected.templates);
+    let found = (collected.extracted.objects.iter().map(|(file, _)| *file))
+        .chain(collected.templates.iter().copied());
     let shown = collected.diagnostics.iter().map(|d| d.file);
     require_stdin_objects(&args.input, &collected.files, found.chain(shown))?;
     if !collected.diagnostics.is_empty() {
@@ -333,28 +342,6 @@ fn man_page(command: Option<&str>) -> Result<clap_mangen::Man, Failure> {
     // Leaked once per process: clap names are `&'static str` without its `string` feature.
     let title: &'static str = Box::leak(format!("pullcheck-{name}").into_boxed_str());
     Ok(clap_mangen::Man::new(sub.name(title).bin_name(title)))
-}
-
-/// Standard input that holds no Kubernetes object (and no parse error) stops the run, unless
-/// `--allow-empty`: in a shell without `pipefail`, `helm template … | pullcheck -` would
-/// otherwise pass when helm failed and printed nothing. `used` lists the file of every object
-/// and diagnostic.
-fn require_stdin_objects(
-    input: &InputArgs,
-    files: &[pullcheck::source::SourceFile],
-    mut used: impl Iterator<Item = usize>,
-) -> Result<(), Failure> {
-    let Some(stdin) = files.iter().position(|f| f.path.is_none()) else {
-        return Ok(());
-    };
-    if input.allow_empty || used.any(|file| file == stdin) {
-        return Ok(());
-    }
-    Err(Failure::Usage(format!(
-        "no Kubernetes objects found on standard input ({}); if the command before `|` failed, \
-         nothing was linted. --allow-empty accepts empty input",
-        files[stdin].name
-    )))
 }
 
 fn exit_code(run: &Run, fail_on: FailOn) -> ExitCode {

@@ -49,8 +49,13 @@ pub fn read_inputs<T: Send>(
         &args.stdin_filename,
         threads,
     )?;
-    let (context, context_warnings) =
+    let mut discovery = discovery;
+    if !args.lint_templates {
+        skip_chart_templates(&mut discovery.inputs);
+    }
+    let (mut context, context_warnings) =
         input::discover_context(&args.context, excludes, threads, &discovery.inputs);
+    context.retain(|input| !is_chart_template(input));
     pullcheck::timings::mark("discover");
     for warning in discovery.warnings.iter().chain(&context_warnings) {
         eprintln!(
@@ -159,3 +164,75 @@ fn load_all(
 
 /// `--threads` above this many per core is capped.
 const MAX_THREADS_PER_CORE: usize = 4;
+
+fn is_chart_template(input: &InputSource) -> bool {
+    matches!(input, InputSource::File { path, .. } if input::helm_chart_of(path).is_some())
+}
+
+/// Leaves out the templates of Helm charts (Go template text, not manifests), with one note
+/// per chart on how to lint what it renders.
+fn skip_chart_templates(inputs: &mut Vec<InputSource>) {
+    let mut charts: std::collections::BTreeMap<std::path::PathBuf, usize> = Default::default();
+    inputs.retain(|input| {
+        let InputSource::File { path, .. } = input else {
+            return true;
+        };
+        match input::helm_chart_of(path) {
+            Some(chart) => {
+                *charts.entry(chart).or_default() += 1;
+                false
+            }
+            None => true,
+        }
+    });
+    for (chart, count) in charts {
+        let chart = escape::controls(&input::display_name(&chart)).into_owned();
+        note(&format!(
+            "note: skipped {count} Helm template{} of the chart in {chart}/; lint what it \
+             renders: helm template {chart} | pullcheck --chart-dir {chart} -",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+}
+/// Says which files were left out as Go template text (at most three named).
+pub(super) fn note_templates(files: &[pullcheck::source::SourceFile], templates: &[usize]) {
+    if templates.is_empty() {
+        return;
+    }
+    let names: Vec<String> = templates
+        .iter()
+        .take(3)
+        .map(|&file| escape::controls(&files[file].name).into_owned())
+        .collect();
+    let more = match templates.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    note(&format!(
+        "note: skipped {}{more}: Go template text ({{{{ … }}}}) that does not parse as YAML; \
+         lint what it renders, or pass --lint-templates",
+        names.join(", ")
+    ));
+}
+
+/// Standard input that holds no Kubernetes object (and no parse error) stops the run, unless
+/// `--allow-empty`: in a shell without `pipefail`, `helm template … | pullcheck -` would
+/// otherwise pass when helm failed and printed nothing. `used` lists the file of every object
+/// and diagnostic.
+pub(super) fn require_stdin_objects(
+    input: &InputArgs,
+    files: &[pullcheck::source::SourceFile],
+    mut used: impl Iterator<Item = usize>,
+) -> Result<(), Failure> {
+    let Some(stdin) = files.iter().position(|f| f.path.is_none()) else {
+        return Ok(());
+    };
+    if input.allow_empty || used.any(|file| file == stdin) {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "no Kubernetes objects found on standard input ({}); if the command before `|` failed, \
+         nothing was linted. --allow-empty accepts empty input",
+        files[stdin].name
+    )))
+}

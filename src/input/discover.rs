@@ -235,3 +235,23 @@ pub fn display_name(path: &Path) -> String {
     let text = path.to_string_lossy().into_owned();
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
+
+/// The chart a file is a template of: the folder holding `Chart.yaml` whose `templates/` the
+/// file is under (subcharts included: `chart/charts/sub/templates/x.yaml` belongs to `sub`).
+/// Such a file is Go template text, not a manifest: `helm template` renders it.
+pub fn helm_chart_of(path: &Path) -> Option<PathBuf> {
+    for dir in path.ancestors().skip(1) {
+        if dir.file_name().is_some_and(|n| n == "templates") {
+            let chart = dir.parent()?;
+            let chart = if chart.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                chart
+            };
+            if chart.join("Chart.yaml").is_file() {
+                return Some(chart.to_path_buf());
+            }
+        }
+    }
+    None
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 mod discover;
 
-pub use discover::{discover, discover_context, display_name};
+pub use discover::{discover, discover_context, display_name, helm_chart_of};
 
 use rayon::prelude::*;
 
