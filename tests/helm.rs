@@ -77,15 +77,22 @@ fn chart_dir_maps_findings_to_the_template_lines() {
     );
 }
 
+/// A line no template line can have rendered stays where it is, and says so: never line 1
+/// of the template with an unrelated snippet.
 #[test]
-fn unmatched_lines_fall_back_to_the_first_line_with_the_rendered_position() {
+fn unmatched_lines_stay_on_the_rendered_line_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+    );
     write(
         dir.path(),
         "chart/templates/pod.yaml",
         "{{- include \"pod\" . }}\n",
     );
-    let stream = "---\n# Source: chart/templates/pod.yaml\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, imagePullPolicy: Always}]\n";
+    let stream = "---\n# Source: chart/templates/pod.yaml\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      imagePullPolicy: Always\n";
     let out = pullcheck(dir.path())
         .args([
             "--format",
@@ -101,10 +108,10 @@ fn unmatched_lines_fall_back_to_the_first_line_with_the_rendered_position() {
         .unwrap();
     let text = stdout(&out);
     assert!(
-        text.starts_with("chart/templates/pod.yaml:1:1: warning[missing-tag]"),
+        text.starts_with("out.yaml:8:14: warning[missing-tag]"),
         "{text}"
     );
-    assert!(text.contains("(rendered at out.yaml:6:"), "{text}");
+    assert!(text.contains("(not mapped to the chart: "), "{text}");
 }
 
 #[test]
@@ -197,4 +204,296 @@ fn mapped_paths_carry_no_dot_slash() {
         );
         assert!(!text.contains("./web"), "{format}: {text}");
     }
+}
+
+/// `--chart-dir` on the committed renderings of the OpenTelemetry charts
+/// (`../shared/corpus/helm/opentelemetry-helm-charts`) with their sources
+/// (`../shared/charts/opentelemetry-helm-charts`): 20 findings, each checked by hand against
+/// the chart's files, land where a user fixes them — the template line of the branch that
+/// rendered (reducer: the `else` branch, line 32), the right container's line (k8s-relay, not
+/// k8s-watcher), a line in an `include`d helper (`_pod.tpl`, `_objects.tpl`; a sidecar at its
+/// own line), or the `values.yaml` line that writes the image (init containers the template
+/// copies with `toYaml`; among components with the same container name, the one the object is
+/// named after) or its tag. A finding whose image comes from values the chart was rendered
+/// with, not from the chart, stays on the rendered line and says so.
+#[test]
+fn chart_dir_maps_the_opentelemetry_charts() {
+    let (Some(corpus), Some(charts)) = (
+        shared("corpus/helm/opentelemetry-helm-charts/charts"),
+        shared("charts/opentelemetry-helm-charts"),
+    ) else {
+        eprintln!("skipped: ../shared is absent");
+        return;
+    };
+    let cases: &[(&str, &str, &str, &str, &str, &str, usize)] = &[
+        // chart, example, object, container, rule, file (suffix), line
+        (
+            "opentelemetry-ebpf",
+            "cloud-collector",
+            "",
+            "reducer",
+            "digest-not-pinned",
+            "templates/reducer-deployment.yaml",
+            32,
+        ),
+        (
+            "opentelemetry-ebpf",
+            "cloud-collector",
+            "",
+            "k8s-watcher",
+            "digest-not-pinned",
+            "templates/k8s-collector-deployment.yaml",
+            44,
+        ),
+        (
+            "opentelemetry-ebpf",
+            "cloud-collector",
+            "",
+            "k8s-relay",
+            "digest-not-pinned",
+            "templates/k8s-collector-deployment.yaml",
+            63,
+        ),
+        (
+            "opentelemetry-ebpf",
+            "cloud-collector",
+            "",
+            "cloud-collector",
+            "digest-not-pinned",
+            "templates/cloud-collector-deployment.yaml",
+            35,
+        ),
+        (
+            "opentelemetry-ebpf",
+            "cloud-collector",
+            "",
+            "kernel-collector",
+            "digest-not-pinned",
+            "templates/kernel-collector-daemonset.yaml",
+            36,
+        ),
+        (
+            "opentelemetry-ebpf-instrumentation",
+            "default",
+            "",
+            "ebpf-instrument",
+            "digest-not-pinned",
+            "templates/daemonset.yaml",
+            51,
+        ),
+        (
+            "opentelemetry-ebpf-instrumentation",
+            "with-k8s-cache",
+            "",
+            "obi-k8s-cache",
+            "digest-not-pinned",
+            "templates/cache-deployment.yaml",
+            38,
+        ),
+        (
+            "opentelemetry-collector",
+            "alternate-config",
+            "",
+            "opentelemetry-collector",
+            "digest-not-pinned",
+            "templates/_pod.tpl",
+            56,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "accounting",
+            "accounting",
+            "digest-not-pinned",
+            "templates/_objects.tpl",
+            55,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "",
+            "flagd-ui",
+            "digest-not-pinned",
+            "templates/_objects.tpl",
+            105,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "",
+            "init-config",
+            "missing-tag",
+            "opentelemetry-demo/values.yaml",
+            959,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "accounting",
+            "wait-for-kafka",
+            "latest-tag",
+            "opentelemetry-demo/values.yaml",
+            196,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "checkout",
+            "wait-for-kafka",
+            "latest-tag",
+            "opentelemetry-demo/values.yaml",
+            387,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "fraud-detection",
+            "wait-for-kafka",
+            "latest-tag",
+            "opentelemetry-demo/values.yaml",
+            473,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "cart",
+            "wait-for-valkey-cart",
+            "latest-tag",
+            "opentelemetry-demo/values.yaml",
+            313,
+        ),
+        (
+            "opentelemetry-demo",
+            "default",
+            "product-catalog",
+            "wait-for-astronomy-db",
+            "latest-tag",
+            "opentelemetry-demo/values.yaml",
+            791,
+        ),
+        (
+            "opentelemetry-kube-stack",
+            "cloud-demo",
+            "",
+            "delete-resources",
+            "digest-not-pinned",
+            "opentelemetry-kube-stack/values.yaml",
+            29,
+        ),
+        (
+            "opentelemetry-kube-stack",
+            "cloud-demo",
+            "",
+            "delete-resources",
+            "implicit-pull-policy",
+            "templates/hooks.yaml",
+            74,
+        ),
+        (
+            "opentelemetry-operator",
+            "default",
+            "",
+            "manager",
+            "digest-not-pinned",
+            "templates/deployment.yaml",
+            131,
+        ),
+        (
+            "opentelemetry-target-allocator",
+            "collector-fleet",
+            "",
+            "targetallocator",
+            "digest-not-pinned",
+            "templates/_pod.tpl",
+            22,
+        ),
+    ];
+    let mut runs: std::collections::HashMap<(&str, &str), serde_json::Value> = Default::default();
+    let mut render = |chart: &'static str, example: &'static str| -> serde_json::Value {
+        runs.entry((chart, example))
+            .or_insert_with(|| {
+                let dir = corpus
+                    .join(chart)
+                    .join("examples")
+                    .join(example)
+                    .join("rendered");
+                let mut files: Vec<_> = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.is_file())
+                    .collect();
+                files.sort();
+                let text: String = files
+                    .iter()
+                    .map(|f| std::fs::read_to_string(f).unwrap())
+                    .collect();
+                let out = pullcheck(&root())
+                    .args(["--format", "json", "--fail-on", "never"])
+                    .args(["--enable", "digest-not-pinned,implicit-pull-policy"])
+                    .arg("--chart-dir")
+                    .arg(charts.join(chart))
+                    .arg("-")
+                    .write_stdin(text)
+                    .output()
+                    .unwrap();
+                json(&out)
+            })
+            .clone()
+    };
+    let mut wrong = Vec::new();
+    for &(chart, example, object, container, rule, file, line) in cases {
+        let run = render(chart, example);
+        let found = run["diagnostics"].as_array().unwrap().iter().find(|d| {
+            d["rule"] == rule
+                && d["container"] == container
+                && (object.is_empty() || d["object"]["name"] == object)
+        });
+        let Some(found) = found else {
+            wrong.push(format!("{chart}/{example}: no {rule} on {container}"));
+            continue;
+        };
+        let at = (
+            found["file"].as_str().unwrap(),
+            found["line"].as_u64().unwrap() as usize,
+        );
+        if !(at.0.ends_with(file) && at.1 == line) {
+            wrong.push(format!(
+                "{chart}/{example} {container} {rule}: {}:{}, want {file}:{line}",
+                at.0, at.1
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // From the example's own values, not the chart's: it stays on the rendered line.
+    let run = render("opentelemetry-collector", "daemonset-lifecycle-hooks");
+    let test = run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["container"] == "test" && d["rule"] == "latest-tag")
+        .unwrap();
+    assert_eq!(test["file"], "<stdin>");
+    assert!(
+        test["message"]
+            .as_str()
+            .unwrap()
+            .contains("(not mapped to the chart: "),
+        "{test}"
+    );
+}
+
+/// `--chart-dir` must name a chart.
+#[test]
+fn chart_dir_without_a_chart_is_an_error() {
+    let out = pullcheck(&root())
+        .args(["--chart-dir", "examples", "-"])
+        .write_stdin(rendered())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no Chart.yaml there"),
+        "{}",
+        stderr(&out)
+    );
 }

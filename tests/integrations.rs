@@ -483,6 +483,11 @@ fn readme_helm_snippet_runs() {
     let w = dir.path();
     fake_helm(w);
     std::fs::create_dir_all(w.join("chart/templates")).unwrap();
+    write(
+        w,
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+    );
     let bin_dir = assert_cmd::cargo::cargo_bin("pullcheck");
     let path = format!(
         "{}:{}:{}",

@@ -217,7 +217,8 @@ pub struct LintArgs {
     pub quiet: bool,
 
     /// The chart the input was rendered from (`helm template DIR | pullcheck --chart-dir DIR -`):
-    /// findings move to the template files, at the line holding the same key.
+    /// findings move to the template line (or `include`d helper line) that rendered them, or
+    /// to the `values.yaml` line their tag, registry or pull policy comes from.
     #[arg(long, value_name = "DIR", overrides_with = "chart_dir")]
     pub chart_dir: Option<PathBuf>,
 

@@ -176,6 +176,15 @@ fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
 }
 
 fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
+    if let Some(chart_dir) = &args.chart_dir
+        && !chart_dir.join("Chart.yaml").is_file()
+    {
+        return Err(Failure::Usage(format!(
+            "--chart-dir {}: no Chart.yaml there; give the folder of the chart the input was \
+             rendered from",
+            escape::controls(&chart_dir.display().to_string())
+        )));
+    }
     let (mut settings, config) = settings_for(&args.input)?;
     settings.select_rules(&args.enable, &args.disable)?;
     if !args.preloaded.is_empty() {

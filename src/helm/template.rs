@@ -1,0 +1,336 @@
+//! Reading a chart's sources as text, enough to say which template line produced a rendered
+//! line: the lines holding a key, the container list and item they sit in, the helpers a
+//! template includes, and a small evaluator for the expressions that make image references
+//! (`.Values.a.b`, `.Chart.AppVersion`, `default`, `quote`). Anything it cannot evaluate
+//! matches any text.
+
+use std::collections::HashMap;
+
+use crate::source::SourceFile;
+use crate::yaml::{self, Document};
+
+/// The key of a `key: value` or `- key: value` line.
+pub fn line_key(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+    let (key, _) = trimmed.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    (!key.is_empty() && !key.contains(char::is_whitespace) && !key.starts_with(['#', '{']))
+        .then_some(key)
+}
+
+/// The value of a `key: value` line, without the quotes around it.
+pub fn line_value(line: &str) -> &str {
+    let value = line.split_once(':').map_or("", |(_, v)| v).trim();
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value)
+}
+
+/// Byte offset of the value after `key:` in a line (or of the key when there is none).
+pub fn value_start(line: &str) -> usize {
+    let indent = line.len() - line.trim_start().len();
+    match line.find(": ") {
+        Some(colon) => colon + 2 + (line[colon + 2..].len() - line[colon + 2..].trim_start().len()),
+        None => indent,
+    }
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Where a line sits among containers: the list key above it (`containers`,
+/// `initContainers`, …) and, for a template, the literal `- name:` of its item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub list: Option<String>,
+    /// The item's `name`, when the text writes it without template actions.
+    pub name: Option<String>,
+}
+
+/// The place of line `at` among `lines` (stopping at `first`, a document's first line).
+pub fn place(lines: &[&str], first: usize, at: usize) -> Place {
+    let mut depth = indent(lines[at]);
+    let mut item_start = None;
+    let mut list = None;
+    for line in (first..at).rev().map(|i| (i, lines[i])) {
+        let (i, text) = line;
+        if text.trim().is_empty() || text.trim_start().starts_with("{{") {
+            continue;
+        }
+        let ind = indent(text);
+        if ind < depth || (ind == depth && text.trim_start().starts_with("- ")) {
+            if text.trim_start().starts_with("- ") && item_start.is_none() {
+                item_start = Some(i);
+            }
+            if let Some(key) = line_key(text).filter(|k| k.ends_with("ontainers"))
+                && !text.trim_start().starts_with("- ")
+            {
+                list = Some(key.to_string());
+                break;
+            }
+            depth = ind.min(depth);
+        }
+    }
+    let name = item_start.and_then(|start| {
+        let item_indent = indent(lines[start]) + 2;
+        (start..at.max(start + 1)).find_map(|i| {
+            let text = lines[i];
+            let is_name =
+                line_key(text) == Some("name") && (i == start || indent(text) == item_indent);
+            let value = line_value(text);
+            (is_name && !value.contains("{{") && !value.is_empty()).then(|| value.to_string())
+        })
+    });
+    Place { list, name }
+}
+
+/// The `define`d helpers of a chart: name to (file index, first line, last line).
+pub fn defines(files: &[SourceFile]) -> HashMap<String, (usize, usize, usize)> {
+    let mut found = HashMap::new();
+    for (f, file) in files.iter().enumerate() {
+        let mut open: Option<(String, usize)> = None;
+        let mut depth = 0usize;
+        for line in 0..file.line_count() {
+            let text = file.line_text(line);
+            for action in actions(text) {
+                let words: Vec<&str> = action.split_whitespace().collect();
+                match words.first().copied() {
+                    Some("define") => {
+                        if let Some(name) = words.get(1) {
+                            open = Some((name.trim_matches('"').to_string(), line));
+                            depth = 0;
+                        }
+                    }
+                    Some("if" | "range" | "with" | "block") => depth += 1,
+                    Some("end") if depth > 0 => depth -= 1,
+                    Some("end") => {
+                        if let Some((name, start)) = open.take() {
+                            found.insert(name, (f, start, line));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The helpers a text includes (`include "x"`, `template "x"`).
+pub fn included(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for action in actions(text) {
+        let mut words = action.split_whitespace();
+        while let Some(word) = words.next() {
+            if matches!(word.trim_start_matches('('), "include" | "template")
+                && let Some(name) = words.next()
+            {
+                names.push(name.trim_matches(['"', ')']).to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The actions `{{ … }}` of a text, without the braces and trim markers.
+fn actions(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else {
+            break;
+        };
+        out.push(
+            after[..close]
+                .trim_start_matches('-')
+                .trim_end_matches('-')
+                .trim(),
+        );
+        rest = &after[close + 2..];
+    }
+    out
+}
+
+/// What a template's values are, for evaluating its expressions: `values.yaml` and
+/// `Chart.yaml`, parsed.
+pub struct Context {
+    pub values: Option<(SourceFile, Document)>,
+    pub chart: Option<(SourceFile, Document)>,
+}
+
+impl Context {
+    pub fn load(values: Option<SourceFile>, chart: Option<SourceFile>) -> Context {
+        let parse = |file: SourceFile| {
+            let document = yaml::parse_stream(&file).into_iter().next()?;
+            document
+                .error
+                .is_none()
+                .then_some((file, document.document))
+        };
+        Context {
+            values: values.and_then(parse),
+            chart: chart.and_then(parse),
+        }
+    }
+
+    /// A scalar of `values.yaml` and its line, by path.
+    pub fn value(&self, path: &[&str]) -> Option<(&str, usize)> {
+        lookup(self.values.as_ref()?, path)
+    }
+
+    fn chart_field(&self, field: &str) -> Option<(&str, usize)> {
+        let key = match field {
+            "AppVersion" => "appVersion",
+            "Version" => "version",
+            "Name" => "name",
+            _ => return None,
+        };
+        lookup(self.chart.as_ref()?, &[key])
+    }
+
+    /// The value of an expression, when it is one this evaluator knows; `None` otherwise.
+    pub fn evaluate(&self, expression: &str) -> Option<String> {
+        let pipeline: Vec<&str> = expression.split('|').map(str::trim).collect();
+        let defaulted = pipeline
+            .get(1)
+            .is_some_and(|stage| stage.starts_with("default "));
+        // A value `default` replaces may be missing from values.yaml: Helm reads it as empty.
+        let mut value = match self.term(pipeline.first()?) {
+            Some(value) => value,
+            None if defaulted && pipeline[0].trim_start_matches('(').starts_with(".Values.") => {
+                String::new()
+            }
+            None => return None,
+        };
+        for stage in &pipeline[1..] {
+            let words: Vec<&str> = stage.split_whitespace().collect();
+            match words.as_slice() {
+                ["quote"] | ["toString"] | ["trim"] => {}
+                ["default", fallback] => {
+                    if value.is_empty() {
+                        value = self.term(fallback)?;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(value)
+    }
+
+    fn term(&self, term: &str) -> Option<String> {
+        let term = term
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
+        let words: Vec<&str> = term.split_whitespace().collect();
+        match words.as_slice() {
+            ["default", fallback, value] => {
+                // A missing value is empty to Helm, and `default` then gives the fallback.
+                let value = match self.term(value) {
+                    Some(value) => value,
+                    None if value.starts_with(".Values.") => String::new(),
+                    None => return None,
+                };
+                if value.is_empty() {
+                    self.term(fallback)
+                } else {
+                    Some(value)
+                }
+            }
+            [single] => {
+                if let Some(text) = single.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                    return Some(text.to_string());
+                }
+                if let Some(path) = single.strip_prefix(".Values.") {
+                    let keys: Vec<&str> = path.split('.').collect();
+                    return self.value(&keys).map(|(v, _)| v.to_string());
+                }
+                if let Some(field) = single.strip_prefix(".Chart.") {
+                    return self.chart_field(field).map(|(v, _)| v.to_string());
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+fn lookup<'a>(
+    (file, document): &'a (SourceFile, Document),
+    path: &[&str],
+) -> Option<(&'a str, usize)> {
+    let node = document.path(document.root()?, path)?;
+    let text = document.str(node)?;
+    Some((text, file.line_index(document.node(node).span.start)))
+}
+
+/// A piece of a template value.
+enum Piece {
+    Literal(String),
+    /// An expression evaluated from the chart's own values; the rendering may have used other
+    /// values, so it may also match any text, for no score.
+    Known(String),
+    Unknown,
+}
+
+/// How well a template value matches a rendered value: `None` when it cannot have produced
+/// it (its literal text is not there), else the number of characters that matched exactly
+/// (literal text, and expressions evaluated from the chart's own values).
+pub fn match_score(template: &str, rendered: &str, context: &Context) -> Option<usize> {
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        if open > 0 {
+            pieces.push(Piece::Literal(rest[..open].to_string()));
+        }
+        let after = &rest[open + 2..];
+        let close = after.find("}}")?;
+        let expression = after[..close]
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        pieces.push(
+            context
+                .evaluate(expression)
+                .map_or(Piece::Unknown, Piece::Known),
+        );
+        rest = &after[close + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Literal(rest.to_string()));
+    }
+    matches(&pieces, rendered)
+}
+
+fn matches(pieces: &[Piece], text: &str) -> Option<usize> {
+    let any = |rest: &[Piece]| {
+        (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .filter_map(|i| matches(rest, &text[i..]))
+            .max()
+    };
+    match pieces.split_first() {
+        None => text.is_empty().then_some(0),
+        Some((Piece::Literal(exact), rest)) => {
+            let tail = text.strip_prefix(exact.as_str())?;
+            matches(rest, tail).map(|n| n + exact.len())
+        }
+        Some((Piece::Known(value), rest)) => {
+            let exact = text
+                .strip_prefix(value.as_str())
+                .and_then(|tail| matches(rest, tail))
+                .map(|n| n + value.len());
+            exact.max(any(rest))
+        }
+        Some((Piece::Unknown, rest)) => any(rest),
+    }
+}
+
+#[cfg(test)]
+mod tests;
