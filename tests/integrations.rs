@@ -234,6 +234,11 @@ fn the_action_annotates_writes_sarif_and_fails() {
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
+    // The tool's version, for code scanning's "tool version" column.
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["version"],
+        env!("CARGO_PKG_VERSION")
+    );
     let summary = std::fs::read_to_string(w.join("summary.md")).unwrap();
     assert!(summary.starts_with("### pullcheck\n"), "{summary}");
     assert!(
@@ -546,6 +551,12 @@ fn the_readme_points_at_a_release_that_exists() {
         manifest.contains(&format!("\nversion = \"{version}\"\n")),
         "{tag} is a commit of another version"
     );
+    // A newcomer installs before the usage lines call `pullcheck`, with the lock file.
+    let install = readme
+        .find("cargo install --locked --path .")
+        .expect("an install line");
+    let usage = readme.find("\n## Usage").expect("a usage section");
+    assert!(install < usage);
     let license = std::fs::read_to_string(root().join("LICENSE")).unwrap();
     assert!(license.starts_with("MIT License"));
     let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
