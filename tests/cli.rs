@@ -1009,3 +1009,41 @@ fn helm_chart_sources_are_skipped_with_a_note() {
         stdout(&forced)
     );
 }
+
+/// `--format markdown` (the Action's job summary) counts per rule, lists the most severe
+/// findings first, and says when GitHub's 10 annotations per type and step leave some out.
+#[test]
+fn the_markdown_report_notes_the_annotation_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods: String = (0..12)
+        .map(|i| format!("---\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers: [{{name: c, image: nginx, imagePullPolicy: Always}}]\n"))
+        .collect();
+    write(dir.path(), "pods.yaml", &pods);
+    write(
+        dir.path(),
+        "bad.yaml",
+        "kind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: c, image: Nginx, imagePullPolicy: Always}]\n",
+    );
+    let out = run(dir.path(), &["--format", "markdown", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("| 12 | warning | `missing-tag` |"), "{text}");
+    // The error comes first among the listed findings.
+    let listed = text.split("| where | rule | finding |").nth(1).unwrap();
+    assert!(
+        listed
+            .lines()
+            .nth(2)
+            .unwrap()
+            .contains("error `invalid-image`"),
+        "{listed}"
+    );
+    assert!(
+        text.contains("The first 20 of")
+            || text.lines().filter(|l| l.starts_with("| `")).count() == 13
+    );
+    assert!(
+        text.contains("GitHub shows at most 10 annotations of each type per step: 2 of these findings have none"),
+        "{text}"
+    );
+}
