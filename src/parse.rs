@@ -236,7 +236,8 @@ fn at_the_tab(text: &str, offset: usize, message: &str) -> usize {
 /// quoted `"{{ .Values.image }}"` elsewhere in a manifest that is broken for another reason
 /// does not make it a template.
 fn is_template_error(text: &str, at: usize) -> bool {
-    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(..at).unwrap_or(text);
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     text[start..end].contains("{{") || text.lines().any(|line| line.trim_start().starts_with("{{"))
 }

@@ -308,28 +308,57 @@ pub fn match_score(template: &str, rendered: &str, context: &Context) -> Option<
     matches(&pieces, rendered)
 }
 
+/// Longer rendered values, or more pieces, are not matched: a hostile chart or rendering must
+/// not make the search explode. Image and policy values are far shorter.
+const MAX_MATCHED_BYTES: usize = 1024;
+const MAX_PIECES: usize = 32;
+
 fn matches(pieces: &[Piece], text: &str) -> Option<usize> {
-    let any = |rest: &[Piece]| {
-        (0..=text.len())
-            .filter(|&i| text.is_char_boundary(i))
-            .filter_map(|i| matches(rest, &text[i..]))
+    if text.len() > MAX_MATCHED_BYTES || pieces.len() > MAX_PIECES {
+        return None;
+    }
+    let mut memo = HashMap::new();
+    best(pieces, text, 0, 0, &mut memo)
+}
+
+/// The best score of `pieces[i..]` against `text[at..]`, memoised on `(i, at)`: at most
+/// pieces × bytes states, each trying every later position once.
+fn best(
+    pieces: &[Piece],
+    text: &str,
+    i: usize,
+    at: usize,
+    memo: &mut HashMap<(usize, usize), Option<usize>>,
+) -> Option<usize> {
+    if let Some(known) = memo.get(&(i, at)) {
+        return *known;
+    }
+    let rest = &text[at..];
+    let any = |memo: &mut HashMap<(usize, usize), Option<usize>>| {
+        (at..=text.len())
+            .filter(|&j| text.is_char_boundary(j))
+            .filter_map(|j| best(pieces, text, i + 1, j, memo))
             .max()
     };
-    match pieces.split_first() {
-        None => text.is_empty().then_some(0),
-        Some((Piece::Literal(exact), rest)) => {
-            let tail = text.strip_prefix(exact.as_str())?;
-            matches(rest, tail).map(|n| n + exact.len())
-        }
-        Some((Piece::Known(value), rest)) => {
-            let exact = text
-                .strip_prefix(value.as_str())
-                .and_then(|tail| matches(rest, tail))
+    let found = match pieces.get(i) {
+        None => rest.is_empty().then_some(0),
+        Some(Piece::Literal(exact)) => rest
+            .starts_with(exact.as_str())
+            .then(|| best(pieces, text, i + 1, at + exact.len(), memo))
+            .flatten()
+            .map(|n| n + exact.len()),
+        Some(Piece::Known(value)) => {
+            let exact = rest
+                .starts_with(value.as_str())
+                .then(|| best(pieces, text, i + 1, at + value.len(), memo))
+                .flatten()
                 .map(|n| n + value.len());
-            exact.max(any(rest))
+            exact.max(any(memo))
         }
-        Some((Piece::Unknown, rest)) => any(rest),
-    }
+        Some(Piece::Unknown) => any(memo),
+    };
+    memo.insert((i, at), found);
+    found
 }
 
 #[cfg(test)]

@@ -77,3 +77,16 @@ fn places_and_helpers() {
         ["a.b", "c"]
     );
 }
+
+/// Many unknown expressions against a long value: the memoised search stays polynomial, and
+/// values past the bound are not matched at all.
+#[test]
+fn hostile_templates_do_not_explode() {
+    let c = context();
+    let template = "{{ a }}-".repeat(15);
+    let rendered = "x-".repeat(300);
+    assert!(match_score(&template, &rendered, &c).is_some());
+    assert_eq!(match_score(&"{{ a }}-".repeat(40), &rendered, &c), None);
+    let long = "y".repeat(5000);
+    assert_eq!(match_score("{{ a }}", &long, &c), None);
+}
