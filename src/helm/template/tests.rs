@@ -90,3 +90,24 @@ fn hostile_templates_do_not_explode() {
     let long = "y".repeat(5000);
     assert_eq!(match_score("{{ a }}", &long, &c), None);
 }
+
+proptest::proptest! {
+    /// Chart sources are text the chart's authors control: reading them never panics.
+    #[test]
+    fn reading_any_text_never_panics(
+        template in "[a-z{}. :|\"'-]{0,60}",
+        rendered in "[a-z:/.@-]{0,40}",
+        body in proptest::collection::vec("[ a-z{}:#-]{0,20}", 1..12),
+    ) {
+        let c = context();
+        let _ = match_score(&template, &rendered, &c);
+        let _ = c.evaluate(&template);
+        let _ = included(&template);
+        let lines: Vec<&str> = body.iter().map(String::as_str).collect();
+        for at in 0..lines.len() {
+            let _ = place(&lines, 0, at);
+        }
+        let file = SourceFile::new("t.tpl".into(), None, body.join("\n"));
+        let _ = defines(&[file]);
+    }
+}
