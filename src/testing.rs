@@ -5,6 +5,10 @@
 pub use crate::fuzzing::{config, image_reference, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
 pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
+/// kustomize's `images:` transformer, for its tests against `kubectl kustomize`.
+pub use crate::kustomize::images::{
+    ImageEntry, Placement, apply as apply_images, split as split_image,
+};
 /// The YAML layer, for the parser's differential tests against go-yaml.
 pub use crate::yaml::build::parse_piece;
 pub use crate::yaml::skim::{compare_with_parser, gave_up_at, skim};
