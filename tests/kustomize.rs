@@ -47,11 +47,11 @@ fn manifests() -> String {
         format!("    - {{name: {name}, image: \"{image}\"}}\n")
     };
     let pod: String = CONTAINERS[..8].iter().map(item).collect();
+    let init = item(&CONTAINERS[8]);
+    let ephemeral = item(&CONTAINERS[9]);
+    let deep = format!("  {}", item(&CONTAINERS[10]));
     format!(
-        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n{pod}  initContainers:\n{}  ephemeralContainers:\n{}---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {{name: t}}\nspec:\n  deep:\n    containers:\n{}",
-        item(&CONTAINERS[8]),
-        item(&CONTAINERS[9]),
-        format!("  {}", item(&CONTAINERS[10])),
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n{pod}  initContainers:\n{init}  ephemeralContainers:\n{ephemeral}---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {{name: t}}\nspec:\n  deep:\n    containers:\n{deep}"
     )
 }
 
