@@ -83,10 +83,10 @@ fn built(dir: &Path, images: &str) -> Result<Vec<(String, String)>, String> {
         let line = line.trim().trim_start_matches("- ");
         if let Some(value) = line.strip_prefix("image: ") {
             image = Some(value.trim_matches(['"', '\'']).to_string());
-        } else if let Some(name) = line.strip_prefix("name: ") {
-            if let Some(image) = image.take() {
-                found.push((name.to_string(), image));
-            }
+        } else if let Some(name) = line.strip_prefix("name: ")
+            && let Some(image) = image.take()
+        {
+            found.push((name.to_string(), image));
         }
     }
     Ok(found)
