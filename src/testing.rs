@@ -5,6 +5,8 @@
 pub use crate::fuzzing::{config, image_reference, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
 pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
+/// The model of `kustomize build`, for its differential test.
+pub use crate::kustomize::build::{Build, BuiltObject, build as build_kustomization, objects_of};
 /// kustomize's `images:` transformer, for its tests against `kubectl kustomize`.
 pub use crate::kustomize::images::{
     ImageEntry, Placement, apply as apply_images, split as split_image,

@@ -196,3 +196,208 @@ fn images_rewrite_as_kubectl_kustomize_does() {
     assert!(built(dir.path(), "  - {name: \"app[\", newTag: x}\n").is_err());
     assert!(apply_images(&[entry("app[")], "app[:1", Placement::FieldSpec).is_err());
 }
+
+/// Every root of `../shared/corpus/kustomize/ROOTS.txt` that `kubectl kustomize` builds
+/// offline, built by kubectl and by pullcheck's model: the images of every container (by
+/// object kind, list, container name) and every object's namespace must agree, except in
+/// roots where the model declares a construct it does not follow (patches, replacements,
+/// generators, …): those are counted and listed, never compared on a guess.
+#[test]
+fn the_model_builds_the_corpus_roots_as_kubectl_does() {
+    let Some(corpus) = shared("corpus/kustomize") else {
+        eprintln!("skipped: ../shared is absent");
+        return;
+    };
+    if !kubectl() {
+        return;
+    }
+    let roots_file = std::fs::read_to_string(corpus.join("ROOTS.txt")).unwrap();
+    let roots: Vec<&str> = roots_file
+        .lines()
+        .take_while(|l| !l.starts_with("# not buildable offline"))
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    assert!(roots.len() > 50, "{} roots", roots.len());
+    // kubectl is the slow part: two builds at a time.
+    let built: Vec<(&str, std::process::Output)> = std::thread::scope(|scope| {
+        let chunks: Vec<Vec<&str>> = roots
+            .chunks(roots.len().div_ceil(2))
+            .map(<[&str]>::to_vec)
+            .collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let corpus = &corpus;
+                scope.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|root| {
+                            let out = std::process::Command::new("kubectl")
+                                .args(["kustomize", root])
+                                .current_dir(corpus)
+                                .output()
+                                .unwrap();
+                            (root, out)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let (mut compared, mut not_followed, mut failed) = (0, Vec::new(), Vec::new());
+    for (root, out) in built {
+        assert!(out.status.success(), "{root}: kubectl failed");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let source = pullcheck::source::SourceFile::new("kubectl".into(), None, text);
+        let theirs: Vec<_> = pullcheck::testing::parse_stream(&source)
+            .iter()
+            .filter_map(|d| {
+                Some(pullcheck::testing::objects_of(
+                    &d.document,
+                    d.document.root()?,
+                ))
+            })
+            .flatten()
+            .collect();
+        let ours = match pullcheck::testing::build_kustomization(&corpus.join(root)) {
+            Ok(build) => build,
+            Err(error) => {
+                failed.push(format!("{root}: the model could not build it: {error}"));
+                continue;
+            }
+        };
+        if !ours.not_followed.is_empty() {
+            not_followed.push(format!("{root} ({})", ours.not_followed.join("; ")));
+            continue;
+        }
+        compared += 1;
+        let (theirs, ours) = (summary(&theirs), summary(&ours.objects));
+        if theirs != ours {
+            let only_kubectl: Vec<_> = theirs
+                .iter()
+                .filter(|r| !ours.contains(r))
+                .take(3)
+                .collect();
+            let only_model: Vec<_> = ours
+                .iter()
+                .filter(|r| !theirs.contains(r))
+                .take(3)
+                .collect();
+            failed.push(format!(
+                "{root}: kubectl only {only_kubectl:?}, model only {only_model:?}"
+            ));
+        }
+    }
+    eprintln!(
+        "kustomize model: {compared} roots compared, {} not followed:\n  {}",
+        not_followed.len(),
+        not_followed.join("\n  ")
+    );
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(compared >= 30, "only {compared} roots compared");
+}
+
+/// The objects of `kubectl kustomize` output, as the model describes them.
+fn objects_in(text: &str) -> Vec<pullcheck::testing::BuiltObject> {
+    let source = pullcheck::source::SourceFile::new("kubectl".into(), None, text.to_string());
+    pullcheck::testing::parse_stream(&source)
+        .iter()
+        .filter_map(|d| {
+            Some(pullcheck::testing::objects_of(
+                &d.document,
+                d.document.root()?,
+            ))
+        })
+        .flatten()
+        .collect()
+}
+
+/// One row per container: kind, namespace, list/name, image; sorted.
+fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
+    let mut rows: Vec<String> = objects
+        .iter()
+        .flat_map(|o| {
+            let object = format!("{} {}", o.kind, o.namespace.as_deref().unwrap_or("-"));
+            o.containers
+                .iter()
+                .map(move |c| format!("{object} {}/{} {}", c.list, c.name, c.image))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A base, a component and an overlay, as a GitOps repository lays them out: the overlay's
+/// namespace and `images:` apply after the base's own `images:` and the component's, to
+/// every object; cluster-scoped kinds keep no namespace.
+#[test]
+fn an_overlay_over_a_base_and_a_component() {
+    if !kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "base/kustomization.yaml",
+        "resources: [app.yaml, role.yaml]\nimages:\n  - {name: nginx, newTag: \"1.25\"}\n",
+    );
+    write(
+        d,
+        "base/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      initContainers: [{name: init, image: busybox}]\n      containers:\n        - {name: web, image: nginx}\n        - {name: cache, image: \"redis:7@sha256:aaaa\"}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: job, image: \"registry.corp/jobs/nightly:1\"}]\n",
+    );
+    write(
+        d,
+        "base/role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []\n",
+    );
+    write(
+        d,
+        "component/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - {name: busybox, newTag: \"1.36\"}\n  - {name: registry.corp/jobs/nightly, newName: mirror.corp/jobs/nightly}\n",
+    );
+    write(
+        d,
+        "overlay/kustomization.yaml",
+        "resources: [../base]\ncomponents: [../component]\nnamespace: prod\nimages:\n  - {name: nginx, newTag: \"1.27\"}\n  - {name: redis, newTag: \"7.2\"}\n  - {name: mirror.corp/jobs/nightly, digest: \"sha256:bbbb\"}\n",
+    );
+    let out = std::process::Command::new("kubectl")
+        .args(["kustomize", "overlay"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let theirs = summary(&objects_in(&text));
+    let model = pullcheck::testing::build_kustomization(&d.join("overlay")).unwrap();
+    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
+    assert_eq!(summary(&model.objects), theirs);
+    // What the model computed, spelt out: the overlay's tag wins over the base's (the base
+    // was built first), `newTag` on a digest-pinned image drops the digest, and the
+    // component renamed the job image before the overlay pinned it.
+    assert!(
+        theirs.contains(&"Deployment prod containers/web nginx:1.27".to_string()),
+        "{theirs:?}"
+    );
+    assert!(theirs.contains(&"Deployment prod containers/cache redis:7.2".to_string()));
+    assert!(
+        theirs.contains(
+            &"CronJob prod containers/job mirror.corp/jobs/nightly@sha256:bbbb".to_string()
+        )
+    );
+    assert!(theirs.contains(&"Deployment prod initContainers/init busybox:1.36".to_string()));
+    assert!(
+        text.contains("kind: ClusterRole\nmetadata:\n  name: r\n"),
+        "a cluster-scoped kind keeps no namespace"
+    );
+}

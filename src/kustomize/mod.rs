@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 // Checked against `kubectl kustomize` (tests/kustomize.rs); the build model that uses it is
 // the next part of #15.
 #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
+pub mod build;
+#[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 pub mod images;
 
 use crate::source::SourceFile;
