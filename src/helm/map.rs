@@ -10,6 +10,9 @@ use crate::input;
 use crate::run::Run;
 use crate::source::{SourceFile, Span};
 
+/// A line of a chart file that holds a key: its index, the key and where it sits.
+type KeyedLine = (usize, String, template::Place);
+
 /// A chart's sources, read once: its templates and helpers, `values.yaml` and `Chart.yaml`.
 pub struct Chart {
     /// Everything under `templates/`, by path.
@@ -20,6 +23,10 @@ pub struct Chart {
     values_path: PathBuf,
     /// Index in the run's files of each chart file a finding moved to.
     in_run: HashMap<PathBuf, usize>,
+    /// Per template: the line ranges of it and its included helpers.
+    sources: HashMap<usize, Vec<(usize, usize, usize)>>,
+    /// Per chart file and range start: each line holding a key, with its key and place.
+    keyed: HashMap<(usize, usize), Vec<KeyedLine>>,
 }
 
 /// The chart a template belongs to: the folder above its `templates/`.
@@ -68,6 +75,8 @@ impl Chart {
             context,
             values_path,
             in_run: HashMap::new(),
+            sources: HashMap::new(),
+            keyed: HashMap::new(),
         })
     }
 }
@@ -84,7 +93,16 @@ struct Candidate {
     score: usize,
 }
 
-pub fn relocate(d: &mut Diagnostic, run: &mut Run, chart: &mut Chart, template: &Path) {
+/// Per rendered file: [`template::rendered_places`], computed once.
+pub type RenderedPlaces = HashMap<usize, Vec<template::RenderedPlace>>;
+
+pub fn relocate(
+    d: &mut Diagnostic,
+    run: &mut Run,
+    chart: &mut Chart,
+    template: &Path,
+    rendered_places: &mut RenderedPlaces,
+) {
     let Some(&template) = chart.by_path.get(template) else {
         return unmapped(d, "its template is not in the chart directory");
     };
@@ -95,37 +113,19 @@ pub fn relocate(d: &mut Diagnostic, run: &mut Run, chart: &mut Chart, template: 
         return unmapped(d, "the rendered line holds no key");
     };
     let value = line_value(text).to_string();
-    // The rendered document, from its `# Source:` comment on.
-    let first = rendered
-        .helm_sources
-        .iter()
-        .map(|(start, _)| *start)
-        .filter(|start| *start <= d.span.start)
-        .max()
-        .map_or(0, |start| rendered.line_index(start));
-    let lines: Vec<&str> = (0..rendered.line_count())
-        .map(|l| rendered.line_text(l))
-        .collect();
-    let here = template::place(&lines, first, line);
-    // Which of the document's lines with this key, in this list, it is: the order of last
-    // resort between equally good candidates (a `range` renders one template line many times).
-    let ordinal = (first..line)
-        .filter(|&l| line_key(lines[l]) == Some(key.as_str()))
-        .filter(|&l| template::place(&lines, first, l).list == here.list)
-        .count();
+    let places = rendered_places
+        .entry(d.file)
+        .or_insert_with(|| template::rendered_places(rendered));
+    let (list, ordinal) = places[line].clone().unwrap_or((None, 0));
+    let here_list = list.map(|(_, name)| name);
 
     let mut candidates = Vec::new();
-    for (file, start, end) in sources(chart, template) {
-        let source = &chart.files[file];
-        let lines: Vec<&str> = (0..source.line_count())
-            .map(|l| source.line_text(l))
-            .collect();
-        for candidate in start..=end.min(lines.len().saturating_sub(1)) {
-            if line_key(lines[candidate]) != Some(key.as_str()) {
+    for (file, start, end) in chart.sources_of(template) {
+        for (candidate, candidate_key, there) in chart.keyed_lines(file, start, end) {
+            if candidate_key != key {
                 continue;
             }
-            let there = template::place(&lines, start, candidate);
-            if here.list.is_some() && there.list.is_some() && here.list != there.list {
+            if here_list.is_some() && there.list.is_some() && here_list != there.list {
                 continue;
             }
             if let (Some(name), Some(container)) = (&there.name, &d.container)
@@ -133,7 +133,7 @@ pub fn relocate(d: &mut Diagnostic, run: &mut Run, chart: &mut Chart, template: 
             {
                 continue;
             }
-            let written = line_value(lines[candidate]);
+            let written = line_value(chart.files[file].line_text(candidate));
             if let Some(score) = match_score(written, &value, &chart.context) {
                 candidates.push(Candidate {
                     file,
@@ -181,25 +181,54 @@ pub fn relocate(d: &mut Diagnostic, run: &mut Run, chart: &mut Chart, template: 
     d.file = index;
 }
 
-/// The template, then every helper it includes (and they include), as (file, first line, last
-/// line) ranges.
-fn sources(chart: &Chart, template: usize) -> Vec<(usize, usize, usize)> {
-    let file = &chart.files[template];
-    let mut ranges = vec![(template, 0, file.line_count().saturating_sub(1))];
-    let mut names = template::included(&file.text);
-    let mut seen = std::collections::HashSet::new();
-    while let Some(name) = names.pop() {
-        if !seen.insert(name.clone()) || seen.len() > 64 {
-            continue;
+impl Chart {
+    /// The template, then every helper it includes (and they include), as (file, first
+    /// line, last line) ranges; computed once per template.
+    fn sources_of(&mut self, template: usize) -> Vec<(usize, usize, usize)> {
+        if let Some(known) = self.sources.get(&template) {
+            return known.clone();
         }
-        if let Some(&(f, start, end)) = chart.defines.get(&name) {
-            ranges.push((f, start, end));
-            let source = &chart.files[f];
-            let body: Vec<&str> = (start..=end).map(|l| source.line_text(l)).collect();
-            names.extend(template::included(&body.join("\n")));
+        let file = &self.files[template];
+        let mut ranges = vec![(template, 0, file.line_count().saturating_sub(1))];
+        let mut names = template::included(&file.text);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = names.pop() {
+            if !seen.insert(name.clone()) || seen.len() > 64 {
+                continue;
+            }
+            if let Some(&(f, start, end)) = self.defines.get(&name) {
+                ranges.push((f, start, end));
+                let source = &self.files[f];
+                let body: Vec<&str> = (start..=end).map(|l| source.line_text(l)).collect();
+                names.extend(template::included(&body.join("\n")));
+            }
         }
+        self.sources.insert(template, ranges.clone());
+        ranges
     }
-    ranges
+
+    /// The lines of a range that hold a key, with the key and the line's place; computed
+    /// once per range.
+    fn keyed_lines(
+        &mut self,
+        file: usize,
+        start: usize,
+        end: usize,
+    ) -> Vec<(usize, String, template::Place)> {
+        if let Some(known) = self.keyed.get(&(file, start)) {
+            return known.clone();
+        }
+        let source = &self.files[file];
+        let last = end.min(source.line_count().saturating_sub(1));
+        let lines: Vec<KeyedLine> = (start..=last)
+            .filter_map(|l| {
+                let key = line_key(source.line_text(l))?.to_string();
+                Some((l, key, template::place(source, start, l)))
+            })
+            .collect();
+        self.keyed.insert((file, start), lines.clone());
+        lines
+    }
 }
 
 enum ChartFile {
@@ -255,7 +284,7 @@ fn values_literal(d: &Diagnostic, key: &str, value: &str, chart: &Chart) -> Resu
     let found: Vec<usize> = (0..lines.len())
         .filter(|&l| line_key(lines[l]) == Some(key) && line_value(lines[l]) == value)
         .filter(
-            |&l| match (&d.container, template::place(&lines, 0, l).name) {
+            |&l| match (&d.container, template::place(&lines[..], 0, l).name) {
                 (Some(container), Some(name)) => *container == name,
                 _ => true,
             },

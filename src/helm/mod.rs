@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::run::Run;
 
+mod evaluate;
 mod map;
 mod template;
 
@@ -67,6 +68,7 @@ fn read_confined(chart_dir: &Path, path: &Path) -> Option<Vec<u8>> {
 /// line, and says why.
 pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
     let mut charts: HashMap<PathBuf, Option<map::Chart>> = HashMap::new();
+    let mut rendered_places = map::RenderedPlaces::new();
     let mut mapped = Vec::with_capacity(run.diagnostics.len());
     for mut d in std::mem::take(&mut run.diagnostics) {
         let rendered = &run.files[d.file];
@@ -87,7 +89,7 @@ pub fn map_to_chart(run: &mut Run, chart_dir: &Path) {
             .entry(root.clone())
             .or_insert_with(|| map::Chart::load(chart_dir, &root));
         match chart {
-            Some(chart) => map::relocate(&mut d, run, chart, &path),
+            Some(chart) => map::relocate(&mut d, run, chart, &path, &mut rendered_places),
             None => map::unmapped(&mut d, "the chart's sources cannot be read"),
         }
         mapped.push(d);

@@ -1,13 +1,11 @@
 //! Reading a chart's sources as text, enough to say which template line produced a rendered
 //! line: the lines holding a key, the container list and item they sit in, the helpers a
-//! template includes, and a small evaluator for the expressions that make image references
-//! (`.Values.a.b`, `.Chart.AppVersion`, `default`, `quote`). Anything it cannot evaluate
-//! matches any text.
+//! template includes. The expressions themselves are `evaluate`'s.
 
 use std::collections::HashMap;
 
+pub use super::evaluate::{Context, match_score};
 use crate::source::SourceFile;
-use crate::yaml::{self, Document};
 
 /// The key of a `key: value` or `- key: value` line.
 pub fn line_key(line: &str) -> Option<&str> {
@@ -38,8 +36,25 @@ pub fn value_start(line: &str) -> usize {
     }
 }
 
-fn indent(line: &str) -> usize {
+pub fn indent(line: &str) -> usize {
     line.len() - line.trim_start().len()
+}
+
+/// Lines of text by index: a file of the run, or a slice in the tests.
+pub trait Lines {
+    fn line(&self, index: usize) -> &str;
+}
+
+impl Lines for [&str] {
+    fn line(&self, index: usize) -> &str {
+        self[index]
+    }
+}
+
+impl Lines for SourceFile {
+    fn line(&self, index: usize) -> &str {
+        self.line_text(index)
+    }
 }
 
 /// Where a line sits among containers: the list key above it (`containers`,
@@ -47,17 +62,20 @@ fn indent(line: &str) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     pub list: Option<String>,
+    /// The line of the list key.
+    pub list_line: Option<usize>,
     /// The item's `name`, when the text writes it without template actions.
     pub name: Option<String>,
 }
 
-/// The place of line `at` among `lines` (stopping at `first`, a document's first line).
-pub fn place(lines: &[&str], first: usize, at: usize) -> Place {
-    let mut depth = indent(lines[at]);
+/// The place of line `at` (stopping at `first`, a document's first line).
+pub fn place<L: Lines + ?Sized>(lines: &L, first: usize, at: usize) -> Place {
+    let mut depth = indent(lines.line(at));
     let mut item_start = None;
     let mut list = None;
-    for line in (first..at).rev().map(|i| (i, lines[i])) {
-        let (i, text) = line;
+    let mut list_line = None;
+    for i in (first..at).rev() {
+        let text = lines.line(i);
         if text.trim().is_empty() || text.trim_start().starts_with("{{") {
             continue;
         }
@@ -70,22 +88,74 @@ pub fn place(lines: &[&str], first: usize, at: usize) -> Place {
                 && !text.trim_start().starts_with("- ")
             {
                 list = Some(key.to_string());
+                list_line = Some(i);
                 break;
             }
             depth = ind.min(depth);
         }
     }
     let name = item_start.and_then(|start| {
-        let item_indent = indent(lines[start]) + 2;
+        let item_indent = indent(lines.line(start)) + 2;
         (start..at.max(start + 1)).find_map(|i| {
-            let text = lines[i];
+            let text = lines.line(i);
             let is_name =
                 line_key(text) == Some("name") && (i == start || indent(text) == item_indent);
             let value = line_value(text);
             (is_name && !value.contains("{{") && !value.is_empty()).then(|| value.to_string())
         })
     });
-    Place { list, name }
+    Place {
+        list,
+        list_line,
+        name,
+    }
+}
+
+/// A rendered line's container list (its key's line and name) and its ordinal there; `None`
+/// for a line without a key.
+pub type RenderedPlace = Option<(Option<(usize, String)>, usize)>;
+
+/// For each line of a rendered file that holds a key: the container list it is in (the list
+/// key's line and name) and how many lines with the same key and indentation came before it
+/// in that list. One pass over the file: rendered streams can hold thousands of containers.
+pub fn rendered_places(file: &SourceFile) -> Vec<RenderedPlace> {
+    let mut out = Vec::with_capacity(file.line_count());
+    let mut lists: Vec<(usize, usize, String)> = Vec::new();
+    let mut counts: HashMap<(usize, String, usize), usize> = HashMap::new();
+    for i in 0..file.line_count() {
+        let text = file.line_text(i);
+        let trimmed = text.trim_start();
+        if text.starts_with("---") {
+            lists.clear();
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("{{") {
+            out.push(None);
+            continue;
+        }
+        let depth = indent(text);
+        let item = trimmed.starts_with("- ");
+        // A line left of a list key, or at its indentation but not an item, ends the list.
+        while lists.last().is_some_and(|(list_depth, _, _)| {
+            depth < *list_depth || (depth == *list_depth && !item)
+        }) {
+            lists.pop();
+        }
+        let Some(key) = line_key(text) else {
+            out.push(None);
+            continue;
+        };
+        let list = lists.last().map(|(_, line, name)| (*line, name.clone()));
+        let ordinal = list.as_ref().map_or(0, |(line, _)| {
+            let count = counts.entry((*line, key.to_string(), depth)).or_default();
+            *count += 1;
+            *count - 1
+        });
+        out.push(Some((list, ordinal)));
+        if key.ends_with("ontainers") && !item {
+            lists.push((depth, i, key.to_string()));
+        }
+    }
+    out
 }
 
 /// The `define`d helpers of a chart: name to (file index, first line, last line).
@@ -154,211 +224,6 @@ fn actions(text: &str) -> Vec<&str> {
         rest = &after[close + 2..];
     }
     out
-}
-
-/// What a template's values are, for evaluating its expressions: `values.yaml` and
-/// `Chart.yaml`, parsed.
-pub struct Context {
-    pub values: Option<(SourceFile, Document)>,
-    pub chart: Option<(SourceFile, Document)>,
-}
-
-impl Context {
-    pub fn load(values: Option<SourceFile>, chart: Option<SourceFile>) -> Context {
-        let parse = |file: SourceFile| {
-            let document = yaml::parse_stream(&file).into_iter().next()?;
-            document
-                .error
-                .is_none()
-                .then_some((file, document.document))
-        };
-        Context {
-            values: values.and_then(parse),
-            chart: chart.and_then(parse),
-        }
-    }
-
-    /// A scalar of `values.yaml` and its line, by path.
-    pub fn value(&self, path: &[&str]) -> Option<(&str, usize)> {
-        lookup(self.values.as_ref()?, path)
-    }
-
-    fn chart_field(&self, field: &str) -> Option<(&str, usize)> {
-        let key = match field {
-            "AppVersion" => "appVersion",
-            "Version" => "version",
-            "Name" => "name",
-            _ => return None,
-        };
-        lookup(self.chart.as_ref()?, &[key])
-    }
-
-    /// The value of an expression, when it is one this evaluator knows; `None` otherwise.
-    pub fn evaluate(&self, expression: &str) -> Option<String> {
-        let pipeline: Vec<&str> = expression.split('|').map(str::trim).collect();
-        let defaulted = pipeline
-            .get(1)
-            .is_some_and(|stage| stage.starts_with("default "));
-        // A value `default` replaces may be missing from values.yaml: Helm reads it as empty.
-        let mut value = match self.term(pipeline.first()?) {
-            Some(value) => value,
-            None if defaulted && pipeline[0].trim_start_matches('(').starts_with(".Values.") => {
-                String::new()
-            }
-            None => return None,
-        };
-        for stage in &pipeline[1..] {
-            let words: Vec<&str> = stage.split_whitespace().collect();
-            match words.as_slice() {
-                ["quote"] | ["toString"] | ["trim"] => {}
-                ["default", fallback] => {
-                    if value.is_empty() {
-                        value = self.term(fallback)?;
-                    }
-                }
-                _ => return None,
-            }
-        }
-        Some(value)
-    }
-
-    fn term(&self, term: &str) -> Option<String> {
-        let term = term
-            .trim()
-            .trim_start_matches('(')
-            .trim_end_matches(')')
-            .trim();
-        let words: Vec<&str> = term.split_whitespace().collect();
-        match words.as_slice() {
-            ["default", fallback, value] => {
-                // A missing value is empty to Helm, and `default` then gives the fallback.
-                let value = match self.term(value) {
-                    Some(value) => value,
-                    None if value.starts_with(".Values.") => String::new(),
-                    None => return None,
-                };
-                if value.is_empty() {
-                    self.term(fallback)
-                } else {
-                    Some(value)
-                }
-            }
-            [single] => {
-                if let Some(text) = single.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-                    return Some(text.to_string());
-                }
-                if let Some(path) = single.strip_prefix(".Values.") {
-                    let keys: Vec<&str> = path.split('.').collect();
-                    return self.value(&keys).map(|(v, _)| v.to_string());
-                }
-                if let Some(field) = single.strip_prefix(".Chart.") {
-                    return self.chart_field(field).map(|(v, _)| v.to_string());
-                }
-                None
-            }
-            _ => None,
-        }
-    }
-}
-
-fn lookup<'a>(
-    (file, document): &'a (SourceFile, Document),
-    path: &[&str],
-) -> Option<(&'a str, usize)> {
-    let node = document.path(document.root()?, path)?;
-    let text = document.str(node)?;
-    Some((text, file.line_index(document.node(node).span.start)))
-}
-
-/// A piece of a template value.
-enum Piece {
-    Literal(String),
-    /// An expression evaluated from the chart's own values; the rendering may have used other
-    /// values, so it may also match any text, for no score.
-    Known(String),
-    Unknown,
-}
-
-/// How well a template value matches a rendered value: `None` when it cannot have produced
-/// it (its literal text is not there), else the number of characters that matched exactly
-/// (literal text, and expressions evaluated from the chart's own values).
-pub fn match_score(template: &str, rendered: &str, context: &Context) -> Option<usize> {
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        if open > 0 {
-            pieces.push(Piece::Literal(rest[..open].to_string()));
-        }
-        let after = &rest[open + 2..];
-        let close = after.find("}}")?;
-        let expression = after[..close]
-            .trim_start_matches('-')
-            .trim_end_matches('-')
-            .trim();
-        pieces.push(
-            context
-                .evaluate(expression)
-                .map_or(Piece::Unknown, Piece::Known),
-        );
-        rest = &after[close + 2..];
-    }
-    if !rest.is_empty() {
-        pieces.push(Piece::Literal(rest.to_string()));
-    }
-    matches(&pieces, rendered)
-}
-
-/// Longer rendered values, or more pieces, are not matched: a hostile chart or rendering must
-/// not make the search explode. Image and policy values are far shorter.
-const MAX_MATCHED_BYTES: usize = 1024;
-const MAX_PIECES: usize = 32;
-
-fn matches(pieces: &[Piece], text: &str) -> Option<usize> {
-    if text.len() > MAX_MATCHED_BYTES || pieces.len() > MAX_PIECES {
-        return None;
-    }
-    let mut memo = HashMap::new();
-    best(pieces, text, 0, 0, &mut memo)
-}
-
-/// The best score of `pieces[i..]` against `text[at..]`, memoised on `(i, at)`: at most
-/// pieces × bytes states, each trying every later position once.
-fn best(
-    pieces: &[Piece],
-    text: &str,
-    i: usize,
-    at: usize,
-    memo: &mut HashMap<(usize, usize), Option<usize>>,
-) -> Option<usize> {
-    if let Some(known) = memo.get(&(i, at)) {
-        return *known;
-    }
-    let rest = &text[at..];
-    let any = |memo: &mut HashMap<(usize, usize), Option<usize>>| {
-        (at..=text.len())
-            .filter(|&j| text.is_char_boundary(j))
-            .filter_map(|j| best(pieces, text, i + 1, j, memo))
-            .max()
-    };
-    let found = match pieces.get(i) {
-        None => rest.is_empty().then_some(0),
-        Some(Piece::Literal(exact)) => rest
-            .starts_with(exact.as_str())
-            .then(|| best(pieces, text, i + 1, at + exact.len(), memo))
-            .flatten()
-            .map(|n| n + exact.len()),
-        Some(Piece::Known(value)) => {
-            let exact = rest
-                .starts_with(value.as_str())
-                .then(|| best(pieces, text, i + 1, at + value.len(), memo))
-                .flatten()
-                .map(|n| n + value.len());
-            exact.max(any(memo))
-        }
-        Some(Piece::Unknown) => any(memo),
-    };
-    memo.insert((i, at), found);
-    found
 }
 
 #[cfg(test)]

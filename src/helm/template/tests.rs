@@ -58,20 +58,22 @@ fn places_and_helpers() {
     let text = "spec:\n  initContainers:\n    - name: init\n      image: busybox\n  containers:\n    - name: {{ .Chart.Name }}\n      image: x\n    - name: sidecar\n      image: y\n";
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        place(&lines, 0, 3),
+        place(&lines[..], 0, 3),
         Place {
             list: Some("initContainers".into()),
+            list_line: Some(1),
             name: Some("init".into())
         }
     );
     assert_eq!(
-        place(&lines, 0, 6),
+        place(&lines[..], 0, 6),
         Place {
             list: Some("containers".into()),
+            list_line: Some(4),
             name: None
         }
     );
-    assert_eq!(place(&lines, 0, 8).name.as_deref(), Some("sidecar"));
+    assert_eq!(place(&lines[..], 0, 8).name.as_deref(), Some("sidecar"));
     assert_eq!(
         included("{{- include \"a.b\" . | nindent 4 }} {{ template \"c\" }}"),
         ["a.b", "c"]
@@ -105,7 +107,7 @@ proptest::proptest! {
         let _ = included(&template);
         let lines: Vec<&str> = body.iter().map(String::as_str).collect();
         for at in 0..lines.len() {
-            let _ = place(&lines, 0, at);
+            let _ = place(&lines[..], 0, at);
         }
         let file = SourceFile::new("t.tpl".into(), None, body.join("\n"));
         let _ = defines(&[file]);
