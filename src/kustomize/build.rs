@@ -37,18 +37,15 @@ pub struct Build {
     pub not_followed: Vec<String>,
 }
 
-/// Keys a kustomization may hold that can change what this model computes.
+/// Keys a kustomization may hold that can change what this model computes. (Patches are
+/// looked at one by one: see [`patch_reaches_images`].)
 const NOT_FOLLOWED: &[&str] = &[
-    "patches",
-    "patchesStrategicMerge",
-    "patchesJson6902",
     "replacements",
     "vars",
     "transformers",
     "generators",
     "helmCharts",
     "helmChartInflationGenerator",
-    "configurations",
     "crds",
     "openapi",
     "replicas",
@@ -103,6 +100,34 @@ fn build_into(
     for key in NOT_FOLLOWED {
         if doc.get(root, key).is_some() {
             out.not_followed.push(format!("{}: {key}", file.display()));
+        }
+    }
+    // Transformer configurations add field specs; only `images` and `namespace` ones change
+    // what the model computes (name references and var references do not).
+    for entry in strings(doc, root, "configurations") {
+        let path = dir.join(&entry);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let source = SourceFile::new(entry.clone(), Some(path), text);
+        let reaches = yaml::parse_stream(&source).iter().all(|d| {
+            d.error.is_some()
+                || d.document.root().is_none_or(|r| {
+                    d.document.get(r, "images").is_some()
+                        || d.document.get(r, "namespace").is_some()
+                })
+        });
+        if reaches {
+            out.not_followed
+                .push(format!("{}: configurations ({entry})", file.display()));
+        }
+    }
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        if let Some(patches) = doc.get(root, key)
+            && patches_reach_images(doc, patches, dir)
+        {
+            out.not_followed.push(format!(
+                "{}: {key} that touch containers, images or namespaces",
+                file.display()
+            ));
         }
     }
     for key in ["resources", "bases"] {
@@ -260,6 +285,44 @@ fn walk<'d>(
         }
         _ => {}
     }
+}
+
+/// Whether a patch's text can change what the model computes: an image (set or added with
+/// a container), a `$patch` directive (a deleted or replaced list), or a JSON 6902 operation on
+/// a container list or a namespace (a removed container, a moved object). A strategic-merge
+/// patch that merges other fields into containers by name (resources, env), or names its
+/// target's namespace, leaves images and namespaces alone, so the model can build on without
+/// it.
+fn patch_reaches_images(text: &str) -> bool {
+    let json6902 = text.contains("op:") || text.contains("\"op\"");
+    text.contains("image")
+        || text.contains("$patch")
+        || (json6902 && (text.contains("ontainers") || text.contains("namespace")))
+}
+
+/// Whether any patch of a `patches`/`patchesStrategicMerge`/`patchesJson6902` list may touch
+/// what the model computes; a patch that cannot be read counts as touching it.
+fn patches_reach_images(doc: &Document, patches: NodeId, dir: &Path) -> bool {
+    let reaches = patch_reaches_images;
+    doc.items(doc.resolve(patches)).any(|item| {
+        if let Some(text) = doc.str(item) {
+            // patchesStrategicMerge: a file name, or the patch itself.
+            let file = dir.join(text);
+            return match std::fs::read_to_string(&file) {
+                Ok(patch) => reaches(&patch),
+                Err(_) => reaches(text) || !text.contains('\n'),
+            };
+        }
+        let inline = doc.get(item, "patch").and_then(|p| doc.str(p));
+        let path = doc.get(item, "path").and_then(|p| doc.str(p));
+        match (inline, path) {
+            (Some(patch), _) => reaches(patch),
+            (None, Some(path)) => {
+                !std::fs::read_to_string(dir.join(path)).is_ok_and(|p| !reaches(&p))
+            }
+            (None, None) => true,
+        }
+    })
 }
 
 fn strings(doc: &Document, root: NodeId, key: &str) -> Vec<String> {
