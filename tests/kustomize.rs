@@ -97,104 +97,53 @@ fn images_rewrite_as_kubectl_kustomize_does() {
     if !kubectl() {
         return;
     }
-    let entry = |name: &str| ImageEntry {
-        name: name.into(),
-        ..ImageEntry::default()
-    };
-    let cases: Vec<(&str, Vec<ImageEntry>)> = vec![
-        (
-            "  - {name: nginx, newTag: \"2\"}\n",
-            vec![ImageEntry {
-                new_tag: Some("2".into()),
-                ..entry("nginx")
-            }],
-        ),
-        (
-            "  - {name: nginx, digest: \"sha256:cccc\"}\n",
-            vec![ImageEntry {
-                digest: Some("sha256:cccc".into()),
-                ..entry("nginx")
-            }],
-        ),
-        (
-            "  - {name: nginx, newTag: \"2\", digest: \"sha256:cccc\"}\n",
-            vec![ImageEntry {
-                new_tag: Some("2".into()),
-                digest: Some("sha256:cccc".into()),
-                ..entry("nginx")
-            }],
-        ),
-        (
-            "  - {name: nginx, newName: mirror/nginx}\n",
-            vec![ImageEntry {
-                new_name: Some("mirror/nginx".into()),
-                ..entry("nginx")
-            }],
-        ),
-        (
-            "  - {name: nginx, tagSuffix: \"-x\"}\n",
-            vec![ImageEntry {
-                tag_suffix: Some("-x".into()),
-                ..entry("nginx")
-            }],
-        ),
-        (
-            "  - {name: my.registry/app, newTag: \"9\"}\n",
-            vec![ImageEntry {
-                new_tag: Some("9".into()),
-                ..entry("my.registry/app")
-            }],
-        ),
-        (
-            "  - {name: nginx, newTag: \"2\"}\n  - {name: nginx, tagSuffix: \"-y\"}\n",
-            vec![
-                ImageEntry {
-                    new_tag: Some("2".into()),
-                    ..entry("nginx")
-                },
-                ImageEntry {
-                    tag_suffix: Some("-y".into()),
-                    ..entry("nginx")
-                },
-            ],
-        ),
-        (
-            "  - {name: nginx, newName: localhost:5000/nginx}\n  - {name: localhost:5000/nginx, newTag: \"3\"}\n",
-            vec![
-                ImageEntry {
-                    new_name: Some("localhost:5000/nginx".into()),
-                    ..entry("nginx")
-                },
-                ImageEntry {
-                    new_tag: Some("3".into()),
-                    ..entry("localhost:5000/nginx")
-                },
-            ],
-        ),
+    let cases = [
+        "  - {name: nginx, newTag: \"2\"}\n",
+        "  - {name: nginx, digest: \"sha256:cccc\"}\n",
+        "  - {name: nginx, newTag: \"2\", digest: \"sha256:cccc\"}\n",
+        "  - {name: nginx, newName: mirror/nginx}\n",
+        "  - {name: nginx, tagSuffix: \"-x\"}\n",
+        "  - {name: my.registry/app, newTag: \"9\"}\n",
+        "  - {name: nginx, newTag: \"2\"}\n  - {name: nginx, tagSuffix: \"-y\"}\n",
+        "  - {name: nginx, newName: localhost:5000/nginx}\n  - {name: localhost:5000/nginx, newTag: \"3\"}\n",
     ];
     let mut wrong = Vec::new();
-    for (yaml, entries) in &cases {
+    for images in cases {
         let dir = tempfile::tempdir().unwrap();
-        let kubectl = built(dir.path(), yaml).unwrap();
-        for (name, image, placement) in CONTAINERS {
-            let ours = apply_images(entries, image, *placement).unwrap();
-            let theirs = kubectl
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, i)| i.as_str());
-            if theirs != Some(ours.as_str()) {
+        let kubectl = built(dir.path(), images).unwrap();
+        let model = pullcheck::testing::build_kustomization(dir.path()).unwrap();
+        let ours: Vec<(String, String)> = model
+            .objects
+            .iter()
+            .flat_map(|o| &o.containers)
+            .map(|c| (c.name.clone(), c.image.clone()))
+            .collect();
+        for (name, image, _) in CONTAINERS {
+            let theirs = kubectl.iter().find(|(n, _)| n == name).map(|(_, i)| i);
+            let mine = ours.iter().find(|(n, _)| n == name).map(|(_, i)| i);
+            if theirs != mine {
                 wrong.push(format!(
-                    "{}{name}: {image} -> kubectl {theirs:?}, pullcheck {ours}",
-                    yaml.trim()
+                    "{}{name}: {image} -> kubectl {theirs:?}, pullcheck {mine:?}",
+                    images.trim()
                 ));
             }
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
-    // A name that is not a valid expression: kubectl crashes; the model refuses it.
+    // A name that is not a valid expression: kubectl crashes; the model refuses the build.
     let dir = tempfile::tempdir().unwrap();
     assert!(built(dir.path(), "  - {name: \"app[\", newTag: x}\n").is_err());
-    assert!(apply_images(&[entry("app[")], "app[:1", Placement::FieldSpec).is_err());
+    assert!(pullcheck::testing::build_kustomization(dir.path()).is_err());
+    // The placements, spelt out on the transformer itself.
+    let suffix = ImageEntry {
+        name: "nginx".into(),
+        tag_suffix: Some("-x".into()),
+        ..ImageEntry::default()
+    };
+    let at = |placement| apply_images(std::slice::from_ref(&suffix), "nginx:1", placement).unwrap();
+    assert_eq!(at(Placement::FieldSpec), "nginx:1-x-x");
+    assert_eq!(at(Placement::ContainersField), "nginx:1-x");
+    assert_eq!(at(Placement::Elsewhere), "nginx:1");
 }
 
 /// Every root of `../shared/corpus/kustomize/ROOTS.txt` that `kubectl kustomize` builds
