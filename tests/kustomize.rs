@@ -272,7 +272,12 @@ fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
     let mut rows: Vec<String> = objects
         .iter()
         .flat_map(|o| {
-            let object = format!("{} {}", o.kind, o.namespace.as_deref().unwrap_or("-"));
+            let object = format!(
+                "{} {}/{}",
+                o.kind,
+                o.namespace.as_deref().unwrap_or("-"),
+                o.name
+            );
             o.containers
                 .iter()
                 .map(move |c| format!("{object} {}/{} {}", c.list, c.name, c.image))
@@ -284,7 +289,8 @@ fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
 
 /// A base, a component and an overlay, as a GitOps repository lays them out: the overlay's
 /// namespace and `images:` apply after the base's own `images:` and the component's, to
-/// every object; cluster-scoped kinds keep no namespace.
+/// every object; cluster-scoped kinds keep no namespace; name prefixes stack, the overlay's
+/// outside the base's.
 #[test]
 fn an_overlay_over_a_base_and_a_component() {
     if !kubectl() {
@@ -295,7 +301,7 @@ fn an_overlay_over_a_base_and_a_component() {
     write(
         d,
         "base/kustomization.yaml",
-        "resources: [app.yaml, role.yaml]\nimages:\n  - {name: nginx, newTag: \"1.25\"}\n",
+        "resources: [app.yaml, role.yaml]\nnamePrefix: b-\nimages:\n  - {name: nginx, newTag: \"1.25\"}\n",
     );
     write(
         d,
@@ -315,7 +321,7 @@ fn an_overlay_over_a_base_and_a_component() {
     write(
         d,
         "overlay/kustomization.yaml",
-        "resources: [../base]\ncomponents: [../component]\nnamespace: prod\nimages:\n  - {name: nginx, newTag: \"1.27\"}\n  - {name: redis, newTag: \"7.2\"}\n  - {name: mirror.corp/jobs/nightly, digest: \"sha256:bbbb\"}\n",
+        "resources: [../base]\ncomponents: [../component]\nnamespace: prod\nnamePrefix: prod-\nnameSuffix: -v1\nimages:\n  - {name: nginx, newTag: \"1.27\"}\n  - {name: redis, newTag: \"7.2\"}\n  - {name: mirror.corp/jobs/nightly, digest: \"sha256:bbbb\"}\n",
     );
     let out = std::process::Command::new("kubectl")
         .args(["kustomize", "overlay"])
@@ -336,18 +342,25 @@ fn an_overlay_over_a_base_and_a_component() {
     // was built first), `newTag` on a digest-pinned image drops the digest, and the
     // component renamed the job image before the overlay pinned it.
     assert!(
-        theirs.contains(&"Deployment prod containers/web nginx:1.27".to_string()),
+        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/web nginx:1.27".to_string()),
         "{theirs:?}"
     );
-    assert!(theirs.contains(&"Deployment prod containers/cache redis:7.2".to_string()));
+    assert!(
+        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/cache redis:7.2".to_string())
+    );
     assert!(
         theirs.contains(
-            &"CronJob prod containers/job mirror.corp/jobs/nightly@sha256:bbbb".to_string()
+            &"CronJob prod/prod-b-nightly-v1 containers/job mirror.corp/jobs/nightly@sha256:bbbb"
+                .to_string()
         )
     );
-    assert!(theirs.contains(&"Deployment prod initContainers/init busybox:1.36".to_string()));
     assert!(
-        text.contains("kind: ClusterRole\nmetadata:\n  name: r\n"),
-        "a cluster-scoped kind keeps no namespace"
+        theirs.contains(
+            &"Deployment prod/prod-b-web-v1 initContainers/init busybox:1.36".to_string()
+        )
+    );
+    assert!(
+        text.contains("kind: ClusterRole\nmetadata:\n  name: prod-b-r-v1\n"),
+        "a cluster-scoped kind keeps no namespace, but takes the prefixes"
     );
 }

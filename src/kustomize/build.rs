@@ -138,6 +138,19 @@ fn build_into(
     for entry in strings(doc, root, "components") {
         objects = build_into(&dir.join(&entry), objects, out, depth + 1)?;
     }
+    // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one).
+    let affix = |key: &str| {
+        doc.get(root, key)
+            .and_then(|v| doc.str(v))
+            .unwrap_or("")
+            .to_string()
+    };
+    let (prefix, suffix) = (affix("namePrefix"), affix("nameSuffix"));
+    if !(prefix.is_empty() && suffix.is_empty()) {
+        for object in objects.iter_mut().filter(|o| !unprefixed(&o.kind)) {
+            object.name = format!("{prefix}{}{suffix}", object.name);
+        }
+    }
     let namespace = doc
         .get(root, "namespace")
         .and_then(|n| doc.str(n))
@@ -355,6 +368,14 @@ fn image_entries(doc: &Document, root: NodeId) -> Vec<ImageEntry> {
             }
         })
         .collect()
+}
+
+/// Kinds whose names kustomize's prefix/suffix transformer leaves alone.
+fn unprefixed(kind: &str) -> bool {
+    matches!(
+        kind,
+        "CustomResourceDefinition" | "APIService" | "Namespace"
+    )
 }
 
 /// Kinds without a namespace: kustomize's namespace transformer leaves them alone.
