@@ -8,6 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod objects;
+
+pub use objects::objects_of;
+use objects::{cluster_scoped, unprefixed};
+
 use super::KUSTOMIZATION_FILES;
 use super::images::{self, ImageEntry, Placement};
 use crate::source::SourceFile;
@@ -214,92 +219,6 @@ fn resource(
     Ok(objects)
 }
 
-/// The objects of a document: itself, or the items of a `List`.
-pub fn objects_of(doc: &Document, root: NodeId) -> Vec<BuiltObject> {
-    let kind = doc.get(root, "kind").and_then(|k| doc.str(k)).unwrap_or("");
-    if kind.ends_with("List")
-        && let Some(items) = doc.get(root, "items")
-    {
-        return doc
-            .items(items)
-            .flat_map(|item| objects_of(doc, item))
-            .collect();
-    }
-
-    if kind.is_empty() {
-        return Vec::new();
-    }
-    let metadata = doc.get(root, "metadata");
-    let field = |key: &str| {
-        metadata
-            .and_then(|m| doc.get(m, key))
-            .and_then(|v| doc.str(v))
-            .map(str::to_string)
-    };
-    let mut containers = Vec::new();
-    walk(doc, root, &mut Vec::new(), &mut containers);
-    vec![BuiltObject {
-        kind: kind.to_string(),
-        name: field("name").unwrap_or_default(),
-        namespace: field("namespace"),
-        containers,
-    }]
-}
-
-/// Every container list in an object, with where its images sit for the transformer.
-fn walk<'d>(
-    doc: &'d Document,
-    node: NodeId,
-    path: &mut Vec<&'d str>,
-    out: &mut Vec<BuiltContainer>,
-) {
-    let node = doc.resolve(node);
-    match &doc.node(node).kind {
-        NodeKind::Mapping(entries) => {
-            for &(key, value) in entries {
-                let Some(key) = doc.str(key) else {
-                    continue;
-                };
-                if matches!(key, "containers" | "initContainers" | "ephemeralContainers") {
-                    let standard = key != "ephemeralContainers"
-                        && (path.as_slice() == ["spec"]
-                            || path.as_slice() == ["spec", "template", "spec"]);
-                    let placement = match key {
-                        "ephemeralContainers" => Placement::Elsewhere,
-                        _ if standard => Placement::FieldSpec,
-                        _ => Placement::ContainersField,
-                    };
-                    for item in doc.items(doc.resolve(value)) {
-                        let get = |k: &str| {
-                            doc.get(item, k)
-                                .and_then(|v| doc.str(v))
-                                .map(str::to_string)
-                        };
-                        if let Some(image) = get("image") {
-                            out.push(BuiltContainer {
-                                list: key.to_string(),
-                                name: get("name").unwrap_or_default(),
-                                image,
-                                placement,
-                            });
-                        }
-                    }
-                    continue;
-                }
-                path.push(key);
-                walk(doc, value, path, out);
-                path.pop();
-            }
-        }
-        NodeKind::Sequence(items) => {
-            for &item in items {
-                walk(doc, item, path, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Whether a patch's text can change what the model computes: an image (set or added with
 /// a container), a `$patch` directive (a deleted or replaced list), or a JSON 6902 operation on
 /// a container list or a namespace (a removed container, a moved object). A strategic-merge
@@ -368,34 +287,4 @@ fn image_entries(doc: &Document, root: NodeId) -> Vec<ImageEntry> {
             }
         })
         .collect()
-}
-
-/// Kinds whose names kustomize's prefix/suffix transformer leaves alone.
-fn unprefixed(kind: &str) -> bool {
-    matches!(
-        kind,
-        "CustomResourceDefinition" | "APIService" | "Namespace"
-    )
-}
-
-/// Kinds without a namespace: kustomize's namespace transformer leaves them alone.
-fn cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "PersistentVolume"
-            | "StorageClass"
-            | "PriorityClass"
-            | "ValidatingWebhookConfiguration"
-            | "MutatingWebhookConfiguration"
-            | "APIService"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "CSIDriver"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-    )
 }

@@ -1,0 +1,119 @@
+//! The objects of a resource document, their container lists and where each image sits for\n//! the `images:` transformer; and the kinds the name and namespace transformers leave alone.
+
+use super::*;
+
+/// The objects of a document: itself, or the items of a `List`.
+pub fn objects_of(doc: &Document, root: NodeId) -> Vec<BuiltObject> {
+    let kind = doc.get(root, "kind").and_then(|k| doc.str(k)).unwrap_or("");
+    if kind.ends_with("List")
+        && let Some(items) = doc.get(root, "items")
+    {
+        return doc
+            .items(items)
+            .flat_map(|item| objects_of(doc, item))
+            .collect();
+    }
+
+    if kind.is_empty() {
+        return Vec::new();
+    }
+    let metadata = doc.get(root, "metadata");
+    let field = |key: &str| {
+        metadata
+            .and_then(|m| doc.get(m, key))
+            .and_then(|v| doc.str(v))
+            .map(str::to_string)
+    };
+    let mut containers = Vec::new();
+    walk(doc, root, &mut Vec::new(), &mut containers);
+    vec![BuiltObject {
+        kind: kind.to_string(),
+        name: field("name").unwrap_or_default(),
+        namespace: field("namespace"),
+        containers,
+    }]
+}
+
+/// Every container list in an object, with where its images sit for the transformer.
+pub(super) fn walk<'d>(
+    doc: &'d Document,
+    node: NodeId,
+    path: &mut Vec<&'d str>,
+    out: &mut Vec<BuiltContainer>,
+) {
+    let node = doc.resolve(node);
+    match &doc.node(node).kind {
+        NodeKind::Mapping(entries) => {
+            for &(key, value) in entries {
+                let Some(key) = doc.str(key) else {
+                    continue;
+                };
+                if matches!(key, "containers" | "initContainers" | "ephemeralContainers") {
+                    let standard = key != "ephemeralContainers"
+                        && (path.as_slice() == ["spec"]
+                            || path.as_slice() == ["spec", "template", "spec"]);
+                    let placement = match key {
+                        "ephemeralContainers" => Placement::Elsewhere,
+                        _ if standard => Placement::FieldSpec,
+                        _ => Placement::ContainersField,
+                    };
+                    for item in doc.items(doc.resolve(value)) {
+                        let get = |k: &str| {
+                            doc.get(item, k)
+                                .and_then(|v| doc.str(v))
+                                .map(str::to_string)
+                        };
+                        if let Some(image) = get("image") {
+                            out.push(BuiltContainer {
+                                list: key.to_string(),
+                                name: get("name").unwrap_or_default(),
+                                image,
+                                placement,
+                            });
+                        }
+                    }
+                    continue;
+                }
+                path.push(key);
+                walk(doc, value, path, out);
+                path.pop();
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for &item in items {
+                walk(doc, item, path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Kinds whose names kustomize's prefix/suffix transformer leaves alone.
+pub(super) fn unprefixed(kind: &str) -> bool {
+    matches!(
+        kind,
+        "CustomResourceDefinition" | "APIService" | "Namespace"
+    )
+}
+
+/// Kinds without a namespace: kustomize's namespace transformer leaves them alone.
+pub(super) fn cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "APIService"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+    )
+}
