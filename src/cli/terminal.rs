@@ -1,4 +1,5 @@
-//! Where output goes: how wide it may be, whether it is coloured, and a standard output whose\n//! reader may go away.
+//! Where output goes: how wide it may be, whether it is coloured, and a standard output whose
+//! reader may go away.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! Finding the configuration file: the nearest `.pullcheck.yaml` up to the repository root, on\n//! one file system, owned by the user.
+//! Finding the configuration file: the nearest `.pullcheck.yaml` up to the repository root, on
+//! one file system, owned by the user.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! Reading `.pullcheck.yaml` with the manifests' YAML layer: every mistake is a located\n//! `config` diagnostic.
+//! Reading `.pullcheck.yaml` with the manifests' YAML layer: every mistake is a located
+//! `config` diagnostic.
 
 use super::*;
 

@@ -1,4 +1,6 @@
-//! A small evaluator for the expressions that make image references in chart templates\n//! (`.Values.a.b`, `.Chart.AppVersion`, `default`, `quote`), and how well a template value\n//! can have rendered a given text. Anything it cannot evaluate matches any text.
+//! A small evaluator for the expressions that make image references in chart templates
+//! (`.Values.a.b`, `.Chart.AppVersion`, `default`, `quote`), and how well a template value
+//! can have rendered a given text. Anything it cannot evaluate matches any text.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,5 @@
-//! The grammar of distribution/reference (`ParseNormalizedNamed`): each part checked as it is\n//! there, with the error it gets.
+//! The grammar of distribution/reference (`ParseNormalizedNamed`): each part checked as it is
+//! there, with the error it gets.
 
 use super::*;
 

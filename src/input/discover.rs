@@ -1,4 +1,5 @@
-//! Which files a run reads: the command line's paths, walked folders, excludes, and the\n//! files read for context.
+//! Which files a run reads: the command line's paths, walked folders, excludes, and the
+//! files read for context.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

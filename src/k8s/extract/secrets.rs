@@ -1,4 +1,5 @@
-//! Secrets: the registry keys of a pull Secret, and the spans of every Secret's values (masked\n//! in all output).
+//! Secrets: the registry keys of a pull Secret, and the spans of every Secret's values (masked
+//! in all output).
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! The objects of a resource document, their container lists and where each image sits for\n//! the `images:` transformer; and the kinds the name and namespace transformers leave alone.
+//! The objects of a resource document, their container lists and where each image sits for
+//! the `images:` transformer; and the kinds the name and namespace transformers leave alone.
 
 use super::*;
 

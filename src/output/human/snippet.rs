@@ -1,4 +1,5 @@
-//! The code a report shows: the lines around its spans, windowed when a line is long, with\n//! control characters escaped.
+//! The code a report shows: the lines around its spans, windowed when a line is long, with
+//! control characters escaped.
 
 use super::*;
 

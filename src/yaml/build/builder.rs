@@ -1,4 +1,5 @@
-//! The tree builder: saphyr-parser's events in, an arena [`Document`] out, keeping the first\n//! `keep_depth` levels.
+//! The tree builder: saphyr-parser's events in, an arena [`Document`] out, keeping the first
+//! `keep_depth` levels.
 
 use super::*;
 
