@@ -202,18 +202,7 @@ fn the_model_builds_the_corpus_roots_as_kubectl_does() {
     let (mut compared, mut not_followed, mut failed) = (0, Vec::new(), Vec::new());
     for (root, out) in built {
         assert!(out.status.success(), "{root}: kubectl failed");
-        let text = String::from_utf8(out.stdout).unwrap();
-        let source = pullcheck::source::SourceFile::new("kubectl".into(), None, text);
-        let theirs: Vec<_> = pullcheck::testing::parse_stream(&source)
-            .iter()
-            .filter_map(|d| {
-                Some(pullcheck::testing::objects_of(
-                    &d.document,
-                    d.document.root()?,
-                ))
-            })
-            .flatten()
-            .collect();
+        let theirs = objects_in(&String::from_utf8(out.stdout).unwrap());
         let ours = match pullcheck::testing::build_kustomization(&corpus.join(root)) {
             Ok(build) => build,
             Err(error) => {

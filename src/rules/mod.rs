@@ -1,10 +1,15 @@
 //! The rule registry. Each rule lives in its own file; its user documentation is the doc comment
 //! on its type, from which `rules/<name>.md` is generated (see `tests/docs.rs`).
 
+use globset::GlobSet;
+
+use crate::glob::Patterns;
 use crate::image::{ImageError, ImageRef};
 use crate::index::{Index, PodCredentials, Reference};
+use crate::k8s::KubernetesVersion;
 pub use crate::k8s::PolicyFacts;
 use crate::k8s::{Container, Located, PodSpec, ServiceAccount};
+use crate::registry_class::RegistryClasses;
 use crate::source::Span;
 
 /// Declares the rule modules, re-exports their types and lists them in [`ALL`], in one place:
@@ -21,11 +26,9 @@ macro_rules! rules {
 
 mod config_error;
 mod internal_error;
-mod options;
 pub use crate::diagnostic::RuleMeta;
 pub use config_error::ConfigError;
 pub use internal_error::InternalError;
-pub use options::RuleOptions;
 
 rules![
     parse_error::ParseError,
@@ -257,6 +260,31 @@ fn references<'a, 'i>(
     names
         .iter()
         .map(move |s| (s, index.secret_reference(namespace, &s.value)))
+}
+
+/// The part of the configuration that rules read. Rules see this, not the whole run's
+/// settings, so a rule cannot depend on how the run is driven (threads, exit threshold, rule
+/// selection).
+pub struct RuleOptions {
+    /// Images known to be on every node (`never-without-preload`).
+    pub preloaded: GlobSet,
+    /// When set, images must come from these registries (`disallowed-registry`).
+    pub allowed_registries: Option<Patterns>,
+    /// Registry classes added to the built-in guess.
+    pub registries: RegistryClasses,
+    /// The Kubernetes release whose behaviour the rules describe.
+    pub kubernetes_version: KubernetesVersion,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            preloaded: GlobSet::empty(),
+            allowed_registries: None,
+            registries: RegistryClasses::default(),
+            kubernetes_version: KubernetesVersion::CURRENT,
+        }
+    }
 }
 
 // Each rule's fixtures run in tests/rules.rs (one generated test per fixture); the generated
