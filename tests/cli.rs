@@ -713,21 +713,28 @@ fn a_walk_that_finds_no_manifest_says_so() {
     );
 }
 
-/// `pullcheck -` at a terminal says it waits for input. util-linux `script` gives it one.
-#[test]
-fn reading_a_terminal_says_so() {
-    let Ok(found) = std::process::Command::new("script")
+/// Whether util-linux `script` is there to give pullcheck a pseudo-terminal; in CI it must be.
+fn have_script() -> bool {
+    let found = std::process::Command::new("script")
         .arg("--version")
         .output()
-    else {
+        .is_ok_and(|o| o.status.success());
+    if !found {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI needs util-linux `script`"
         );
         eprintln!("skipped: no `script` (util-linux) to give pullcheck a terminal");
+    }
+    found
+}
+
+/// `pullcheck -` at a terminal says it waits for input. util-linux `script` gives it one.
+#[test]
+fn reading_a_terminal_says_so() {
+    if !have_script() {
         return;
-    };
-    assert!(found.status.success());
+    }
     let bin = assert_cmd::cargo::cargo_bin("pullcheck");
     let out = std::process::Command::new("script")
         .args(["-qec", &format!("'{}' -", bin.display()), "/dev/null"])
@@ -825,16 +832,7 @@ fn output_fits_an_80_column_terminal() {
 /// The terminal's own width, through a pseudo-terminal that util-linux `script` opens.
 #[test]
 fn output_follows_the_terminal_width() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs util-linux `script`"
-        );
-        eprintln!("skipped: no `script` (util-linux) to give pullcheck a terminal");
+    if !have_script() {
         return;
     }
     let bin = assert_cmd::cargo::cargo_bin("pullcheck");

@@ -168,15 +168,7 @@ pub fn relocate(
         d.message = format!("{} (the template line is {at})", d.message);
         return;
     }
-    let path = chart
-        .by_path
-        .iter()
-        .find(|(_, i)| **i == chosen.file)
-        .map(|(p, _)| p.clone());
-    let Some(path) = path else {
-        return unmapped(d, "its template cannot be read");
-    };
-    let index = chart_file(run, chart, ChartFile::Template(path));
+    let index = chart_file(run, chart, ChartFile::Template(chosen.file));
     place_on(d, &run.files[index], chosen.line);
     d.file = index;
 }
@@ -232,7 +224,8 @@ impl Chart {
 }
 
 enum ChartFile {
-    Template(PathBuf),
+    /// A file under `templates/`, by its index in [`Chart`].
+    Template(usize),
     Values,
 }
 
@@ -354,9 +347,9 @@ fn keys_above(lines: &[&str], line: usize) -> Vec<String> {
 fn chart_file(run: &mut Run, chart: &mut Chart, which: ChartFile) -> usize {
     let copy = |f: &SourceFile| SourceFile::new(f.name.clone(), f.path.clone(), f.text.clone());
     let (path, source): (PathBuf, Option<SourceFile>) = match which {
-        ChartFile::Template(path) => {
-            let source = chart.by_path.get(&path).map(|&i| copy(&chart.files[i]));
-            (path, source)
+        ChartFile::Template(i) => {
+            let source = &chart.files[i];
+            (source.path.clone().unwrap_or_default(), Some(copy(source)))
         }
         ChartFile::Values => {
             let source = chart.context.values.as_ref().map(|(f, _)| copy(f));
