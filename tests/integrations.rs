@@ -516,8 +516,10 @@ fn readme_helm_snippet_runs() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("latest-tag"));
 }
 
-/// The README's `rev:` and `@ref` name this version's tag, and the tag exists (on a clone with
-/// its history) at a commit of the same version: a user copying the snippets gets a release.
+/// The README's `rev:` and `@ref` name this version's tag; where the clone carries that tag it
+/// is a commit of the same version. Tags are refs, not part of the tree: a clone made without
+/// them (the project's CI clones that way) cannot tell whether the release exists, so the release
+/// step in CONTRIBUTING runs `scripts/check-release.sh`, which requires the tag.
 #[test]
 fn the_readme_points_at_a_release_that_exists() {
     let version = env!("CARGO_PKG_VERSION");
@@ -540,17 +542,13 @@ fn the_readme_points_at_a_release_that_exists() {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
     };
-    if git(&["rev-parse", "--git-dir"]).is_none() {
-        assert!(std::env::var_os("CI").is_none(), "CI runs on a git clone");
-        eprintln!("skipped: not a git checkout");
-        return;
+    match git(&["show", &format!("refs/tags/{tag}:Cargo.toml")]) {
+        Some(manifest) => assert!(
+            manifest.contains(&format!("\nversion = \"{version}\"\n")),
+            "{tag} is a commit of another version"
+        ),
+        None => eprintln!("note: this clone has no tag {tag}; scripts/check-release.sh checks it"),
     }
-    let manifest = git(&["show", &format!("{tag}:Cargo.toml")])
-        .unwrap_or_else(|| panic!("tag {tag} does not exist: tag the release commit"));
-    assert!(
-        manifest.contains(&format!("\nversion = \"{version}\"\n")),
-        "{tag} is a commit of another version"
-    );
     // A newcomer installs before the usage lines call `pullcheck`, with the lock file.
     let install = readme
         .find("cargo install --locked --path .")
