@@ -111,8 +111,20 @@ pub struct Diagnostic {
     pub suppression: Option<Suppression>,
     /// The Helm template (`# Source:`) the flagged document was rendered from.
     pub helm_source: Option<String>,
-    /// Other places in the same file that belong to the finding, each with a label.
-    pub related: Vec<(Span, String)>,
+    /// Other places that belong to the finding, each with a label: in the same file (the
+    /// first of two duplicate keys), or another (the base a kustomize overlay rewrote).
+    pub related: Vec<Related>,
+    /// The kustomization roots whose build the finding is about (their folders); empty for a
+    /// manifest linted as written.
+    pub roots: Vec<String>,
+}
+
+/// A place that belongs to a finding besides its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: usize,
+    pub span: Span,
+    pub label: String,
 }
 
 /// How a finding was suppressed, and why.
@@ -164,6 +176,7 @@ impl Diagnostic {
             suppression: None,
             helm_source: None,
             related: Vec::new(),
+            roots: Vec::new(),
         }
     }
 

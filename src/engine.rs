@@ -10,7 +10,12 @@ use crate::k8s::{
     self, Container, ContainerList, Located, ObjectRef, PodSpec, PolicyFacts, PolicySummary,
     ServiceAccount,
 };
-use crate::rules::{AccountContext, ContainerContext, Finding, PodContext, ReferenceContext, Rule};
+use crate::kustomize::Kustomized;
+use crate::kustomize::stage::Outcome;
+use crate::rules::{
+    self, AccountContext, ContainerContext, Finding, KustomizationContext, PodContext,
+    ReferenceContext, Rule,
+};
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::suppress;
@@ -43,7 +48,12 @@ fn diagnostic(
         pull_policy: container.map(|(_, _, facts)| facts),
         suppression: None,
         helm_source: None,
-        related: finding.related,
+        related: finding
+            .related
+            .into_iter()
+            .map(|(span, label)| crate::diagnostic::Related { file, span, label })
+            .collect(),
+        roots: Vec::new(),
     }
 }
 
@@ -232,5 +242,67 @@ pub(crate) fn check_service_account(
         check,
         &mut out,
     );
+    out
+}
+
+/// Runs the rules on each kustomization of each followed root's build (its `images:` entries as
+/// that build ran them), and reports the roots that do not build. Findings name the root.
+pub(crate) fn check_kustomizations(
+    kustomized: &Kustomized,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let object = ObjectRef {
+        kind: "Kustomization".into(),
+        name: None,
+        namespace: String::new(),
+    };
+    for root in &kustomized.roots {
+        let build = match &root.outcome {
+            Outcome::Built(build) => build,
+            Outcome::NotFollowed(_) => continue,
+            Outcome::Failed(error) => {
+                if settings.is_enabled(rules::KustomizeBuildError::META.name) {
+                    let mut d = rules::KustomizeBuildError::diagnostic(error, &root.name);
+                    d.severity = settings.severity(&rules::KustomizeBuildError);
+                    out.push(d);
+                }
+                continue;
+            }
+        };
+        let mut files: Vec<usize> = build.entries.iter().map(|e| e.name_at.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            let context = KustomizationContext {
+                root: &root.name,
+                build,
+                entries: build
+                    .entries
+                    .iter()
+                    .filter(|e| e.name_at.file == file)
+                    .collect(),
+            };
+            let span = context
+                .entries
+                .first()
+                .map_or(Span::default(), |e| e.name_at.span);
+            let mut found = Vec::new();
+            run_rules(
+                settings,
+                span,
+                file,
+                &object,
+                None,
+                |rule, report| rule.check_kustomization(&context, report),
+                &mut found,
+            );
+            for d in &mut found {
+                d.object = None;
+                d.roots = vec![root.name.clone()];
+            }
+            out.extend(found);
+        }
+    }
     out
 }

@@ -21,6 +21,47 @@ pub fn lint_text(name: &str, text: &str, settings: &Settings) -> Run {
     lint(vec![input], settings)
 }
 
+/// One file of a bundle: several files written as one text, each after a `# file: NAME` line
+/// (the form multi-file examples take in rule docs and fixtures: a kustomization and its
+/// resources).
+pub struct BundleFile<'a> {
+    pub name: &'a str,
+    /// The 1-based line of the bundle the file's first line is.
+    pub first_line: usize,
+    pub text: String,
+}
+
+/// The marker line that starts a file of a bundle.
+pub const BUNDLE_MARKER: &str = "# file: ";
+
+/// The files of a bundle; what comes before the first marker is not part of any.
+pub fn split_bundle(text: &str) -> Vec<BundleFile<'_>> {
+    let mut files: Vec<BundleFile<'_>> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(name) = line.strip_prefix(BUNDLE_MARKER) {
+            files.push(BundleFile {
+                name: name.trim(),
+                first_line: i + 2,
+                text: String::new(),
+            });
+        } else if let Some(file) = files.last_mut() {
+            file.text.push_str(line);
+            file.text.push('\n');
+        }
+    }
+    files
+}
+
+/// Lints a bundle's files as one run, as if they were a folder's files: for tests and docs.
+/// Nothing is read from disk.
+pub fn lint_bundle(text: &str, settings: &Settings) -> Run {
+    let inputs = split_bundle(text)
+        .into_iter()
+        .map(|f| crate::input::decode(f.name.to_string(), Some(f.name.into()), f.text.into_bytes()))
+        .collect();
+    lint(inputs, settings)
+}
+
 /// Lints inputs that are already read. Their order does not matter: they are sorted by name.
 pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     let Collected {
@@ -30,11 +71,18 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         mut summary,
         context,
         templates,
+        kustomize,
     } = collect(inputs, settings);
     let reported = |file: usize| !context[file];
     crate::timings::mark("parse and extract");
     let index = Index::new(&extracted);
-    let check = |pod: &PodSpec| engine::check_pod(pod, settings, &index);
+    let check = |pod: &PodSpec| {
+        let mut found = engine::check_pod(pod, settings, &index);
+        if let Some(built) = &pod.built {
+            crate::kustomize::stage::place(&mut found, pod.file, built, &kustomize);
+        }
+        found
+    };
     // Context files lend their ServiceAccounts, Secrets and pre-pullers to the index; their
     // own pod specs and accounts are not checked.
     let pods: Vec<&PodSpec> = extracted.pods.iter().filter(|p| reported(p.file)).collect();
@@ -51,12 +99,13 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     {
         diagnostics.extend(engine::check_service_account(account, settings, &index));
     }
+    diagnostics.extend(engine::check_kustomizations(&kustomize, settings));
     crate::timings::mark("rules");
     let own = suppress::apply_comments(&files, &mut diagnostics, settings);
     crate::timings::mark("suppressions");
     diagnostics.extend(own.into_iter().filter(|d| reported(d.file)));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
+    crate::kustomize::stage::merge_roots(&mut diagnostics);
     for d in &mut diagnostics {
         d.helm_source = files[d.file].helm_source(d.span.start).map(str::to_string);
     }
@@ -84,5 +133,6 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         summary,
         config_file: None,
         templates,
+        kustomize,
     }
 }

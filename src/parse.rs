@@ -8,9 +8,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{INTERNAL_ERROR, panic_message};
 use crate::input::LoadedInput;
 use crate::k8s::{self, Extracted};
+use crate::kustomize::Kustomized;
 use crate::rules;
 use crate::run::{Collected, Summary};
-use crate::settings::Settings;
+use crate::settings::{Kustomize, Settings};
 use crate::source::{SourceFile, Span};
 use crate::yaml;
 
@@ -96,13 +97,22 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
+    let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
+    let kustomize = match settings.kustomize {
+        Kustomize::Auto => crate::kustomize::stage::apply(
+            &files,
+            &context,
+            &mut extracted,
+            &settings.default_namespace,
+        ),
+        Kustomize::Off => Kustomized::default(),
+    };
     summary.objects = extracted
         .objects
         .iter()
         .filter(|(f, _)| !context[*f])
         .count();
     summary.containers = extracted.containers(|file| !context[file]);
-    let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
     let patches = crate::kustomize::patch_files(&files);
     for pod in &mut extracted.pods {
         pod.partial = patches.contains(&pod.file);
@@ -114,6 +124,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         summary,
         context,
         templates,
+        kustomize,
     }
 }
 

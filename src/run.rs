@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::k8s::{Extracted, ObjectRef};
+use crate::kustomize::Kustomized;
 use crate::source::SourceFile;
 
 /// The result of a run.
@@ -20,6 +21,8 @@ pub struct Run {
     pub config_file: Option<String>,
     /// Files left out as Go template text that does not parse as YAML (`{{ … }}`).
     pub templates: Vec<usize>,
+    /// The kustomization roots of the run, and what became of each.
+    pub kustomize: Kustomized,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -50,6 +53,9 @@ pub struct Collected {
     pub context: Vec<bool>,
     /// Files left out as Go template text that does not parse as YAML (`{{ … }}`).
     pub templates: Vec<usize>,
+    /// The kustomization roots of the run: their builds replace the objects of the files they
+    /// include.
+    pub kustomize: Kustomized,
 }
 
 impl Collected {

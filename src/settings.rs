@@ -26,6 +26,28 @@ pub struct Settings {
     pub lint_templates: bool,
     /// Whether work may be spread over rayon's threads (`--threads` above 1).
     pub parallel: bool,
+    /// Whether kustomization roots are linted as their builds.
+    pub kustomize: Kustomize,
+}
+
+/// How kustomization roots are linted (`kustomize:` in the configuration, `--kustomize`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kustomize {
+    /// A folder with a kustomization file is linted as what it builds.
+    #[default]
+    Auto,
+    /// Every file is linted as written.
+    Off,
+}
+
+impl Kustomize {
+    pub fn parse(value: &str) -> Option<Kustomize> {
+        match value {
+            "auto" => Some(Kustomize::Auto),
+            "off" => Some(Kustomize::Off),
+            _ => None,
+        }
+    }
 }
 
 /// A setting that cannot be used: reported as a usage error.
@@ -107,6 +129,7 @@ impl Default for Settings {
             options: RuleOptions::default(),
             fail_on: FailOn::Warning,
             require_reason: false,
+            kustomize: Kustomize::Auto,
             lint_templates: false,
             parallel: true,
         }

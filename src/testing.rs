@@ -6,7 +6,23 @@ pub use crate::fuzzing::{config, image_reference, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
 pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
 /// The model of `kustomize build`, for its differential test.
-pub use crate::kustomize::build::{Build, BuiltObject, build as build_kustomization, objects_of};
+pub use crate::kustomize::build::{Build, BuiltObject, objects_of};
+
+/// Builds the kustomization root `dir` from disk with the model: the differential tests'
+/// entry point, outside a run.
+pub fn build_kustomization(dir: &std::path::Path) -> Result<Build, String> {
+    use crate::kustomize::{build::Builder, tree};
+    let files = tree::read_from_disk(dir)?;
+    let tree = tree::Tree::new(&files);
+    let root = tree
+        .kustomization(dir)
+        .ok_or_else(|| format!("{}: no kustomization file", dir.display()))?;
+    Builder::new(&tree).build(root).map_err(|e| {
+        let file = &files[e.at.file];
+        let at = file.position(e.at.span.start);
+        format!("{}:{}:{}: {}", file.name, at.line, at.column, e.message)
+    })
+}
 /// kustomize's `images:` transformer, for its tests against `kubectl kustomize`.
 pub use crate::kustomize::images::{
     ImageEntry, Placement, apply as apply_images, split as split_image,

@@ -97,7 +97,8 @@ fn readme_rule_table_is_fresh() {
 
 /// YAML examples in a rule's documentation are tests (biome's "doc examples are tests"): a
 /// ```yaml,fires block must make the rule fire, a plain ```yaml block must not. An example
-/// may start with `# settings: {…}`, the `.pullcheck.yaml` keys it needs, as fixtures do.
+/// may start with `# settings: {…}`, the `.pullcheck.yaml` keys it needs, as fixtures do, and
+/// may hold several files, each after a `# file: NAME` line (a kustomization and its resources).
 /// Every rule shows at least one example that fires.
 #[test]
 fn doc_examples_are_true() {
@@ -123,7 +124,11 @@ fn doc_examples_are_true() {
                 .unwrap_or_else(|| panic!("{}: unclosed example", meta.name));
             let example = doc[i + 1..end].join("\n") + "\n";
             let settings = settings_for(rule, &example);
-            let run = lint_text("example.yaml", &example, &settings);
+            let run = if example.contains(pullcheck::lint::BUNDLE_MARKER) {
+                pullcheck::lint::lint_bundle(&example, &settings)
+            } else {
+                lint_text("example.yaml", &example, &settings)
+            };
             let fired = run.diagnostics.iter().any(|d| d.rule == meta);
             if fired != fires {
                 failures.push(format!(

@@ -211,7 +211,8 @@ fn the_model_builds_the_corpus_roots_as_kubectl_does() {
             }
         };
         if !ours.not_followed.is_empty() {
-            not_followed.push(format!("{root} ({})", ours.not_followed.join("; ")));
+            let what: Vec<&str> = ours.not_followed.iter().map(|n| n.what.as_str()).collect();
+            not_followed.push(format!("{root} ({})", what.join("; ")));
             continue;
         }
         compared += 1;
@@ -250,13 +251,15 @@ fn objects_in(text: &str) -> Vec<pullcheck::testing::BuiltObject> {
             Some(pullcheck::testing::objects_of(
                 &d.document,
                 d.document.root()?,
+                0,
             ))
         })
         .flatten()
         .collect()
 }
 
-/// One row per container: kind, namespace, list/name, image; sorted.
+/// One row per container (kind, namespace, list/name, image) and one per pod spec that names
+/// a ServiceAccount or pull secrets; sorted.
 fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
     let mut rows: Vec<String> = objects
         .iter()
@@ -267,9 +270,18 @@ fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
                 o.namespace.as_deref().unwrap_or("-"),
                 o.name
             );
+            let credentials =
+                (o.service_account.is_some() || !o.pull_secrets.is_empty()).then(|| {
+                    format!(
+                        "{object} serviceAccountName={} imagePullSecrets={:?}",
+                        o.service_account.as_deref().unwrap_or("-"),
+                        o.pull_secrets
+                    )
+                });
             o.containers
                 .iter()
                 .map(move |c| format!("{object} {}/{} {}", c.list, c.name, c.image))
+                .chain(credentials)
         })
         .collect();
     rows.sort();

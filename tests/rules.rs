@@ -3,7 +3,8 @@
 //! fixture, `<rule>.<case>.yaml` a case that needs other settings. Lines marked `# fires` must
 //! be flagged and no other line may be (`# silent` marks the negative cases, of which each main
 //! fixture has at least one). A first line `# settings: {…}` holds `.pullcheck.yaml` keys the
-//! fixture needs. The human output is snapshotted too (`snapshots/rule_<fixture>.snap`).
+//! fixture needs. A fixture may hold several files, each after a `# file: NAME` line
+//! (`pullcheck::lint::split_bundle`): a kustomization and its resources. The human output is snapshotted too (`snapshots/rule_<fixture>.snap`).
 
 mod common;
 
@@ -36,7 +37,20 @@ fn check_fixture(stem: &str) {
     let file = format!("{stem}.yaml");
     let text = std::fs::read_to_string(fixtures_dir().join(&file)).unwrap();
     let settings = settings_for(rule, &text);
-    let run = lint_text(&file, &text, &settings);
+    let bundle = pullcheck::lint::split_bundle(&text);
+    let run = if bundle.is_empty() {
+        lint_text(&file, &text, &settings)
+    } else {
+        pullcheck::lint::lint_bundle(&text, &settings)
+    };
+    // The line of the fixture a diagnostic's line is: in a bundle, its file starts further down.
+    let fixture_line = |d: &pullcheck::diagnostic::Diagnostic| {
+        let line = run.files[d.file].position(d.span.start).line;
+        bundle
+            .iter()
+            .find(|f| f.name == run.files[d.file].name)
+            .map_or(line, |f| f.first_line + line - 1)
+    };
     let fires = marked_lines(&text, "# fires");
     assert!(
         !fires.is_empty() || !marked_lines(&text, "# silent").is_empty(),
@@ -49,11 +63,7 @@ fn check_fixture(stem: &str) {
         .filter(|r| *r != name)
         .collect();
     assert!(others.is_empty(), "{file}: other rules fired: {others:?}");
-    let flagged: BTreeSet<usize> = run
-        .diagnostics
-        .iter()
-        .map(|d| run.files[d.file].position(d.span.start).line)
-        .collect();
+    let flagged: BTreeSet<usize> = run.diagnostics.iter().map(fixture_line).collect();
     assert_eq!(
         flagged, fires,
         "{file}: flagged lines (left) against `# fires` lines (right)"

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use pullcheck::input::{self, InputSource, LoadedInput};
 use pullcheck::lint;
 use pullcheck::output::escape;
-use pullcheck::settings::Settings;
+use pullcheck::settings::{Kustomize, Settings};
 
 use super::args::InputArgs;
 use super::{Failure, note};
@@ -132,6 +132,20 @@ pub fn read_inputs<T: Send>(
                         escape::controls(&failure.to_string())
                     );
                     failed = true;
+                }
+            }
+        }
+        if settings.kustomize == Kustomize::Auto {
+            // What the run's kustomizations include from outside it is read too (each file
+            // once): their builds are what is linted.
+            let reached = input::kustomize_reached(&inputs);
+            for result in load_all(&reached, settings.parallel, limit) {
+                match result {
+                    Ok(input) => inputs.push(input),
+                    Err(failure) => {
+                        eprintln!("pullcheck: cannot read {}", escape::controls(&failure));
+                        failed = true;
+                    }
                 }
             }
         }

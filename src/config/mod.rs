@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::input;
 use crate::k8s::KubernetesVersion;
 use crate::registry_class::RegistryClass;
-use crate::settings::{self, FailOn, Level, Settings};
+use crate::settings::{self, FailOn, Kustomize, Level, Settings};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Document, NodeId, NodeKind};
 
@@ -38,6 +38,7 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub kubernetes_version: Option<KubernetesVersion>,
     pub require_reason: bool,
+    pub kustomize: Option<Kustomize>,
 }
 
 /// Why a configuration cannot be used: the file and its diagnostics, or a one-line reason.
@@ -127,6 +128,9 @@ impl Config {
             settings.options.kubernetes_version = version;
         }
         settings.require_reason = self.require_reason;
+        if let Some(kustomize) = self.kustomize {
+            settings.kustomize = kustomize;
+        }
         Ok(())
     }
 }
@@ -169,6 +173,10 @@ exclude: []
 # The Kubernetes release of the clusters (MAJOR.MINOR): from 1.35 the kubelet checks a pod's
 # credentials before it reuses an image pulled with a Secret. Default: the current release.
 # kubernetes-version: "1.37"
+
+# A folder with a kustomization.yaml is linted as what `kubectl kustomize` builds from it (auto),
+# or its files as written (off).
+# kustomize: auto
 
 # `# pullcheck-ignore: RULE -- reason` comments and `pullcheck.dev/ignore` annotations.
 suppressions:

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) const KEYS: [&str; 8] = [
+pub(super) const KEYS: [&str; 9] = [
     "rules",
     "registries",
     "preloaded-images",
@@ -12,6 +12,7 @@ pub(super) const KEYS: [&str; 8] = [
     "fail-on",
     "kubernetes-version",
     "suppressions",
+    "kustomize",
 ];
 
 pub(super) const REGISTRY_KEYS: [&str; 4] = ["public", "private", "node-credentials", "allowed"];
@@ -69,6 +70,18 @@ impl Reader {
                     })
                 }
                 "suppressions" => self.suppressions(doc, value, config),
+                "kustomize" => {
+                    config.kustomize = self.string(doc, value, key).and_then(|v| {
+                        let parsed = Kustomize::parse(&v);
+                        if parsed.is_none() {
+                            self.error(
+                                doc.node(value).span,
+                                format!("invalid kustomize `{v}`: use auto or off"),
+                            );
+                        }
+                        parsed
+                    })
+                }
                 other => self.error(
                     doc.node(key_node).span,
                     format!(

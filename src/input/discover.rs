@@ -183,7 +183,9 @@ pub(super) fn walk(
                         .path()
                         .extension()
                         .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                        // kustomize also reads a kustomization from a file named `Kustomization`.
+                        || entry.file_name() == "Kustomization";
                     if is_file && wanted {
                         lock(&files).push(entry.into_path());
                     }

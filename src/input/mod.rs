@@ -146,6 +146,24 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The files the kustomizations among `inputs` include that are not inputs themselves
+/// (`pullcheck overlays/prod` includes `base/`): a run reads them too, to lint what the overlay
+/// builds.
+pub fn kustomize_reached(inputs: &[LoadedInput]) -> Vec<InputSource> {
+    let files = inputs
+        .iter()
+        .filter(|i| !i.context)
+        .filter_map(|i| Some((i.source.path.as_deref()?, i.source.text.as_str())));
+    crate::kustomize::tree::missing_files(files)
+        .into_iter()
+        .map(|path| InputSource::File {
+            name: display_name(&path),
+            path,
+            explicit: false,
+        })
+        .collect()
+}
+
 /// Turns bytes into text; anything but UTF-8 is kept (lossily, for the snippet) and flagged.
 pub fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> LoadedInput {
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);

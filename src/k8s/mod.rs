@@ -139,6 +139,29 @@ pub struct PodSpec {
     /// Whether the object is a kustomize patch (a kustomization of the run names its file):
     /// part of an object, so checks that it is complete do not apply.
     pub partial: bool,
+    /// Set when the pod spec is a kustomization root's build of the one written in `file`.
+    pub built: Option<Box<Built>>,
+}
+
+/// What a kustomize build changed of a pod spec, and for which root.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// The root's index in the run's kustomize roots.
+    pub root: usize,
+    /// Values an `images:` entry set: findings at the value as written move to the entry.
+    pub moved: Vec<Moved>,
+}
+
+/// A value of a built pod spec that a kustomization set, and where.
+#[derive(Clone, Debug)]
+pub struct Moved {
+    /// Where the value is written, in the pod spec's file.
+    pub written: Span,
+    /// The file and place that set it last.
+    pub to_file: usize,
+    pub to_span: Span,
+    /// What the written place shows, as a related location of the moved finding.
+    pub label: String,
 }
 
 impl PodSpec {
@@ -207,6 +230,7 @@ pub enum SecretEntryProblem {
 /// A Secret of the input, reduced to what pulls need: never its values.
 #[derive(Clone, Debug)]
 pub struct Secret {
+    pub file: usize,
     pub namespace: String,
     pub name: String,
     /// The registries it holds credentials for, or why it cannot serve pulls.

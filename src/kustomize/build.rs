@@ -1,45 +1,89 @@
 //! A model of `kustomize build` for what pulls depend on: which objects a kustomization root
-//! deploys and the image each of their containers ends up with. It follows `resources` (and
-//! the deprecated `bases`), `components`, `namespace` and `images`, base before overlay as
-//! kustomize does; anything else that could change an image (patches, replacements,
-//! generators, transformer plugins, Helm charts, remote resources) is recorded as not
-//! followed, by name, never guessed. `tests/kustomize.rs` compares it with `kubectl kustomize`
-//! on every buildable root of the corpus.
+//! deploys, under which names and namespaces, and the image each of their containers ends up
+//! with — and which line of which file set it. It follows `resources` (and the deprecated
+//! `bases`), `components`, `namePrefix`/`nameSuffix` (with the references of pods to renamed
+//! ServiceAccounts and Secrets), `namespace` and `images`, base before overlay as kustomize
+//! does; anything else that could change an image (patches that touch containers,
+//! replacements, generators, transformer plugins, Helm charts, remote resources) is recorded as
+//! not followed, by name, never guessed. `tests/kustomize.rs` compares it with
+//! `kubectl kustomize` on every buildable root of the corpus.
 
-use std::path::{Path, PathBuf};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
 
+mod entries;
 mod objects;
 
+pub use entries::EntryUse;
+use entries::{apply_entry, image_entries};
 pub use objects::objects_of;
 use objects::{cluster_scoped, unprefixed};
 
-use super::KUSTOMIZATION_FILES;
-use super::images::{self, ImageEntry, Placement};
-use crate::source::SourceFile;
+use super::images::Placement;
+use super::tree::{Tree, is_remote};
+use crate::source::Span;
 use crate::yaml::{self, Document, NodeId, NodeKind};
 
-/// A container of a built object: its list, name and image, and where the image sits.
+/// A place in a file of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub file: usize,
+    pub span: Span,
+}
+
+/// A container of a built object: its list, name and image, where the image sits, and the
+/// `images:` entries that rewrote it, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltContainer {
     pub list: String,
     pub name: String,
     pub image: String,
     pub placement: Placement,
+    pub set_by: Vec<Place>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltObject {
+    /// The file it is written in.
+    pub file: usize,
     pub kind: String,
+    /// Name and namespace as written.
+    pub written_name: String,
+    pub written_namespace: Option<String>,
     pub name: String,
     pub namespace: Option<String>,
     pub containers: Vec<BuiltContainer>,
+    /// The pod spec's `serviceAccountName` and `imagePullSecrets` names, as the name-reference
+    /// transformer leaves them.
+    pub service_account: Option<String>,
+    pub pull_secrets: Vec<String>,
+}
+
+/// Something in a kustomization the model does not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFollowed {
+    pub at: Place,
+    /// `patches that touch containers, images or namespaces`, `replacements`, …
+    pub what: String,
 }
 
 #[derive(Debug, Default)]
 pub struct Build {
+    /// The root's kustomization file.
+    pub root: usize,
     pub objects: Vec<BuiltObject>,
-    /// What the model did not follow: `path: key` of each kustomization that uses it.
-    pub not_followed: Vec<String>,
+    pub not_followed: Vec<NotFollowed>,
+    pub entries: Vec<EntryUse>,
+    /// Every file the build read.
+    pub files: Vec<usize>,
+}
+
+/// Why a root does not build (as `kubectl kustomize` would fail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    pub at: Place,
+    pub message: String,
 }
 
 /// Keys a kustomization may hold that can change what this model computes. (Patches are
@@ -54,237 +98,291 @@ const NOT_FOLLOWED: &[&str] = &[
     "crds",
     "openapi",
     "replicas",
+    // Generated Secrets get hashed names that pods' `imagePullSecrets` follow. (Generated
+    // ConfigMaps hold nothing a pull depends on.)
+    "secretGenerator",
 ];
-
-/// The kustomization file of a folder, if it has one.
-pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
-    KUSTOMIZATION_FILES
-        .iter()
-        .map(|name| dir.join(name))
-        .find(|path| path.is_file())
-}
-
-/// Builds the kustomization root `dir`.
-pub fn build(dir: &Path) -> Result<Build, String> {
-    let mut out = Build::default();
-    let objects = build_into(dir, Vec::new(), &mut out, 0)?;
-    out.objects = objects;
-    Ok(out)
-}
 
 /// How deep kustomizations may include one another before it is called a cycle.
 const MAX_DEPTH: usize = 32;
 
-/// Builds the kustomization in `dir` over `objects`: none for a root or a base (built on its
-/// own, base first), the including kustomization's so far for a component, whose resources
-/// join them and whose transformers apply to all.
-fn build_into(
-    dir: &Path,
-    mut objects: Vec<BuiltObject>,
-    out: &mut Build,
-    depth: usize,
-) -> Result<Vec<BuiltObject>, String> {
-    if depth > MAX_DEPTH {
-        return Err(format!(
-            "{}: kustomizations include each other too deeply",
-            dir.display()
-        ));
-    }
-    let file = kustomization_file(dir)
-        .ok_or_else(|| format!("{}: no kustomization file", dir.display()))?;
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let source = SourceFile::new(file.display().to_string(), Some(file.clone()), text);
-    let parsed = yaml::parse_stream(&source);
-    let Some(document) = parsed.into_iter().next().filter(|d| d.error.is_none()) else {
-        return Err(format!("{}: does not parse", file.display()));
-    };
-    let doc = &document.document;
-    let root = doc
-        .root()
-        .ok_or_else(|| format!("{}: empty", file.display()))?;
-    for key in NOT_FOLLOWED {
-        if doc.get(root, key).is_some() {
-            out.not_followed.push(format!("{}: {key}", file.display()));
-        }
-    }
-    // Transformer configurations add field specs; only `images` and `namespace` ones change
-    // what the model computes (name references and var references do not).
-    for entry in strings(doc, root, "configurations") {
-        let path = dir.join(&entry);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let source = SourceFile::new(entry.clone(), Some(path), text);
-        let reaches = yaml::parse_stream(&source).iter().all(|d| {
-            d.error.is_some()
-                || d.document.root().is_none_or(|r| {
-                    d.document.get(r, "images").is_some()
-                        || d.document.get(r, "namespace").is_some()
-                })
-        });
-        if reaches {
-            out.not_followed
-                .push(format!("{}: configurations ({entry})", file.display()));
-        }
-    }
-    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
-        if let Some(patches) = doc.get(root, key)
-            && patches_reach_images(doc, patches, dir)
-        {
-            out.not_followed.push(format!(
-                "{}: {key} that touch containers, images or namespaces",
-                file.display()
-            ));
-        }
-    }
-    for key in ["resources", "bases"] {
-        for entry in strings(doc, root, key) {
-            objects.extend(resource(dir, &entry, out, depth)?);
-        }
-    }
-    for entry in strings(doc, root, "components") {
-        objects = build_into(&dir.join(&entry), objects, out, depth + 1)?;
-    }
-    // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one).
-    let affix = |key: &str| {
-        doc.get(root, key)
-            .and_then(|v| doc.str(v))
-            .unwrap_or("")
-            .to_string()
-    };
-    let (prefix, suffix) = (affix("namePrefix"), affix("nameSuffix"));
-    if !(prefix.is_empty() && suffix.is_empty()) {
-        for object in objects.iter_mut().filter(|o| !unprefixed(&o.kind)) {
-            object.name = format!("{prefix}{}{suffix}", object.name);
-        }
-    }
-    let namespace = doc
-        .get(root, "namespace")
-        .and_then(|n| doc.str(n))
-        .map(str::to_string);
-    if let Some(namespace) = namespace.filter(|n| !n.is_empty()) {
-        for object in &mut objects {
-            if !cluster_scoped(&object.kind) {
-                object.namespace = Some(namespace.clone());
-            }
-        }
-    }
-    let entries = image_entries(doc, root);
-    if !entries.is_empty() {
-        for object in objects
-            .iter_mut()
-            .filter(|o| o.kind != "CustomResourceDefinition")
-        {
-            for container in &mut object.containers {
-                container.image = images::apply(&entries, &container.image, container.placement)
-                    .map_err(|e| {
-                        format!(
-                            "{}: images: a name is not a valid expression: {}",
-                            file.display(),
-                            e.0
-                        )
-                    })?;
-            }
-        }
-    }
-    Ok(objects)
+/// Builds roots over the run's files, reading each resource file once for all of them.
+pub struct Builder<'t> {
+    tree: &'t Tree<'t>,
+    resources: RefCell<HashMap<usize, Result<Vec<BuiltObject>, BuildError>>>,
 }
 
-fn resource(
-    dir: &Path,
-    entry: &str,
-    out: &mut Build,
-    depth: usize,
-) -> Result<Vec<BuiltObject>, String> {
-    if entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=") {
-        out.not_followed
-            .push(format!("{}: remote resource {entry}", dir.display()));
-        return Ok(Vec::new());
-    }
-    let path = dir.join(entry);
-    if path.is_dir() {
-        return build_into(&path, Vec::new(), out, depth + 1);
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let source = SourceFile::new(path.display().to_string(), Some(path.clone()), text);
-    let mut objects = Vec::new();
-    for parsed in yaml::parse_stream(&source) {
-        if let Some(error) = parsed.error {
-            return Err(format!("{}: {}", path.display(), error.message));
+impl<'t> Builder<'t> {
+    pub fn new(tree: &'t Tree<'t>) -> Self {
+        Builder {
+            tree,
+            resources: RefCell::default(),
         }
-        let doc = &parsed.document;
-        let Some(root) = doc.root() else {
-            continue;
-        };
-        objects.extend(objects_of(doc, root));
     }
-    Ok(objects)
+
+    /// Builds the root whose kustomization file is `root`.
+    pub fn build(&self, root: usize) -> Result<Build, BuildError> {
+        let mut out = Build {
+            root,
+            ..Build::default()
+        };
+        out.objects = self.build_into(root, Vec::new(), &mut out, 0)?;
+        out.files.sort_unstable();
+        out.files.dedup();
+        Ok(out)
+    }
+
+    /// Builds the kustomization `file` over `objects`: none for a root or a base (built on
+    /// its own, base first), the including kustomization's so far for a component, whose
+    /// resources join them and whose transformers apply to all.
+    fn build_into(
+        &self,
+        file: usize,
+        mut objects: Vec<BuiltObject>,
+        out: &mut Build,
+        depth: usize,
+    ) -> Result<Vec<BuiltObject>, BuildError> {
+        let at_start = Place {
+            file,
+            span: Span::new(0, 0),
+        };
+        if depth > MAX_DEPTH {
+            return Err(BuildError {
+                at: at_start,
+                message: "kustomizations include each other too deeply (a cycle?)".into(),
+            });
+        }
+        out.files.push(file);
+        let source = &self.tree.files[file];
+        let parsed = yaml::parse_stream(source);
+        let Some(document) = parsed.into_iter().next().filter(|d| d.error.is_none()) else {
+            return Err(BuildError {
+                at: at_start,
+                message: "the kustomization does not parse".into(),
+            });
+        };
+        let doc = &document.document;
+        let Some(root) = doc.root() else {
+            return Ok(objects);
+        };
+        let dir = self.tree.dir(file);
+        let place = |node: NodeId| Place {
+            file,
+            span: doc.node(node).span,
+        };
+        let key_place = |key: &str| doc.key_node(root, key).map_or(at_start, place);
+        for key in NOT_FOLLOWED {
+            if doc.get(root, key).is_some() {
+                out.not_followed.push(NotFollowed {
+                    at: key_place(key),
+                    what: (*key).to_string(),
+                });
+            }
+        }
+        // Transformer configurations add field specs; only `images` and `namespace` ones
+        // change what the model computes (name references and var references do not).
+        for (entry, node) in strings(doc, root, "configurations") {
+            let reaches = match self.tree.file(&dir.join(&entry)) {
+                Some(config) => yaml::parse_stream(&self.tree.files[config])
+                    .iter()
+                    .all(|d| {
+                        d.error.is_some()
+                            || d.document.root().is_none_or(|r| {
+                                d.document.get(r, "images").is_some()
+                                    || d.document.get(r, "namespace").is_some()
+                            })
+                    }),
+                None => true,
+            };
+            if reaches {
+                out.not_followed.push(NotFollowed {
+                    at: place(node),
+                    what: format!("configurations ({entry}) with images or namespace fields"),
+                });
+            }
+        }
+        for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+            if let Some(patches) = doc.get(root, key)
+                && self.patches_reach_images(doc, patches, &dir)
+            {
+                out.not_followed.push(NotFollowed {
+                    at: key_place(key),
+                    what: format!("{key} that touch containers, images or namespaces"),
+                });
+            }
+        }
+        for key in ["resources", "bases"] {
+            for (entry, node) in strings(doc, root, key) {
+                objects.extend(self.resource(&dir, &entry, place(node), out, depth)?);
+            }
+        }
+        for (entry, node) in strings(doc, root, "components") {
+            let Some(component) = self.tree.kustomization(&dir.join(&entry)) else {
+                return Err(missing(place(node), &entry));
+            };
+            objects = self.build_into(component, objects, out, depth + 1)?;
+        }
+        // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one),
+        // then the name-reference transformer: pods follow their renamed ServiceAccounts and
+        // Secrets.
+        let affix = |key: &str| doc.get(root, key).and_then(|v| doc.str(v)).unwrap_or("");
+        let (prefix, suffix) = (affix("namePrefix"), affix("nameSuffix"));
+        if !(prefix.is_empty() && suffix.is_empty()) {
+            let mut renamed: HashMap<(String, String), String> = HashMap::new();
+            for object in objects.iter_mut().filter(|o| !unprefixed(&o.kind)) {
+                let new = format!("{prefix}{}{suffix}", object.name);
+                if matches!(object.kind.as_str(), "ServiceAccount" | "Secret") {
+                    renamed.insert((object.kind.clone(), object.name.clone()), new.clone());
+                }
+                object.name = new;
+            }
+            let rename = |kind: &str, name: &mut String| {
+                if let Some(new) = renamed.get(&(kind.to_string(), name.clone())) {
+                    *name = new.clone();
+                }
+            };
+            for object in &mut objects {
+                if let Some(account) = &mut object.service_account {
+                    rename("ServiceAccount", account);
+                }
+                for secret in &mut object.pull_secrets {
+                    rename("Secret", secret);
+                }
+            }
+        }
+        let namespace = doc.get(root, "namespace").and_then(|n| doc.str(n));
+        if let Some(namespace) = namespace.filter(|n| !n.is_empty()) {
+            for object in &mut objects {
+                if !cluster_scoped(&object.kind) {
+                    object.namespace = Some(namespace.to_string());
+                }
+            }
+        }
+        for (entry, name_at, at) in image_entries(doc, root, file) {
+            let used = apply_entry(entry, name_at, at, &mut objects);
+            if let Some(error) = &used.invalid {
+                return Err(BuildError {
+                    at: name_at,
+                    message: format!(
+                        "the `images:` name `{}` is not a valid regular expression \
+                         ({error}): kubectl kustomize crashes on it",
+                        used.entry.name
+                    ),
+                });
+            }
+            out.entries.push(used);
+        }
+        Ok(objects)
+    }
+
+    fn resource(
+        &self,
+        dir: &Path,
+        entry: &str,
+        at: Place,
+        out: &mut Build,
+        depth: usize,
+    ) -> Result<Vec<BuiltObject>, BuildError> {
+        if is_remote(entry) {
+            out.not_followed.push(NotFollowed {
+                at,
+                what: format!("remote resource {entry}"),
+            });
+            return Ok(Vec::new());
+        }
+        let path = dir.join(entry);
+        if let Some(kustomization) = self.tree.kustomization(&path) {
+            return self.build_into(kustomization, Vec::new(), out, depth + 1);
+        }
+        let Some(file) = self.tree.file(&path) else {
+            return Err(missing(at, entry));
+        };
+        out.files.push(file);
+        self.resources
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| self.read_resource(file))
+            .clone()
+    }
+
+    fn read_resource(&self, file: usize) -> Result<Vec<BuiltObject>, BuildError> {
+        let mut objects = Vec::new();
+        for parsed in yaml::parse_stream(&self.tree.files[file]) {
+            if let Some(error) = parsed.error {
+                return Err(BuildError {
+                    at: Place {
+                        file,
+                        span: Span::new(error.offset, error.offset),
+                    },
+                    message: format!("a resource does not parse: {}", error.message),
+                });
+            }
+            let doc = &parsed.document;
+            if let Some(root) = doc.root() {
+                objects.extend(objects_of(doc, root, file));
+            }
+        }
+        Ok(objects)
+    }
+
+    /// Whether any patch of a `patches`/`patchesStrategicMerge`/`patchesJson6902` list may
+    /// touch what the model computes; a patch that cannot be read counts as touching it.
+    fn patches_reach_images(&self, doc: &Document, patches: NodeId, dir: &Path) -> bool {
+        let read = |path: &str| {
+            self.tree
+                .file(&dir.join(path))
+                .map(|f| self.tree.files[f].text.as_str())
+        };
+        doc.items(doc.resolve(patches)).any(|item| {
+            if let Some(text) = doc.str(item) {
+                // patchesStrategicMerge: a file name, or the patch itself.
+                return match read(text) {
+                    Some(patch) => patch_reaches_images(patch),
+                    None => patch_reaches_images(text) || !text.contains('\n'),
+                };
+            }
+            let inline = doc.get(item, "patch").and_then(|p| doc.str(p));
+            let path = doc.get(item, "path").and_then(|p| doc.str(p));
+            match (inline, path) {
+                (Some(patch), _) => patch_reaches_images(patch),
+                (None, Some(path)) => read(path).is_none_or(patch_reaches_images),
+                (None, None) => true,
+            }
+        })
+    }
+}
+
+fn missing(at: Place, entry: &str) -> BuildError {
+    BuildError {
+        at,
+        message: format!(
+            "`{entry}` is not a file or a folder with a kustomization (kubectl kustomize fails \
+             on it)"
+        ),
+    }
 }
 
 /// Whether a patch's text can change what the model computes: an image (set or added with
-/// a container), a `$patch` directive (a deleted or replaced list), or a JSON 6902 operation on
-/// a container list or a namespace (a removed container, a moved object). A strategic-merge
-/// patch that merges other fields into containers by name (resources, env), or names its
-/// target's namespace, leaves images and namespaces alone, so the model can build on without
-/// it.
+/// a container), a pull policy, pull secrets or a ServiceAccount, a `$patch` directive (a
+/// deleted or replaced list), or a JSON 6902 operation on a container list or a namespace (a
+/// removed container, a moved object). A strategic-merge patch that merges other fields into
+/// containers by name (resources, env), or names its target's namespace, leaves them alone, so
+/// the model can build on without it.
 fn patch_reaches_images(text: &str) -> bool {
     let json6902 = text.contains("op:") || text.contains("\"op\"");
     text.contains("image")
+        || text.contains("ImagePull")
+        || text.contains("serviceAccount")
         || text.contains("$patch")
         || (json6902 && (text.contains("ontainers") || text.contains("namespace")))
 }
 
-/// Whether any patch of a `patches`/`patchesStrategicMerge`/`patchesJson6902` list may touch
-/// what the model computes; a patch that cannot be read counts as touching it.
-fn patches_reach_images(doc: &Document, patches: NodeId, dir: &Path) -> bool {
-    let reaches = patch_reaches_images;
-    doc.items(doc.resolve(patches)).any(|item| {
-        if let Some(text) = doc.str(item) {
-            // patchesStrategicMerge: a file name, or the patch itself.
-            let file = dir.join(text);
-            return match std::fs::read_to_string(&file) {
-                Ok(patch) => reaches(&patch),
-                Err(_) => reaches(text) || !text.contains('\n'),
-            };
-        }
-        let inline = doc.get(item, "patch").and_then(|p| doc.str(p));
-        let path = doc.get(item, "path").and_then(|p| doc.str(p));
-        match (inline, path) {
-            (Some(patch), _) => reaches(patch),
-            (None, Some(path)) => {
-                !std::fs::read_to_string(dir.join(path)).is_ok_and(|p| !reaches(&p))
-            }
-            (None, None) => true,
-        }
-    })
-}
-
-fn strings(doc: &Document, root: NodeId, key: &str) -> Vec<String> {
+fn strings(doc: &Document, root: NodeId, key: &str) -> Vec<(String, NodeId)> {
     doc.get(root, key)
         .map(|list| {
             doc.items(doc.resolve(list))
-                .filter_map(|item| doc.str(item).map(str::to_string))
+                .filter_map(|item| doc.str(item).map(|s| (s.to_string(), item)))
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn image_entries(doc: &Document, root: NodeId) -> Vec<ImageEntry> {
-    let Some(list) = doc.get(root, "images") else {
-        return Vec::new();
-    };
-    doc.items(doc.resolve(list))
-        .map(|item| {
-            let get = |k: &str| {
-                doc.get(item, k)
-                    .and_then(|v| doc.str(v))
-                    .map(str::to_string)
-            };
-            ImageEntry {
-                name: get("name").unwrap_or_default(),
-                new_name: get("newName"),
-                new_tag: get("newTag"),
-                digest: get("digest"),
-                tag_suffix: get("tagSuffix"),
-            }
-        })
-        .collect()
 }

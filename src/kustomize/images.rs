@@ -92,6 +92,7 @@ pub enum Placement {
 
 /// The image after every entry, in order. An entry whose name is not a valid expression
 /// stops the build (`kubectl kustomize` crashes on it).
+#[cfg(any(test, feature = "testing"))]
 pub fn apply(
     entries: &[ImageEntry],
     image: &str,

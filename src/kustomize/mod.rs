@@ -6,12 +6,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-// Checked against `kubectl kustomize` (tests/kustomize.rs); the build model that uses it is
-// the next part of #15.
-#[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 pub mod build;
-#[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 pub mod images;
+pub mod stage;
+pub mod tree;
+
+pub use stage::Kustomized;
 
 use crate::source::SourceFile;
 use crate::yaml::{self, Document, NodeId};

@@ -41,6 +41,9 @@ struct JsonDiagnostic<'a> {
     explicit_pull_policy: Option<bool>,
     /// The Helm template the flagged document was rendered from (`# Source:`), or null.
     helm_source: Option<&'a str>,
+    /// The kustomization roots whose build the finding is about.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    roots: &'a [String],
     /// Other places that belong to the finding (e.g. the first of two duplicate keys).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
@@ -51,6 +54,9 @@ struct JsonDiagnostic<'a> {
 
 #[derive(Serialize)]
 struct JsonRelated<'a> {
+    /// Set when the place is in another file than the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -110,18 +116,21 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 effective_pull_policy: d.pull_policy.map(|p| p.stored),
                 explicit_pull_policy: d.pull_policy.map(|p| p.explicit),
                 helm_source: d.helm_source.as_deref(),
+                roots: &d.roots,
                 related: d
                     .related
                     .iter()
-                    .map(|(span, message)| {
-                        let start = file.position(span.start);
-                        let end = file.end_position(*span);
+                    .map(|r| {
+                        let other = &run.files[r.file];
+                        let start = other.position(r.span.start);
+                        let end = other.end_position(r.span);
                         JsonRelated {
+                            file: (r.file != d.file).then_some(other.name.as_str()),
                             line: start.line,
                             column: start.column,
                             end_line: end.line,
                             end_column: end.column,
-                            message,
+                            message: &r.label,
                         }
                     })
                     .collect(),

@@ -9,6 +9,7 @@ use crate::index::{Index, PodCredentials, Reference};
 use crate::k8s::KubernetesVersion;
 pub use crate::k8s::PolicyFacts;
 use crate::k8s::{Container, Located, PodSpec, ServiceAccount};
+use crate::kustomize::build::{Build, EntryUse};
 use crate::registry_class::RegistryClasses;
 use crate::source::Span;
 
@@ -52,6 +53,12 @@ rules![
     digest_not_pinned::DigestNotPinned,
     unknown_rule_in_suppression::UnknownRuleInSuppression,
     suppression_missing_reason::SuppressionMissingReason,
+    kustomize_build_error::KustomizeBuildError,
+    kustomize_image_unused::KustomizeImageUnused,
+    kustomize_image_not_normalised::KustomizeImageNotNormalised,
+    kustomize_image_name_pattern::KustomizeImageNamePattern,
+    kustomize_image_not_rewritten::KustomizeImageNotRewritten,
+    kustomize_tag_drops_digest::KustomizeTagDropsDigest,
 ];
 
 /// What pullcheck reports that no rule finds: its own failures and the configuration's. They
@@ -126,6 +133,23 @@ pub trait Rule: Declared + Sync {
 
     /// Looks at one pull-secret reference, written in a pod spec or in a ServiceAccount.
     fn check_reference(&self, _reference: &ReferenceContext<'_>, _report: &mut Vec<Finding>) {}
+
+    /// Looks at the `images:` entries of one kustomization file, as one root's build ran them.
+    fn check_kustomization(
+        &self,
+        _kustomization: &KustomizationContext<'_>,
+        _report: &mut Vec<Finding>,
+    ) {
+    }
+}
+
+/// A kustomization file of a root's build, when the rules look at it.
+pub struct KustomizationContext<'a> {
+    /// The root's folder.
+    pub root: &'a str,
+    pub build: &'a Build,
+    /// The file's `images:` entries, in order, with what each did in the build.
+    pub entries: Vec<&'a EntryUse>,
 }
 
 /// A pull-secret reference (`imagePullSecrets[].name`) and its owner, when the rules look at

@@ -139,6 +139,19 @@ impl Document {
         self.get(mapping, key).map(|v| self.resolve(v))
     }
 
+    /// The key node of `key` in a mapping's own entries (merge keys not followed): where a
+    /// finding about a whole entry points.
+    pub fn key_node(&self, mapping: NodeId, key: &str) -> Option<NodeId> {
+        let NodeKind::Mapping(entries) = &self.node(self.resolve(mapping)).kind else {
+            return None;
+        };
+        entries
+            .iter()
+            .rev()
+            .find(|&&(k, _)| self.str(k) == Some(key))
+            .map(|&(k, _)| k)
+    }
+
     /// Walks a path of keys through nested mappings.
     pub fn path(&self, mut node: NodeId, keys: &[&str]) -> Option<NodeId> {
         for key in keys {

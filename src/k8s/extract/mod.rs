@@ -144,7 +144,7 @@ fn extract_object(
             return;
         }
         "Secret" => {
-            extract_secret(doc, object, object_ref, out);
+            extract_secret(doc, object, object_ref, file, out);
             return;
         }
         _ => {}

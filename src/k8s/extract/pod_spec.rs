@@ -77,6 +77,7 @@ pub(super) fn extract_pod_spec(
         built_in: false,
         image_trigger_containers: Vec::new(),
         partial: false,
+        built: None,
     }
 }
 

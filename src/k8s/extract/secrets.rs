@@ -79,6 +79,7 @@ pub(super) fn extract_secret(
     doc: &Document,
     object: NodeId,
     object_ref: ObjectRef,
+    file: usize,
     out: &mut Extracted,
 ) {
     let data = doc.get_resolved(object, "data");
@@ -99,6 +100,7 @@ pub(super) fn extract_secret(
         plain.map(Payload::Plain).or(encoded.map(Payload::Base64))
     };
     out.secrets.push(Secret {
+        file,
         namespace: object_ref.namespace,
         name,
         registry_keys: secret::registry_keys(secret_type, payload),

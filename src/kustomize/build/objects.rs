@@ -4,14 +4,14 @@
 use super::*;
 
 /// The objects of a document: itself, or the items of a `List`.
-pub fn objects_of(doc: &Document, root: NodeId) -> Vec<BuiltObject> {
+pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject> {
     let kind = doc.get(root, "kind").and_then(|k| doc.str(k)).unwrap_or("");
     if kind.ends_with("List")
         && let Some(items) = doc.get(root, "items")
     {
         return doc
             .items(items)
-            .flat_map(|item| objects_of(doc, item))
+            .flat_map(|item| objects_of(doc, item, file))
             .collect();
     }
 
@@ -27,12 +27,45 @@ pub fn objects_of(doc: &Document, root: NodeId) -> Vec<BuiltObject> {
     };
     let mut containers = Vec::new();
     walk(doc, root, &mut Vec::new(), &mut containers);
+    let spec = pod_spec(doc, root, kind);
+    let service_account = spec
+        .and_then(|s| {
+            ["serviceAccountName", "serviceAccount"]
+                .iter()
+                .find_map(|k| doc.get(s, k).and_then(|v| doc.str(v)))
+        })
+        .map(str::to_string);
+    let pull_secrets = spec
+        .and_then(|s| doc.get(s, "imagePullSecrets"))
+        .into_iter()
+        .flat_map(|l| doc.items(doc.resolve(l)))
+        .filter_map(|item| doc.get(item, "name").and_then(|n| doc.str(n)))
+        .map(str::to_string)
+        .collect();
+    let (name, namespace) = (field("name").unwrap_or_default(), field("namespace"));
     vec![BuiltObject {
+        file,
         kind: kind.to_string(),
-        name: field("name").unwrap_or_default(),
-        namespace: field("namespace"),
+        written_name: name.clone(),
+        written_namespace: namespace.clone(),
+        name,
+        namespace,
         containers,
+        service_account,
+        pull_secrets,
     }]
+}
+
+/// The pod spec of an object, at the paths pullcheck's extraction reads.
+fn pod_spec(doc: &Document, root: NodeId, kind: &str) -> Option<NodeId> {
+    if kind == "Pod" {
+        return doc.get(root, "spec");
+    }
+    if kind == "PodTemplate" {
+        return doc.path(root, &["template", "spec"]);
+    }
+    doc.path(root, &["spec", "template", "spec"])
+        .or_else(|| doc.path(root, &["spec", "jobTemplate", "spec", "template", "spec"]))
 }
 
 /// Every container list in an object, with where its images sit for the transformer.
@@ -70,6 +103,7 @@ pub(super) fn walk<'d>(
                                 name: get("name").unwrap_or_default(),
                                 image,
                                 placement,
+                                set_by: Vec::new(),
                             });
                         }
                     }

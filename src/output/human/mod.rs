@@ -54,9 +54,20 @@ pub fn write_diagnostics(
     let mut text = String::new();
     for d in diagnostics {
         text.clear();
+        let elsewhere = d
+            .related
+            .iter()
+            .filter(|r| r.file != d.file)
+            .map(|r| {
+                let file = &files[r.file];
+                let at = file.position(r.span.start);
+                format!("{}: {}:{}:{}", r.label, file.name, at.line, at.column)
+            })
+            .collect();
         let report = Report {
             diagnostic: d,
             snippet: Snippet::new(&files[d.file], d, context),
+            elsewhere,
         };
         // Rendering into a String cannot fail but for a broken Display impl.
         handler
@@ -103,6 +114,8 @@ pub fn summary_line(s: &Summary) -> String {
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     snippet: Snippet,
+    /// The related places in other files, as `label: file:line:column`.
+    elsewhere: Vec<String>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -131,6 +144,13 @@ impl fmt::Display for Report<'_> {
             if let Some(volume) = &d.volume {
                 write!(f, ", image volume `{}`", escape::controls(volume))?;
             }
+        }
+        if !d.roots.is_empty() {
+            let roots: Vec<_> = d.roots.iter().map(|r| escape::controls(r)).collect();
+            write!(f, "\n  in the kustomize build of {}", roots.join(", "))?;
+        }
+        for place in &self.elsewhere {
+            write!(f, "\n  {}", escape::controls(place))?;
         }
         if let Some(template) = &d.helm_source {
             write!(f, "\n  rendered from {}", escape::controls(template))?;

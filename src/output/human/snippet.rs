@@ -53,7 +53,8 @@ impl Snippet {
                 .chain(
                     d.related
                         .iter()
-                        .map(|(span, text)| (clamp(*span), Some(text.clone()), false)),
+                        .filter(|r| r.file == d.file)
+                        .map(|r| (clamp(r.span), Some(r.label.clone()), false)),
                 )
                 .map(|(span, text, primary)| {
                     // A value over many lines is shown by its first few; without context, by

@@ -53,10 +53,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         let index = metas.iter().position(|m| *m == d.rule);
         out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
         let fingerprint = fingerprints[i].clone();
-        serde_json::to_writer(
-            &mut *out,
-            &result(d, &run.files[d.file], index, fingerprint),
-        )?;
+        serde_json::to_writer(&mut *out, &result(d, &run.files, index, fingerprint))?;
     }
     writeln!(out, "\n    ]\n  }}]\n}}")
 }
@@ -100,10 +97,11 @@ fn first_paragraph(markdown: &str) -> String {
 
 fn result<'a>(
     d: &'a Diagnostic,
-    file: &SourceFile,
+    files: &[SourceFile],
     rule_index: Option<usize>,
     fingerprint: String,
 ) -> SarifResult<'a> {
+    let file = &files[d.file];
     let start = file.position(d.span.start);
     let end = file.end_position(d.span);
     let mut text = d.message.clone();
@@ -111,26 +109,31 @@ fn result<'a>(
         text.push_str("\n\n");
         text.push_str(help);
     }
-    let at = |region| PhysicalLocation {
+    let at_in = |file: &SourceFile, region| PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: file_uri(file),
         },
         region: Some(region),
     };
+    let at = |region| at_in(file, region);
     let mut related: Vec<Location> = d
         .related
         .iter()
-        .map(|(span, text)| {
-            let start = file.position(span.start);
+        .map(|r| {
+            let file = &files[r.file];
+            let start = file.position(r.span.start);
             Location {
                 id: None,
-                message: Some(Text { text }),
-                physical_location: at(Region {
-                    end_column: None,
-                    end_line: None,
-                    start_column: start.column,
-                    start_line: start.line,
-                }),
+                message: Some(Text { text: &r.label }),
+                physical_location: at_in(
+                    file,
+                    Region {
+                        end_column: None,
+                        end_line: None,
+                        start_column: start.column,
+                        start_line: start.line,
+                    },
+                ),
             }
         })
         .collect();

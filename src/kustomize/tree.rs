@@ -1,0 +1,217 @@
+//! The files a kustomize build reads, by path: the run's inputs, so each file is read and
+//! parsed once however many roots include it. [`missing_files`] finds what a run's
+//! kustomizations reach outside its inputs (`pullcheck overlays/prod` reaches `base/`), for the
+//! reader to add before the run starts.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{KUSTOMIZATION_FILES, normalize};
+use crate::source::SourceFile;
+use crate::yaml::{self, Document, NodeId};
+
+/// The run's files, found by normalised path.
+pub struct Tree<'a> {
+    pub files: &'a [SourceFile],
+    by_path: HashMap<PathBuf, usize>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(files: &'a [SourceFile]) -> Self {
+        let by_path = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((normalize(f.path.as_deref()?), i)))
+            .collect();
+        Tree { files, by_path }
+    }
+
+    pub fn file(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(&normalize(path)).copied()
+    }
+
+    /// The kustomization file of a folder, if the run holds one.
+    pub fn kustomization(&self, dir: &Path) -> Option<usize> {
+        KUSTOMIZATION_FILES
+            .iter()
+            .find_map(|name| self.file(&dir.join(name)))
+    }
+
+    /// The kustomization files of the run, in file order.
+    pub fn kustomizations(&self) -> Vec<usize> {
+        let mut found: Vec<usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.path.as_deref().is_some_and(is_kustomization_file))
+            .map(|(i, _)| i)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// The folder of a file, as the paths in it are relative to.
+    pub fn dir(&self, file: usize) -> PathBuf {
+        self.files[file]
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+}
+
+pub fn is_kustomization_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| KUSTOMIZATION_FILES.contains(&n))
+}
+
+/// Whether a `resources` entry names something outside the file system: a URL or a Git
+/// repository (`github.com/org/repo//path?ref=v1`).
+pub fn is_remote(entry: &str) -> bool {
+    entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=")
+}
+
+/// The files the kustomizations of `files` reach (resources, bases, components, patches,
+/// configurations, generator sources), at any depth, that are not among `files`: to be read
+/// from disk and added to the run. A path that does not exist is left for the build to report.
+pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str)>) -> Vec<PathBuf> {
+    let mut known: HashSet<PathBuf> = HashSet::new();
+    let mut work: Vec<(PathBuf, String)> = Vec::new();
+    for (path, text) in files {
+        known.insert(normalize(path));
+        if is_kustomization_file(path) {
+            work.push((normalize(path), text.to_string()));
+        }
+    }
+    let mut added: Vec<PathBuf> = Vec::new();
+    let mut seen: HashSet<PathBuf> = known.clone();
+    while let Some((path, text)) = work.pop() {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let source = SourceFile::new(String::new(), None, text);
+        let Some(parsed) = yaml::parse_stream(&source).into_iter().next() else {
+            continue;
+        };
+        let doc = &parsed.document;
+        let Some(root) = doc.root() else {
+            continue;
+        };
+        for (entry, may_be_dir) in references(doc, root) {
+            let target = normalize(&dir.join(&entry));
+            let kustomization = if may_be_dir && target.is_dir() {
+                KUSTOMIZATION_FILES
+                    .iter()
+                    .map(|n| target.join(n))
+                    .find(|p| p.is_file())
+            } else if target.is_file() {
+                Some(target)
+            } else {
+                None
+            };
+            let Some(file) = kustomization else {
+                continue;
+            };
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            if is_kustomization_file(&file)
+                && let Ok(text) = std::fs::read_to_string(&file)
+            {
+                work.push((file.clone(), text));
+            }
+            if !known.contains(&file) {
+                added.push(file);
+            }
+        }
+    }
+    added.sort();
+    added
+}
+
+/// The paths a kustomization names, each with whether it may be a folder.
+pub fn references(doc: &Document, root: NodeId) -> Vec<(String, bool)> {
+    let strings = |key: &str| -> Vec<String> {
+        doc.get(root, key)
+            .into_iter()
+            .flat_map(|list| doc.items(doc.resolve(list)))
+            .filter_map(|item| doc.str(item).map(str::to_string))
+            .collect()
+    };
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for key in ["resources", "bases", "components"] {
+        out.extend(
+            strings(key)
+                .into_iter()
+                .filter(|e| !is_remote(e))
+                .map(|e| (e, true)),
+        );
+    }
+    for key in ["patchesStrategicMerge", "configurations"] {
+        out.extend(strings(key).into_iter().map(|e| (e, false)));
+    }
+    for key in ["patches", "patchesJson6902"] {
+        for item in doc
+            .get(root, key)
+            .into_iter()
+            .flat_map(|l| doc.items(doc.resolve(l)))
+        {
+            if let Some(path) = doc.get(item, "path").and_then(|p| doc.str(p)) {
+                out.push((path.to_string(), false));
+            }
+        }
+    }
+    for key in ["secretGenerator", "configMapGenerator"] {
+        for item in doc
+            .get(root, key)
+            .into_iter()
+            .flat_map(|l| doc.items(doc.resolve(l)))
+        {
+            for list in ["files", "envs"] {
+                for source in doc
+                    .get(item, list)
+                    .into_iter()
+                    .flat_map(|l| doc.items(doc.resolve(l)))
+                    .filter_map(|s| doc.str(s))
+                {
+                    // `files: [key=path]` names the key before the path.
+                    let path = source.split_once('=').map_or(source, |(_, p)| p);
+                    out.push((path.to_string(), false));
+                }
+            }
+        }
+    }
+    out.retain(|(e, _)| !e.is_empty() && !e.contains('\n'));
+    out
+}
+
+/// Reads a kustomization root and everything it reaches from disk: what the differential tests
+/// build without going through a run.
+#[cfg(any(test, feature = "testing"))]
+pub fn read_from_disk(root: &Path) -> Result<Vec<SourceFile>, String> {
+    let file = KUSTOMIZATION_FILES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("{}: no kustomization file", root.display()))?;
+    let read = |path: PathBuf| -> Result<SourceFile, String> {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(SourceFile::new(
+            path.display().to_string(),
+            Some(path),
+            text,
+        ))
+    };
+    let mut files = vec![read(normalize(&file))?];
+    let more = missing_files(
+        files
+            .iter()
+            .filter_map(|f| Some((f.path.as_deref()?, f.text.as_str()))),
+    );
+    for path in more {
+        files.push(read(path)?);
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
