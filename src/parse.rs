@@ -65,19 +65,19 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     let mut extracted = Extracted::default();
     let mut diagnostics = Vec::new();
     let mut templates = Vec::new();
+    let mut masks = Vec::with_capacity(inputs.len());
     for (file, (input, mut result)) in inputs.iter_mut().zip(per_file).enumerate() {
         // Decided on the text as written: masking may hide the template actions.
         let templated = !settings.lint_templates
             && result
                 .syntax_error
                 .is_some_and(|at| is_template_error(&input.source.text, at));
-        // Secret values never reach any output: mask them in the text snippets are cut from.
-        input
-            .source
-            .redact(&std::mem::take(&mut result.extracted.sensitive));
-        for span in &result.unparsed_secrets {
-            input.source.redact_values(*span);
-        }
+        // Secret values never reach any output: they are masked in the text snippets are cut
+        // from, once the kustomize stage has read the text as written.
+        masks.push((
+            std::mem::take(&mut result.extracted.sensitive),
+            std::mem::take(&mut result.unparsed_secrets),
+        ));
         // Go template text (a file a chart reads with `.Files.Get`, a template outside a
         // chart's `templates/`) is not a manifest: what it renders to is.
         if templated {
@@ -97,7 +97,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         extracted.append(result.extracted);
         diagnostics.extend(result.diagnostics);
     }
-    let files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
+    let mut files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
     let kustomize = match settings.kustomize {
         Kustomize::Auto => crate::kustomize::stage::apply(
             &files,
@@ -107,6 +107,13 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         ),
         Kustomize::Off => Kustomized::default(),
     };
+    for (file, (sensitive, unparsed)) in files.iter_mut().zip(masks) {
+        file.redact(&sensitive);
+        for span in unparsed {
+            file.redact_values(span);
+        }
+    }
+    summary.kustomize_builds = kustomize.roots.iter().filter_map(|r| r.build()).count();
     summary.objects = extracted
         .objects
         .iter()

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::k8s::{Extracted, ObjectRef};
-use crate::kustomize::Kustomized;
+pub use crate::kustomize::{Kustomized, Outcome, Root};
 use crate::source::SourceFile;
 
 /// The result of a run.
@@ -37,6 +37,9 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings left out of the output by `--min-severity` (still counted above).
     pub not_shown: usize,
+    /// Kustomization roots linted as their builds.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kustomize_builds: usize,
 }
 
 /// Every input parsed and its objects extracted, before any rule runs.
@@ -63,4 +66,8 @@ impl Collected {
     pub fn reported(&self, file: usize) -> bool {
         !self.context[file]
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -202,6 +202,7 @@ fn the_model_builds_the_corpus_roots_as_kubectl_does() {
     let (mut compared, mut not_followed, mut failed) = (0, Vec::new(), Vec::new());
     for (root, out) in built {
         assert!(out.status.success(), "{root}: kubectl failed");
+        let kubectl_output = out.stdout.clone();
         let theirs = objects_in(&String::from_utf8(out.stdout).unwrap());
         let ours = match pullcheck::testing::build_kustomization(&corpus.join(root)) {
             Ok(build) => build,
@@ -216,6 +217,26 @@ fn the_model_builds_the_corpus_roots_as_kubectl_does() {
             continue;
         }
         compared += 1;
+        // The whole run, not only the model: `pullcheck images` on the root lists what
+        // kubectl's rendering of it does.
+        let kustomization = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .map(|name| format!("{root}/{name}"))
+            .find(|path| corpus.join(path).is_file())
+            .unwrap();
+        let listed = run(&corpus, &["images", "--format", "plain", &kustomization]);
+        let rendered = pullcheck(&corpus)
+            .args(["images", "--format", "plain", "--allow-empty", "-"])
+            .write_stdin(kubectl_output.clone())
+            .output()
+            .unwrap();
+        if stdout(&listed) != stdout(&rendered) {
+            failed.push(format!(
+                "{root}: `pullcheck images` lists {:?}, kubectl renders {:?}",
+                stdout(&listed),
+                stdout(&rendered)
+            ));
+        }
         let (theirs, ours) = (summary(&theirs), summary(&ours.objects));
         if theirs != ours {
             let only_kubectl: Vec<_> = theirs
@@ -302,12 +323,17 @@ fn an_overlay_over_a_base_and_a_component() {
     write(
         d,
         "base/kustomization.yaml",
-        "resources: [app.yaml, role.yaml]\nnamePrefix: b-\nimages:\n  - {name: nginx, newTag: \"1.25\"}\n",
+        "resources: [app.yaml, role.yaml, account.yaml]\nnamePrefix: b-\nimages:\n  - {name: nginx, newTag: \"1.25\"}\n",
     );
     write(
         d,
         "base/app.yaml",
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      initContainers: [{name: init, image: busybox}]\n      containers:\n        - {name: web, image: nginx}\n        - {name: cache, image: \"redis:7@sha256:aaaa\"}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: job, image: \"registry.corp/jobs/nightly:1\"}]\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: web\n      imagePullSecrets: [{name: regcred}, {name: elsewhere}]\n      initContainers: [{name: init, image: busybox}]\n      containers:\n        - {name: web, image: nginx}\n        - {name: cache, image: \"redis:7@sha256:aaaa\"}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: job, image: \"registry.corp/jobs/nightly:1\"}]\n",
+    );
+    write(
+        d,
+        "base/account.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\nimagePullSecrets: [{name: regcred}]\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"registry.corp\": {\"auth\": \"dTpw\"}}}'\n",
     );
     write(
         d,
@@ -364,4 +390,118 @@ fn an_overlay_over_a_base_and_a_component() {
         text.contains("kind: ClusterRole\nmetadata:\n  name: prod-b-r-v1\n"),
         "a cluster-scoped kind keeps no namespace, but takes the prefixes"
     );
+    // The pod follows its renamed ServiceAccount and Secret; a reference to a Secret the build
+    // does not hold keeps its name.
+    assert!(
+        theirs.contains(
+            &"Deployment prod/prod-b-web-v1 serviceAccountName=prod-b-web-v1 imagePullSecrets=[\"prod-b-regcred-v1\", \"elsewhere\"]"
+                .to_string()
+        ),
+        "{theirs:?}"
+    );
+    // The whole run: `pullcheck images` on the overlay lists what kubectl renders, and the
+    // credentials resolve under the built names (the renamed Secret covers registry.corp).
+    let listed = run(d, &["images", "--format", "plain", "overlay"]);
+    let rendered = pullcheck(d)
+        .args(["images", "--format", "plain", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&listed), stdout(&rendered));
+    let linted = run(
+        d,
+        &[
+            "--format",
+            "json",
+            "--enable",
+            "pull-secret-not-found",
+            "overlay",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&linted.stdout).unwrap();
+    let found: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "pull-secret-not-found")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "only `elsewhere` is missing: {found:?}");
+    assert!(found[0].contains("`elsewhere`"), "{found:?}");
+}
+
+/// A finding about an image an overlay set points at the overlay's `images:` entry, with the
+/// base's line as a related place and the root named; the same base finding reached through
+/// two overlays is reported once, naming both. kubectl confirms what each overlay deploys.
+#[test]
+fn findings_point_at_the_line_that_set_the_image() {
+    if !kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "base/kustomization.yaml", "resources: [app.yaml]\n");
+    write(
+        d,
+        "base/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n        - name: sidecar\n          image: busybox\n",
+    );
+    write(
+        d,
+        "dev/kustomization.yaml",
+        "resources: [../base]\nimages:\n  - name: nginx\n    newTag: latest\n",
+    );
+    write(
+        d,
+        "prod/kustomization.yaml",
+        "resources: [../base]\nimages:\n  - name: nginx\n    newTag: \"1.27.3\"\n",
+    );
+    for (root, image) in [("dev", "nginx:latest"), ("prod", "nginx:1.27.3")] {
+        let out = std::process::Command::new("kubectl")
+            .args(["kustomize", root])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("image: {image}\n")),
+            "{root}: {text}"
+        );
+    }
+    let out = run(d, &["--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let related: Vec<String> = d["related"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| format!("{}:{}", r["file"].as_str().unwrap_or("-"), r["line"]))
+                .collect();
+            format!(
+                "{} {}:{} {} roots={} related={}",
+                d["rule"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["image"].as_str().unwrap_or("-"),
+                d["roots"],
+                related.join(",")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // busybox has no tag in either build: one finding, both roots, at the base's line.
+            r#"missing-tag base/app.yaml:11 busybox roots=["dev","prod"] related="#,
+            // dev's entry sets `latest`: at the entry, the base's `image: nginx` related.
+            r#"latest-tag dev/kustomization.yaml:4 nginx:latest roots=["dev"] related=base/app.yaml:9"#,
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(json["summary"]["kustomize_builds"], 2);
 }

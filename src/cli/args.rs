@@ -139,6 +139,15 @@ pub struct InputArgs {
     #[arg(long)]
     pub lint_templates: bool,
 
+    /// How a folder with a kustomization file (`kustomization.yaml`, `kustomization.yml`,
+    /// `Kustomization`) is linted. `auto`: as what `kubectl kustomize` builds from it, the files
+    /// it includes (also from outside the paths given) linted through each root that includes
+    /// them, with the names, namespaces and images the build gives them; a finding about an
+    /// image an overlay's `images:` entry set points at that entry. `off`: every file as
+    /// written. Default: `kustomize:` in .pullcheck.yaml, else auto.
+    #[arg(long, value_enum, value_name = "MODE", overrides_with = "kustomize")]
+    pub kustomize: Option<pullcheck::settings::Kustomize>,
+
     /// Accept standard input that holds no Kubernetes object. Without it, empty input is an
     /// error (exit 2): `helm template … | pullcheck -` must not pass when helm failed.
     #[arg(long)]

@@ -19,7 +19,7 @@ use pullcheck::settings::{self, FailOn, KubernetesVersion, Settings, SettingsErr
 use pullcheck::{helm, plan};
 
 use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
-use read::{note_templates, read_inputs, require_stdin_objects};
+use read::{note_kustomize, note_templates, read_inputs, require_stdin_objects};
 use terminal::*;
 
 /// Set by `--quiet`: notes on standard error are left out.
@@ -140,6 +140,9 @@ fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
         settings.default_namespace = namespace.clone();
     }
     settings.lint_templates = input.lint_templates;
+    if let Some(kustomize) = input.kustomize {
+        settings.kustomize = kustomize;
+    }
     if let Some(version) = &input.kubernetes_version {
         settings.options.kubernetes_version =
             KubernetesVersion::parse(version).map_err(Failure::Usage)?;
@@ -207,6 +210,7 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
         })?;
 
     note_templates(&run.files, &run.templates);
+    note_kustomize(&run.files, &run.kustomize);
     let found: Vec<usize> = run
         .objects
         .iter()
@@ -271,6 +275,7 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
             (collected, planned)
         })?;
     note_templates(&collected.files, &collected.templates);
+    note_kustomize(&collected.files, &collected.kustomize);
     let found = (collected.extracted.objects.iter().map(|(file, _)| *file))
         .chain(collected.templates.iter().copied());
     let shown = collected.diagnostics.iter().map(|d| d.file);

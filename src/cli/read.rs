@@ -208,6 +208,41 @@ fn skip_chart_templates(inputs: &mut Vec<InputSource>) {
         ));
     }
 }
+/// Says which kustomization roots are not linted as their builds, and why: never a silent
+/// guess.
+pub(super) fn note_kustomize(
+    files: &[pullcheck::source::SourceFile],
+    kustomized: &pullcheck::run::Kustomized,
+) {
+    use pullcheck::run::Outcome;
+    for root in &kustomized.roots {
+        let Outcome::NotFollowed(build) = &root.outcome else {
+            continue;
+        };
+        let mut what: Vec<String> = Vec::new();
+        for item in &build.not_followed {
+            let file = &files[item.at.file];
+            let at = file.position(item.at.span.start);
+            let text = format!("{} ({}:{})", item.what, file.name, at.line);
+            if !what.contains(&text) {
+                what.push(text);
+            }
+        }
+        let more = match what.len() {
+            n if n > 3 => format!(" and {} more", n - 3),
+            _ => String::new(),
+        };
+        what.truncate(3);
+        note(&format!(
+            "note: kustomization {root} uses what pullcheck does not follow: {}{more}; what it \
+             deploys is not linted (its files are linted as written, or through the roots that \
+             include them); lint its build with: kubectl kustomize {root} | pullcheck -",
+            what.join(", "),
+            root = escape::controls(&root.name),
+        ));
+    }
+}
+
 /// Says which files were left out as Go template text (at most three named).
 pub(super) fn note_templates(files: &[pullcheck::source::SourceFile], templates: &[usize]) {
     if templates.is_empty() {

@@ -21,7 +21,8 @@ pub use objects::objects_of;
 use objects::{cluster_scoped, unprefixed};
 
 use super::images::Placement;
-use super::tree::{Tree, is_remote};
+use super::normalize;
+use super::tree::{Tree, is_remote, within};
 use crate::source::Span;
 use crate::yaml::{self, Document, NodeId, NodeKind};
 
@@ -297,6 +298,15 @@ impl<'t> Builder<'t> {
         let Some(file) = self.tree.file(&path) else {
             return Err(missing(at, entry));
         };
+        if !within(&normalize(dir), &normalize(&path)) {
+            return Err(BuildError {
+                at,
+                message: format!(
+                    "`{entry}` is a file outside the kustomization's folder, which kustomize \
+                     refuses to read (`security; file … is not in or below …`)"
+                ),
+            });
+        }
         out.files.push(file);
         self.resources
             .borrow_mut()

@@ -11,7 +11,7 @@ pub mod images;
 pub mod stage;
 pub mod tree;
 
-pub use stage::Kustomized;
+pub use stage::{Kustomized, Outcome, Root};
 
 use crate::source::SourceFile;
 use crate::yaml::{self, Document, NodeId};

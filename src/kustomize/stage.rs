@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use super::build::{Build, BuildError, Builder, BuiltObject};
 use super::tree::{Tree, references};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::k8s::{Built, ContainerList, Extracted, Moved, ObjectRef, PodSpec};
+use crate::k8s::{Built, ContainerList, Extracted, Moved, ObjectRef, PodSpec, PullSecretList};
 use crate::source::SourceFile;
 use crate::yaml;
 
@@ -195,6 +195,7 @@ fn deploy(
         let mut account = account.clone();
         account.name = object.name.clone();
         account.object = built.clone();
+        rename_secrets(&mut account.pull_secrets, &object.pull_secrets);
         out.service_accounts.push(account);
     }
     for secret in written.secrets.iter().filter(|s| {
@@ -219,11 +220,7 @@ fn built_pod(root: usize, pod: &PodSpec, object: &BuiltObject, built: &ObjectRef
     if let (Some(account), Some(name)) = (&mut pod.service_account, &object.service_account) {
         account.value = name.clone();
     }
-    if pod.pull_secrets.named.len() == object.pull_secrets.len() {
-        for (secret, name) in pod.pull_secrets.named.iter_mut().zip(&object.pull_secrets) {
-            secret.value = name.clone();
-        }
-    }
+    rename_secrets(&mut pod.pull_secrets, &object.pull_secrets);
     let mut moved = Vec::new();
     for container in &mut pod.containers {
         if container.list == ContainerList::ImageVolumes {
@@ -252,6 +249,15 @@ fn built_pod(root: usize, pod: &PodSpec, object: &BuiltObject, built: &ObjectRef
     }
     pod.built = Some(Box::new(Built { root, moved }));
     pod
+}
+
+/// Gives pull-secret references their built names (the same entries, in order).
+fn rename_secrets(list: &mut PullSecretList, built: &[String]) {
+    if list.named.len() == built.len() {
+        for (secret, name) in list.named.iter_mut().zip(built) {
+            secret.value = name.clone();
+        }
+    }
 }
 
 /// Places the findings about a built pod spec: each names its root, and one about a value an

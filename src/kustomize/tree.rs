@@ -104,7 +104,9 @@ pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str)>) -> Ve
                     .iter()
                     .map(|n| target.join(n))
                     .find(|p| p.is_file())
-            } else if target.is_file() {
+            } else if target.is_file() && within(&dir, &target) {
+                // kustomize reads no file outside the kustomization's folder (its load
+                // restrictor), so neither does this: `resources: [/etc/passwd]` is not read.
                 Some(target)
             } else {
                 None
@@ -127,6 +129,17 @@ pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str)>) -> Ve
     }
     added.sort();
     added
+}
+
+/// Whether the normalised `path` is in or below the normalised folder `dir`: kustomize's
+/// default load restrictor (`LoadRestrictionsRootOnly`) refuses files elsewhere.
+pub fn within(dir: &Path, path: &Path) -> bool {
+    path.strip_prefix(dir).is_ok_and(|rest| {
+        !matches!(
+            rest.components().next(),
+            Some(std::path::Component::ParentDir) | None
+        )
+    })
 }
 
 /// The paths a kustomization names, each with whether it may be a folder.

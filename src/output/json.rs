@@ -82,6 +82,13 @@ struct JsonSummary {
     containers: usize,
     diagnostics: Counts,
     suppressed: usize,
+    /// Kustomization roots linted as their builds; left out when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    kustomize_builds: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -157,6 +164,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 info: s.infos,
             },
             suppressed: s.suppressed,
+            kustomize_builds: s.kustomize_builds,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

@@ -35,7 +35,13 @@ pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject>
                 .find_map(|k| doc.get(s, k).and_then(|v| doc.str(v)))
         })
         .map(str::to_string);
-    let pull_secrets = spec
+    // A ServiceAccount lists pull secrets too, at its top level.
+    let holder = if kind == "ServiceAccount" {
+        Some(root)
+    } else {
+        spec
+    };
+    let pull_secrets = holder
         .and_then(|s| doc.get(s, "imagePullSecrets"))
         .into_iter()
         .flat_map(|l| doc.items(doc.resolve(l)))

@@ -88,8 +88,12 @@ pub fn summary_line(s: &Summary) -> String {
             format!("{n} {word}s")
         }
     };
+    let builds = match s.kustomize_builds {
+        0 => String::new(),
+        n => format!(" in {}", plural(n, "kustomize build")),
+    };
     let mut line = format!(
-        "{}, {}, {}: {}, {}",
+        "{}, {}, {}{builds}: {}, {}",
         plural(s.files, "file"),
         plural(s.objects, "object"),
         plural(s.containers, "container"),
