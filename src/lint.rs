@@ -79,7 +79,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     let check = |pod: &PodSpec| {
         let mut found = engine::check_pod(pod, settings, &index);
         if let Some(built) = &pod.built {
-            crate::kustomize::stage::place(&mut found, pod.file, built, &kustomize);
+            crate::kustomize::findings::place(&mut found, pod.file, built, &kustomize);
         }
         found
     };
@@ -97,7 +97,11 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         .iter()
         .filter(|a| reported(a.file))
     {
-        diagnostics.extend(engine::check_service_account(account, settings, &index));
+        let mut found = engine::check_service_account(account, settings, &index);
+        if let Some(built) = &account.built {
+            crate::kustomize::findings::place(&mut found, account.file, built, &kustomize);
+        }
+        diagnostics.extend(found);
     }
     diagnostics.extend(engine::check_kustomizations(&kustomize, settings));
     crate::timings::mark("rules");
@@ -105,7 +109,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     crate::timings::mark("suppressions");
     diagnostics.extend(own.into_iter().filter(|d| reported(d.file)));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    crate::kustomize::stage::merge_roots(&mut diagnostics);
+    crate::kustomize::findings::merge_roots(&mut diagnostics);
     for d in &mut diagnostics {
         d.helm_source = files[d.file].helm_source(d.span.start).map(str::to_string);
     }

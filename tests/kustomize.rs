@@ -279,8 +279,8 @@ fn objects_in(text: &str) -> Vec<pullcheck::testing::BuiltObject> {
         .collect()
 }
 
-/// One row per container (kind, namespace, list/name, image) and one per pod spec that names
-/// a ServiceAccount or pull secrets; sorted.
+/// One row per container (kind, namespace, list/name, image, pull policy) and one per pod spec
+/// or ServiceAccount that names a ServiceAccount or pull secrets; sorted.
 fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
     let mut rows: Vec<String> = objects
         .iter()
@@ -301,7 +301,10 @@ fn summary(objects: &[pullcheck::testing::BuiltObject]) -> Vec<String> {
                 });
             o.containers
                 .iter()
-                .map(move |c| format!("{object} {}/{} {}", c.list, c.name, c.image))
+                .map(move |c| {
+                    let policy = c.pull_policy.as_deref().unwrap_or("-");
+                    format!("{object} {}/{} {} {policy}", c.list, c.name, c.image)
+                })
                 .chain(credentials)
         })
         .collect();
@@ -369,21 +372,21 @@ fn an_overlay_over_a_base_and_a_component() {
     // was built first), `newTag` on a digest-pinned image drops the digest, and the
     // component renamed the job image before the overlay pinned it.
     assert!(
-        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/web nginx:1.27".to_string()),
+        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/web nginx:1.27 -".to_string()),
         "{theirs:?}"
     );
     assert!(
-        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/cache redis:7.2".to_string())
+        theirs.contains(&"Deployment prod/prod-b-web-v1 containers/cache redis:7.2 -".to_string())
     );
     assert!(
         theirs.contains(
-            &"CronJob prod/prod-b-nightly-v1 containers/job mirror.corp/jobs/nightly@sha256:bbbb"
+            &"CronJob prod/prod-b-nightly-v1 containers/job mirror.corp/jobs/nightly@sha256:bbbb -"
                 .to_string()
         )
     );
     assert!(
         theirs.contains(
-            &"Deployment prod/prod-b-web-v1 initContainers/init busybox:1.36".to_string()
+            &"Deployment prod/prod-b-web-v1 initContainers/init busybox:1.36 -".to_string()
         )
     );
     assert!(
@@ -504,4 +507,100 @@ fn findings_point_at_the_line_that_set_the_image() {
         "{found:#?}"
     );
     assert_eq!(json["summary"]["kustomize_builds"], 2);
+}
+
+/// Patches — a strategic-merge file, an inline block and JSON 6902 operations — set images,
+/// pull policies, pull secrets and ServiceAccounts before `images:` runs; kubectl confirms the
+/// build (including the order a strategic merge leaves a list in), and each finding points at
+/// the line that set its value. (The inline patch's `busybox:latest` is replaced by the JSON
+/// 6902 operation, so no finding is about it.)
+#[test]
+fn patches_set_values_and_findings_point_at_them() {
+    if !kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "base/kustomization.yaml", "resources: [app.yaml]\n");
+    write(
+        d,
+        "base/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n        - name: sidecar\n          image: busybox:1.36\n          imagePullPolicy: IfNotPresent\n",
+    );
+    write(
+        d,
+        "overlay/kustomization.yaml",
+        "resources: [../base]\npatches:\n  - path: policy.yaml\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata: {name: web}\n      spec:\n        template:\n          spec:\n            containers:\n              - name: sidecar\n                image: busybox:latest\n  - target: {kind: Deployment, name: web}\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: registry.corp/nginx\nimages:\n  - name: registry.corp/nginx\n    newName: registry.corp/web\n",
+    );
+    write(
+        d,
+        "overlay/policy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: builder\n      imagePullSecrets: [{name: regcred}]\n      containers:\n        - name: web\n          imagePullPolicy: always\n",
+    );
+    let out = std::process::Command::new("kubectl")
+        .args(["kustomize", "overlay"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = summary(&objects_in(&String::from_utf8(out.stdout).unwrap()));
+    let model = pullcheck::testing::build_kustomization(&d.join("overlay")).unwrap();
+    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
+    assert_eq!(summary(&model.objects), theirs);
+    // The strategic merge lists its patch's containers first: `containers/0` is then the
+    // sidecar, which the JSON 6902 operation replaces (and `images:` renames).
+    assert_eq!(
+        theirs,
+        [
+            "Deployment -/web containers/sidecar registry.corp/web IfNotPresent",
+            "Deployment -/web containers/web nginx:1.25 always",
+            r#"Deployment -/web serviceAccountName=builder imagePullSecrets=["regcred"]"#,
+        ]
+    );
+    let out = run(
+        d,
+        &[
+            "--format",
+            "json",
+            "--enable",
+            "pull-secret-not-found",
+            "overlay",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{}",
+                d["rule"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // `always` is not a pull policy: at policy.yaml's line.
+            "invalid-pull-policy overlay/policy.yaml:11:28",
+            // The sidecar's image, replaced by the JSON 6902 value and renamed by `images:`,
+            // has no tag: at the entry that set it last (its base line is a related place).
+            "missing-tag overlay/kustomization.yaml:21:14",
+            // The policy the base writes, with that untagged image: at the base's line.
+            "mutable-tag-if-not-present base/app.yaml:12:28",
+            // The patch added the pull secret reference: at its name in policy.yaml.
+            "pull-secret-not-found overlay/policy.yaml:8:33",
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

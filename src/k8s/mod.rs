@@ -197,6 +197,9 @@ pub struct ServiceAccount {
     pub object: ObjectRef,
     pub name: String,
     pub pull_secrets: PullSecretList,
+    /// Set when the ServiceAccount is a kustomization root's build of the one written in
+    /// `file`.
+    pub built: Option<Box<Built>>,
 }
 
 /// An `imagePullSecrets` list as written.

@@ -1,19 +1,22 @@
 //! A model of `kustomize build` for what pulls depend on: which objects a kustomization root
-//! deploys, under which names and namespaces, and the image each of their containers ends up
-//! with — and which line of which file set it. It follows `resources` (and the deprecated
-//! `bases`), `components`, `namePrefix`/`nameSuffix` (with the references of pods to renamed
-//! ServiceAccounts and Secrets), `namespace` and `images`, base before overlay as kustomize
-//! does; anything else that could change an image (patches that touch containers,
-//! replacements, generators, transformer plugins, Helm charts, remote resources) is recorded as
-//! not followed, by name, never guessed. `tests/kustomize.rs` compares it with
-//! `kubectl kustomize` on every buildable root of the corpus.
+//! deploys, under which names and namespaces, the image, pull policy, pull secrets and
+//! ServiceAccount each pod spec ends up with — and which line of which file set them. It
+//! follows `resources` (and the deprecated `bases`), `components`, patches (strategic merge and
+//! JSON 6902, as far as they set those fields), `namePrefix`/`nameSuffix` (with the references
+//! of pods to renamed ServiceAccounts and Secrets), `namespace` and `images`, base before
+//! overlay as kustomize does. Anything else that could change them (replacements, vars,
+//! generators, transformer plugins, Helm charts, remote resources, a patch that adds a
+//! container) is recorded as not followed, by name, never guessed. `tests/kustomize.rs`
+//! compares it with `kubectl kustomize` on every buildable root of the corpus.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
 mod entries;
+mod json6902;
 mod objects;
+mod patches;
 
 pub use entries::EntryUse;
 use entries::{apply_entry, image_entries};
@@ -38,10 +41,17 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltContainer {
     pub list: String,
+    /// Its position in the list as written: what a JSON 6902 path names.
+    pub index: usize,
     pub name: String,
+    /// Empty when the container names no image.
     pub image: String,
     pub placement: Placement,
+    /// The patches and `images:` entries that set the image, in order.
     pub set_by: Vec<Place>,
+    pub pull_policy: Option<String>,
+    /// The patch that set the pull policy.
+    pub policy_set_by: Option<Place>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +69,10 @@ pub struct BuiltObject {
     /// transformer leaves them.
     pub service_account: Option<String>,
     pub pull_secrets: Vec<String>,
+    /// The patch that set the ServiceAccount.
+    pub service_account_set_by: Option<Place>,
+    /// Per pull secret, the patch that added it (`None`: written in the resource).
+    pub pull_secrets_set_by: Vec<Option<Place>>,
 }
 
 /// Something in a kustomization the model does not follow.
@@ -88,7 +102,8 @@ pub struct BuildError {
 }
 
 /// Keys a kustomization may hold that can change what this model computes. (Patches are
-/// looked at one by one: see [`patch_reaches_images`].)
+/// followed as far as they set images, pull policies, pull secrets and ServiceAccounts: see
+/// `patches`.)
 const NOT_FOLLOWED: &[&str] = &[
     "replacements",
     "vars",
@@ -130,6 +145,9 @@ impl<'t> Builder<'t> {
         out.objects = self.build_into(root, Vec::new(), &mut out, 0)?;
         out.files.sort_unstable();
         out.files.dedup();
+        let mut seen = std::collections::HashSet::new();
+        out.not_followed
+            .retain(|n| seen.insert((n.at, n.what.clone())));
         Ok(out)
     }
 
@@ -202,16 +220,11 @@ impl<'t> Builder<'t> {
                 });
             }
         }
-        for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
-            if let Some(patches) = doc.get(root, key)
-                && self.patches_reach_images(doc, patches, &dir)
-            {
-                out.not_followed.push(NotFollowed {
-                    at: key_place(key),
-                    what: format!("{key} that touch containers, images or namespaces"),
-                });
-            }
-        }
+        let merges = [
+            self.patches(doc, root, file, "patchesStrategicMerge")?,
+            self.patches(doc, root, file, "patches")?,
+        ];
+        let json6902 = self.patches(doc, root, file, "patchesJson6902")?;
         for key in ["resources", "bases"] {
             for (entry, node) in strings(doc, root, key) {
                 objects.extend(self.resource(&dir, &entry, place(node), out, depth)?);
@@ -223,9 +236,13 @@ impl<'t> Builder<'t> {
             };
             objects = self.build_into(component, objects, out, depth + 1)?;
         }
+        // Patches first (kustomize's PatchStrategicMerge and Patch transformers), then
         // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one),
         // then the name-reference transformer: pods follow their renamed ServiceAccounts and
         // Secrets.
+        for patch in merges.iter().flatten() {
+            self.apply_patch(patch, &mut objects, out);
+        }
         let affix = |key: &str| doc.get(root, key).and_then(|v| doc.str(v)).unwrap_or("");
         let (prefix, suffix) = (affix("namePrefix"), affix("nameSuffix"));
         if !(prefix.is_empty() && suffix.is_empty()) {
@@ -258,6 +275,9 @@ impl<'t> Builder<'t> {
                     object.namespace = Some(namespace.to_string());
                 }
             }
+        }
+        for patch in &json6902 {
+            self.apply_patch(patch, &mut objects, out);
         }
         for (entry, name_at, at) in image_entries(doc, root, file) {
             let used = apply_entry(entry, name_at, at, &mut objects);
@@ -334,32 +354,6 @@ impl<'t> Builder<'t> {
         }
         Ok(objects)
     }
-
-    /// Whether any patch of a `patches`/`patchesStrategicMerge`/`patchesJson6902` list may
-    /// touch what the model computes; a patch that cannot be read counts as touching it.
-    fn patches_reach_images(&self, doc: &Document, patches: NodeId, dir: &Path) -> bool {
-        let read = |path: &str| {
-            self.tree
-                .file(&dir.join(path))
-                .map(|f| self.tree.files[f].text.as_str())
-        };
-        doc.items(doc.resolve(patches)).any(|item| {
-            if let Some(text) = doc.str(item) {
-                // patchesStrategicMerge: a file name, or the patch itself.
-                return match read(text) {
-                    Some(patch) => patch_reaches_images(patch),
-                    None => patch_reaches_images(text) || !text.contains('\n'),
-                };
-            }
-            let inline = doc.get(item, "patch").and_then(|p| doc.str(p));
-            let path = doc.get(item, "path").and_then(|p| doc.str(p));
-            match (inline, path) {
-                (Some(patch), _) => patch_reaches_images(patch),
-                (None, Some(path)) => read(path).is_none_or(patch_reaches_images),
-                (None, None) => true,
-            }
-        })
-    }
 }
 
 fn missing(at: Place, entry: &str) -> BuildError {
@@ -370,21 +364,6 @@ fn missing(at: Place, entry: &str) -> BuildError {
              on it)"
         ),
     }
-}
-
-/// Whether a patch's text can change what the model computes: an image (set or added with
-/// a container), a pull policy, pull secrets or a ServiceAccount, a `$patch` directive (a
-/// deleted or replaced list), or a JSON 6902 operation on a container list or a namespace (a
-/// removed container, a moved object). A strategic-merge patch that merges other fields into
-/// containers by name (resources, env), or names its target's namespace, leaves them alone, so
-/// the model can build on without it.
-fn patch_reaches_images(text: &str) -> bool {
-    let json6902 = text.contains("op:") || text.contains("\"op\"");
-    text.contains("image")
-        || text.contains("ImagePull")
-        || text.contains("serviceAccount")
-        || text.contains("$patch")
-        || (json6902 && (text.contains("ontainers") || text.contains("namespace")))
 }
 
 fn strings(doc: &Document, root: NodeId, key: &str) -> Vec<(String, NodeId)> {

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 pub mod build;
+pub mod findings;
 pub mod images;
 pub mod stage;
 pub mod tree;

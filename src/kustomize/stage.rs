@@ -6,11 +6,13 @@
 
 use std::collections::HashSet;
 
+use super::build::Place;
 use super::build::{Build, BuildError, Builder, BuiltObject};
 use super::tree::{Tree, references};
-use crate::diagnostic::{Diagnostic, Related};
-use crate::k8s::{Built, ContainerList, Extracted, Moved, ObjectRef, PodSpec, PullSecretList};
-use crate::source::SourceFile;
+use crate::k8s::{
+    Built, ContainerList, Extracted, Located, Moved, ObjectRef, PodSpec, PullSecretList,
+};
+use crate::source::{SourceFile, Span};
 use crate::yaml;
 
 /// The roots of a run and what became of each.
@@ -103,7 +105,7 @@ pub fn apply(
         for (index, root) in roots.iter().enumerate() {
             if let Some(build) = root.build() {
                 for object in &build.objects {
-                    deploy(index, object, &written, default_namespace, &mut out);
+                    deploy(index, object, &written, files, default_namespace, &mut out);
                 }
             }
         }
@@ -160,11 +162,13 @@ fn is_component(file: &SourceFile) -> bool {
 }
 
 /// Adds the objects a built object stands for: copies of what was extracted from where it is
-/// written, under its built name and namespace, with its built images.
+/// written, under its built name and namespace, with its built images, pull policies, pull
+/// secrets and ServiceAccount.
 fn deploy(
     root: usize,
     object: &BuiltObject,
     written: &Extracted,
+    files: &[SourceFile],
     default_namespace: &str,
     out: &mut Extracted,
 ) {
@@ -184,7 +188,7 @@ fn deploy(
         namespace: object
             .namespace
             .clone()
-            .unwrap_or_else(|| written_namespace.to_string()),
+            .unwrap_or_else(|| default_namespace.to_string()),
     };
     out.objects.push((object.file, built.clone()));
     for account in written
@@ -195,7 +199,12 @@ fn deploy(
         let mut account = account.clone();
         account.name = object.name.clone();
         account.object = built.clone();
-        rename_secrets(&mut account.pull_secrets, &object.pull_secrets);
+        let mut values = Values::new(files[object.file].text.len());
+        values.pull_secrets(&mut account.pull_secrets, object);
+        account.built = Some(Box::new(Built {
+            root,
+            moved: values.moved,
+        }));
         out.service_accounts.push(account);
     }
     for secret in written.secrets.iter().filter(|s| {
@@ -210,25 +219,99 @@ fn deploy(
         out.secrets.push(secret);
     }
     for pod in written.pods.iter().filter(|p| is_it(p.file, &p.object)) {
-        out.pods.push(built_pod(root, pod, object, &built));
+        let text_len = files[pod.file].text.len();
+        out.pods
+            .push(built_pod(root, pod, object, &built, text_len));
     }
 }
 
-fn built_pod(root: usize, pod: &PodSpec, object: &BuiltObject, built: &ObjectRef) -> PodSpec {
+/// The built values given to an extracted object, and which of them moved: a value a
+/// kustomization set is found at the place that set it. A value the resource does not write at
+/// all gets a span past the end of its file, unique to it, which always moves.
+struct Values {
+    moved: Vec<Moved>,
+    next: usize,
+}
+
+impl Values {
+    fn new(text_len: usize) -> Self {
+        Values {
+            moved: Vec::new(),
+            next: text_len + 1,
+        }
+    }
+
+    /// Sets `value` to `built`, set at `by` when a kustomization set it.
+    fn set(&mut self, value: &mut Option<Located>, built: &str, by: Option<Place>, what: &str) {
+        let Some(by) = by else {
+            if let Some(value) = value {
+                value.value = built.to_string();
+            }
+            return;
+        };
+        let (span, label) = match value {
+            Some(written) => (
+                written.span,
+                format!("the {what} is written `{}` here", written.value),
+            ),
+            None => {
+                self.next += 2;
+                (Span::new(self.next - 2, self.next - 1), String::new())
+            }
+        };
+        self.moved.push(Moved {
+            written: span,
+            to_file: by.file,
+            to_span: by.span,
+            label,
+        });
+        *value = Some(Located {
+            value: built.to_string(),
+            span,
+        });
+    }
+
+    /// The built pull-secret list: written entries renamed, in order, then what patches added.
+    fn pull_secrets(&mut self, list: &mut PullSecretList, object: &BuiltObject) {
+        let mut written = std::mem::take(&mut list.named).into_iter();
+        for (name, by) in object.pull_secrets.iter().zip(&object.pull_secrets_set_by) {
+            let mut entry = match by {
+                None => written.next(),
+                Some(_) => None,
+            };
+            self.set(&mut entry, name, *by, "pull secret");
+            if let Some(mut entry) = entry {
+                entry.value = name.clone();
+                list.named.push(entry);
+            }
+        }
+        list.listed |= !list.named.is_empty();
+    }
+}
+
+fn built_pod(
+    root: usize,
+    pod: &PodSpec,
+    object: &BuiltObject,
+    built: &ObjectRef,
+    text_len: usize,
+) -> PodSpec {
     let mut pod = pod.clone();
     pod.object = built.clone();
-    if let (Some(account), Some(name)) = (&mut pod.service_account, &object.service_account) {
-        account.value = name.clone();
+    let mut values = Values::new(text_len);
+    if let Some(account) = &object.service_account {
+        values.set(
+            &mut pod.service_account,
+            account,
+            object.service_account_set_by,
+            "ServiceAccount",
+        );
     }
-    rename_secrets(&mut pod.pull_secrets, &object.pull_secrets);
-    let mut moved = Vec::new();
+    values.pull_secrets(&mut pod.pull_secrets, object);
     for container in &mut pod.containers {
         if container.list == ContainerList::ImageVolumes {
             continue;
         }
-        let Some(image) = &mut container.image else {
-            continue;
-        };
         let name = container.name.as_deref().unwrap_or("");
         let Some(result) = object
             .containers
@@ -237,75 +320,22 @@ fn built_pod(root: usize, pod: &PodSpec, object: &BuiltObject, built: &ObjectRef
         else {
             continue;
         };
-        if let Some(&to) = result.set_by.last() {
-            moved.push(Moved {
-                written: image.span,
-                to_file: to.file,
-                to_span: to.span,
-                label: format!("the image is written `{}` here", image.value),
-            });
+        if !result.image.is_empty() {
+            let by = result.set_by.last().copied();
+            values.set(&mut container.image, &result.image, by, "image");
         }
-        image.value = result.image.clone();
-    }
-    pod.built = Some(Box::new(Built { root, moved }));
-    pod
-}
-
-/// Gives pull-secret references their built names (the same entries, in order).
-fn rename_secrets(list: &mut PullSecretList, built: &[String]) {
-    if list.named.len() == built.len() {
-        for (secret, name) in list.named.iter_mut().zip(built) {
-            secret.value = name.clone();
-        }
-    }
-}
-
-/// Places the findings about a built pod spec: each names its root, and one about a value an
-/// `images:` entry set moves to that entry, with the place the base writes it as related.
-pub fn place(found: &mut [Diagnostic], file: usize, built: &Built, kustomized: &Kustomized) {
-    let root = &kustomized.roots[built.root].name;
-    for d in found {
-        d.roots = vec![root.clone()];
-        if d.file != file {
-            continue;
-        }
-        let moved = built
-            .moved
-            .iter()
-            .find(|m| m.written.start <= d.span.start && d.span.end <= m.written.end);
-        if let Some(m) = moved {
-            d.related.insert(
-                0,
-                Related {
-                    file: d.file,
-                    span: d.span,
-                    label: m.label.clone(),
-                },
+        if let Some(policy) = &result.pull_policy {
+            values.set(
+                &mut container.pull_policy,
+                policy,
+                result.policy_set_by,
+                "pull policy",
             );
-            d.file = m.to_file;
-            d.span = m.to_span;
         }
     }
-}
-
-/// Merges findings that are the same but for the root they were found through (a base
-/// included by several overlays): one finding, listing the roots. `found` is sorted.
-pub fn merge_roots(found: &mut Vec<Diagnostic>) {
-    found.dedup_by(|later, kept| {
-        let same = later.sort_key() == kept.sort_key()
-            && later.severity == kept.severity
-            && later.related == kept.related
-            && later.suppression == kept.suppression;
-        if same {
-            for root in later.roots.drain(..) {
-                if !kept.roots.contains(&root) {
-                    kept.roots.push(root);
-                }
-            }
-        }
-        same
-    });
-    for d in found.iter_mut().filter(|d| d.roots.len() > 1) {
-        d.roots.sort();
-    }
+    pod.built = Some(Box::new(Built {
+        root,
+        moved: values.moved,
+    }));
+    pod
 }

@@ -139,6 +139,7 @@ fn extract_object(
                     pull_secrets: pull_secret_list(doc, object),
                     object: object_ref,
                     name,
+                    built: None,
                 });
             }
             return;

@@ -54,7 +54,7 @@ pub(super) fn apply_entry(
         .iter_mut()
         .filter(|o| o.kind != "CustomResourceDefinition")
     {
-        for container in &mut object.containers {
+        for container in object.containers.iter_mut().filter(|c| !c.image.is_empty()) {
             used.seen.push(container.image.clone());
             let times = match container.placement {
                 Placement::FieldSpec => 2,

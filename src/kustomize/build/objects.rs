@@ -47,7 +47,7 @@ pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject>
         .flat_map(|l| doc.items(doc.resolve(l)))
         .filter_map(|item| doc.get(item, "name").and_then(|n| doc.str(n)))
         .map(str::to_string)
-        .collect();
+        .collect::<Vec<_>>();
     let (name, namespace) = (field("name").unwrap_or_default(), field("namespace"));
     vec![BuiltObject {
         file,
@@ -58,12 +58,14 @@ pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject>
         namespace,
         containers,
         service_account,
+        pull_secrets_set_by: vec![None; pull_secrets.len()],
         pull_secrets,
+        service_account_set_by: None,
     }]
 }
 
 /// The pod spec of an object, at the paths pullcheck's extraction reads.
-fn pod_spec(doc: &Document, root: NodeId, kind: &str) -> Option<NodeId> {
+pub(super) fn pod_spec(doc: &Document, root: NodeId, kind: &str) -> Option<NodeId> {
     if kind == "Pod" {
         return doc.get(root, "spec");
     }
@@ -97,21 +99,22 @@ pub(super) fn walk<'d>(
                         _ if standard => Placement::FieldSpec,
                         _ => Placement::ContainersField,
                     };
-                    for item in doc.items(doc.resolve(value)) {
+                    for (index, item) in doc.items(doc.resolve(value)).enumerate() {
                         let get = |k: &str| {
                             doc.get(item, k)
                                 .and_then(|v| doc.str(v))
                                 .map(str::to_string)
                         };
-                        if let Some(image) = get("image") {
-                            out.push(BuiltContainer {
-                                list: key.to_string(),
-                                name: get("name").unwrap_or_default(),
-                                image,
-                                placement,
-                                set_by: Vec::new(),
-                            });
-                        }
+                        out.push(BuiltContainer {
+                            list: key.to_string(),
+                            index,
+                            name: get("name").unwrap_or_default(),
+                            image: get("image").unwrap_or_default(),
+                            placement,
+                            set_by: Vec::new(),
+                            pull_policy: get("imagePullPolicy"),
+                            policy_set_by: None,
+                        });
                     }
                     continue;
                 }
