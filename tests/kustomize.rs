@@ -604,3 +604,67 @@ fn patches_set_values_and_findings_point_at_them() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `secretGenerator`: a pull Secret generated from a Docker config file gets kustomize's hash
+/// suffix (after the prefix), the pod's and the ServiceAccount's references follow it, and its
+/// credentials are read from the file; `disableNameSuffixHash` (per entry or in
+/// `generatorOptions`) keeps the name. kubectl confirms every name.
+#[test]
+fn generated_pull_secrets_are_named_and_read_as_kustomize_does() {
+    if !kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "app/config.json",
+        "{\"auths\": {\"registry.corp\": {\"auth\": \"dTpw\"}}}\n",
+    );
+    write(
+        d,
+        "app/tokens.env",
+        "# a comment\nTOKEN=abc\nOTHER=\"x y\"\n",
+    );
+    write(
+        d,
+        "app/kustomization.yaml",
+        "resources: [app.yaml]\nnamePrefix: prod-\nsecretGenerator:\n  - name: regcred\n    type: kubernetes.io/dockerconfigjson\n    files: [.dockerconfigjson=config.json]\n  - name: tokens\n    envs: [tokens.env]\n    literals: [extra=\"quoted value\"]\n  - name: fixed\n    literals: [a=b]\n    options: {disableNameSuffixHash: true}\n",
+    );
+    write(
+        d,
+        "app/app.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\nimagePullSecrets: [{name: regcred}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: app\n      imagePullSecrets: [{name: regcred}, {name: tokens}, {name: fixed}]\n      containers: [{name: web, image: \"registry.corp/web:1.0\"}]\n",
+    );
+    let out = std::process::Command::new("kubectl")
+        .args(["kustomize", "app"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let theirs = summary(&objects_in(&text));
+    let model = pullcheck::testing::build_kustomization(&d.join("app")).unwrap();
+    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
+    assert_eq!(summary(&model.objects), theirs, "{text}");
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  name: prod-"))
+        .collect();
+    assert!(names.contains(&"fixed"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("regcred-") && n.len() == "regcred-".len() + 10),
+        "{names:?}"
+    );
+    // The generated Secret covers registry.corp: `images` says the pod pulls with it.
+    let listed = run(d, &["images", "--format", "json", "app"]);
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let credentials = json["images"][0]["credentials"].to_string();
+    assert!(credentials.contains("prod-regcred-"), "{credentials}");
+}

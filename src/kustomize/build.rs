@@ -14,12 +14,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 mod entries;
+mod generators;
 mod json6902;
 mod objects;
 mod patches;
 
 pub use entries::EntryUse;
 use entries::{apply_entry, image_entries};
+pub use generators::Generated;
 pub use objects::objects_of;
 use objects::{cluster_scoped, unprefixed};
 
@@ -73,6 +75,8 @@ pub struct BuiltObject {
     pub service_account_set_by: Option<Place>,
     /// Per pull secret, the patch that added it (`None`: written in the resource).
     pub pull_secrets_set_by: Vec<Option<Place>>,
+    /// Set for a Secret a `secretGenerator` makes (`file` is then the kustomization).
+    pub generated: Option<Box<Generated>>,
 }
 
 /// Something in a kustomization the model does not follow.
@@ -114,9 +118,6 @@ const NOT_FOLLOWED: &[&str] = &[
     "crds",
     "openapi",
     "replicas",
-    // Generated Secrets get hashed names that pods' `imagePullSecrets` follow. (Generated
-    // ConfigMaps hold nothing a pull depends on.)
-    "secretGenerator",
 ];
 
 /// How deep kustomizations may include one another before it is called a cycle.
@@ -143,6 +144,7 @@ impl<'t> Builder<'t> {
             ..Build::default()
         };
         out.objects = self.build_into(root, Vec::new(), &mut out, 0)?;
+        hash_generated_names(&mut out.objects);
         out.files.sort_unstable();
         out.files.dedup();
         let mut seen = std::collections::HashSet::new();
@@ -236,6 +238,7 @@ impl<'t> Builder<'t> {
             };
             objects = self.build_into(component, objects, out, depth + 1)?;
         }
+        objects.extend(self.generated_secrets(doc, root, file, out)?);
         // Patches first (kustomize's PatchStrategicMerge and Patch transformers), then
         // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one),
         // then the name-reference transformer: pods follow their renamed ServiceAccounts and
@@ -353,6 +356,25 @@ impl<'t> Builder<'t> {
             }
         }
         Ok(objects)
+    }
+}
+
+/// Appends the content hash to the names of generated Secrets, once the root is built (after
+/// every prefix and suffix), and points the references to them at the new names.
+fn hash_generated_names(objects: &mut [BuiltObject]) {
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for object in objects.iter_mut() {
+        if let Some(generated) = object.generated.as_deref().filter(|g| g.hash) {
+            let name = format!("{}-{}", object.name, generators::name_hash(generated));
+            renamed.push((std::mem::replace(&mut object.name, name.clone()), name));
+        }
+    }
+    for object in objects.iter_mut() {
+        for secret in &mut object.pull_secrets {
+            if let Some((_, new)) = renamed.iter().find(|(old, _)| old == secret) {
+                *secret = new.clone();
+            }
+        }
     }
 }
 

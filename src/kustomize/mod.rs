@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 pub mod build;
 pub mod findings;
 pub mod images;
+mod sha256;
 pub mod stage;
 pub mod tree;
 

@@ -6,11 +6,11 @@
 
 use std::collections::HashSet;
 
-use super::build::Place;
-use super::build::{Build, BuildError, Builder, BuiltObject};
+use super::build::{Build, BuildError, Builder, BuiltObject, Generated, Place};
 use super::tree::{Tree, references};
+use crate::credentials::secret::{self, Payload};
 use crate::k8s::{
-    Built, ContainerList, Extracted, Located, Moved, ObjectRef, PodSpec, PullSecretList,
+    Built, ContainerList, Extracted, Located, Moved, ObjectRef, PodSpec, PullSecretList, Secret,
 };
 use crate::source::{SourceFile, Span};
 use crate::yaml;
@@ -191,6 +191,11 @@ fn deploy(
             .unwrap_or_else(|| default_namespace.to_string()),
     };
     out.objects.push((object.file, built.clone()));
+    if let Some(generated) = &object.generated {
+        out.secrets
+            .push(generated_secret(object, generated, built.namespace));
+        return;
+    }
     for account in written
         .service_accounts
         .iter()
@@ -222,6 +227,21 @@ fn deploy(
         let text_len = files[pod.file].text.len();
         out.pods
             .push(built_pod(root, pod, object, &built, text_len));
+    }
+}
+
+/// A Secret a kustomization generates, reduced as extraction reduces a written one: to the
+/// registries it holds credentials for.
+fn generated_secret(object: &BuiltObject, generated: &Generated, namespace: String) -> Secret {
+    let payload = |key: &str| {
+        let (_, value) = generated.data.iter().find(|(k, _)| k == key)?;
+        Some(std::str::from_utf8(value).map_or_else(|_| Payload::Base64(""), Payload::Plain))
+    };
+    Secret {
+        file: object.file,
+        namespace,
+        name: object.name.clone(),
+        registry_keys: secret::registry_keys(&generated.secret_type, payload),
     }
 }
 

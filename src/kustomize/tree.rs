@@ -74,7 +74,7 @@ pub fn is_remote(entry: &str) -> bool {
 }
 
 /// The files the kustomizations of `files` reach (resources, bases, components, patches,
-/// configurations, generator sources), at any depth, that are not among `files`: to be read
+/// configurations), at any depth, that are not among `files`: to be read
 /// from disk and added to the run. A path that does not exist is left for the build to report.
 pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str)>) -> Vec<PathBuf> {
     let mut known: HashSet<PathBuf> = HashSet::new();
@@ -142,7 +142,9 @@ pub fn within(dir: &Path, path: &Path) -> bool {
     })
 }
 
-/// The paths a kustomization names, each with whether it may be a folder.
+/// The paths a kustomization names, each with whether it may be a folder. Generator sources
+/// are left out: they are not manifests (an `.env` file is no YAML), and the build reads them
+/// itself.
 pub fn references(doc: &Document, root: NodeId) -> Vec<(String, bool)> {
     let strings = |key: &str| -> Vec<String> {
         doc.get(root, key)
@@ -171,26 +173,6 @@ pub fn references(doc: &Document, root: NodeId) -> Vec<(String, bool)> {
         {
             if let Some(path) = doc.get(item, "path").and_then(|p| doc.str(p)) {
                 out.push((path.to_string(), false));
-            }
-        }
-    }
-    for key in ["secretGenerator", "configMapGenerator"] {
-        for item in doc
-            .get(root, key)
-            .into_iter()
-            .flat_map(|l| doc.items(doc.resolve(l)))
-        {
-            for list in ["files", "envs"] {
-                for source in doc
-                    .get(item, list)
-                    .into_iter()
-                    .flat_map(|l| doc.items(doc.resolve(l)))
-                    .filter_map(|s| doc.str(s))
-                {
-                    // `files: [key=path]` names the key before the path.
-                    let path = source.split_once('=').map_or(source, |(_, p)| p);
-                    out.push((path.to_string(), false));
-                }
             }
         }
     }

@@ -61,6 +61,7 @@ pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject>
         pull_secrets_set_by: vec![None; pull_secrets.len()],
         pull_secrets,
         service_account_set_by: None,
+        generated: None,
     }]
 }
 
