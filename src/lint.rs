@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine;
 use crate::index::Index;
 use crate::input::LoadedInput;
-use crate::k8s::PodSpec;
+use crate::k8s::{Built, PodSpec};
 use crate::settings::Settings;
 use crate::suppress;
 
@@ -74,6 +74,10 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         kustomize,
     } = collect(inputs, settings);
     let reported = |file: usize| !context[file];
+    // A built object is linted when its file is, or when the root it was built for is.
+    let linted = |file: usize, built: Option<&Built>| {
+        crate::kustomize::stage::linted(&context, &kustomize, file, built)
+    };
     crate::timings::mark("parse and extract");
     let index = Index::new(&extracted);
     let check = |pod: &PodSpec| {
@@ -85,17 +89,17 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     };
     // Context files lend their ServiceAccounts, Secrets and pre-pullers to the index; their
     // own pod specs and accounts are not checked.
-    let pods: Vec<&PodSpec> = extracted.pods.iter().filter(|p| reported(p.file)).collect();
+    let pods: Vec<&PodSpec> = (extracted.pods.iter())
+        .filter(|p| linted(p.file, p.built.as_deref()))
+        .collect();
     let found: Vec<Vec<Diagnostic>> = if settings.parallel && pods.len() > 64 {
         pods.par_iter().map(|pod| check(pod)).collect()
     } else {
         pods.iter().map(|pod| check(pod)).collect()
     };
     diagnostics.extend(found.into_iter().flatten());
-    for account in extracted
-        .service_accounts
-        .iter()
-        .filter(|a| reported(a.file))
+    for account in
+        (extracted.service_accounts.iter()).filter(|a| linted(a.file, a.built.as_deref()))
     {
         let mut found = engine::check_service_account(account, settings, &index);
         if let Some(built) = &account.built {
@@ -103,7 +107,11 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         }
         diagnostics.extend(found);
     }
-    diagnostics.extend(engine::check_kustomizations(&kustomize, settings));
+    diagnostics.extend(
+        engine::check_kustomizations(&kustomize, settings)
+            .into_iter()
+            .filter(|d| reported(d.file)),
+    );
     crate::timings::mark("rules");
     let own = suppress::apply_comments(&files, &mut diagnostics, settings);
     crate::timings::mark("suppressions");

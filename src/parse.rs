@@ -114,12 +114,25 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         }
     }
     summary.kustomize_builds = kustomize.roots.iter().filter_map(|r| r.build()).count();
+    // What a root that is linted deploys from files read for context counts too.
+    let from_context: usize = (kustomize.roots.iter())
+        .filter(|root| !context[root.file])
+        .filter_map(|root| root.build())
+        .map(|build| build.objects.iter().filter(|o| context[o.file]).count())
+        .sum();
     summary.objects = extracted
         .objects
         .iter()
         .filter(|(f, _)| !context[*f])
+        .count()
+        + from_context;
+    summary.containers = (extracted.pods.iter())
+        .filter(|p| {
+            crate::kustomize::stage::linted(&context, &kustomize, p.file, p.built.as_deref())
+        })
+        .flat_map(|p| &p.containers)
+        .filter(|c| c.list != crate::k8s::ContainerList::ImageVolumes)
         .count();
-    summary.containers = extracted.containers(|file| !context[file]);
     let patches = crate::kustomize::patch_files(&files);
     for pod in &mut extracted.pods {
         pod.partial = patches.contains(&pod.file);

@@ -44,7 +44,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
         .extracted
         .pods
         .iter()
-        .filter(|p| collected.reported(p.file))
+        .filter(|p| collected.linted(p.file, p.built.as_deref()))
     {
         let credentials = PodCredentials::resolve(pod, &index);
         for container in &pod.containers {

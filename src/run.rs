@@ -66,6 +66,12 @@ impl Collected {
     pub fn reported(&self, file: usize) -> bool {
         !self.context[file]
     }
+
+    /// Whether an object of `file` is linted: `built` is set for an object a kustomization
+    /// root's build gave, which is linted when the root is.
+    pub fn linted(&self, file: usize, built: Option<&crate::k8s::Built>) -> bool {
+        crate::kustomize::stage::linted(&self.context, &self.kustomize, file, built)
+    }
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -668,3 +668,69 @@ fn generated_pull_secrets_are_named_and_read_as_kustomize_does() {
     let credentials = json["images"][0]["credentials"].to_string();
     assert!(credentials.contains("prod-regcred-"), "{credentials}");
 }
+
+/// The pre-commit story: the changed-files hook runs `pullcheck --force-exclude --context .
+/// CHANGED…`. A changed base file is linted as every root that includes it deploys it (the
+/// roots are read for context), so the overlay's `latest` is reported and the base's untagged
+/// image, which every overlay tags, is not; a changed overlay is linted as its whole build.
+#[test]
+fn a_changed_file_is_linted_through_the_roots_that_include_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "base/kustomization.yaml", "resources: [app.yaml]\n");
+    write(
+        d,
+        "base/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n",
+    );
+    write(
+        d,
+        "overlays/dev/kustomization.yaml",
+        "resources: [../../base]\nimages: [{name: nginx, newTag: latest}]\n",
+    );
+    write(
+        d,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\nimages: [{name: nginx, newTag: \"1.27.3\"}]\n",
+    );
+    let rules = |args: &[&str]| {
+        let out = run(d, &[&["--format", "json"], args].concat());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (found, json["summary"]["kustomize_builds"].clone())
+    };
+    // The file as written would get missing-tag; what the overlays deploy is dev's `latest`.
+    assert_eq!(
+        rules(&["--kustomize", "off", "base/app.yaml"]).0,
+        ["missing-tag base/app.yaml"]
+    );
+    assert_eq!(
+        rules(&["--force-exclude", "--context", ".", "base/app.yaml"]),
+        (
+            vec!["latest-tag overlays/dev/kustomization.yaml".to_string()],
+            serde_json::json!(2)
+        )
+    );
+    assert_eq!(
+        rules(&[
+            "--force-exclude",
+            "--context",
+            ".",
+            "overlays/prod/kustomization.yaml"
+        ]),
+        (Vec::new(), serde_json::json!(1))
+    );
+    // A base that no root of the run includes is linted as its own build.
+    assert_eq!(rules(&["base"]).0, ["missing-tag base/app.yaml"]);
+}

@@ -135,6 +135,7 @@ pub fn read_inputs<T: Send>(
                 }
             }
         }
+        inputs.extend(context);
         if settings.kustomize == Kustomize::Auto {
             // What the run's kustomizations include from outside it is read too (each file
             // once): their builds are what is linted.
@@ -149,7 +150,6 @@ pub fn read_inputs<T: Send>(
                 }
             }
         }
-        inputs.extend(context);
         (work(inputs, settings), failed)
     };
     if settings.parallel {

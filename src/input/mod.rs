@@ -149,11 +149,13 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// The files the kustomizations among `inputs` include that are not inputs themselves
 /// (`pullcheck overlays/prod` includes `base/`): a run reads them too, to lint what the overlay
 /// builds.
+/// Files already read for context are not read again: they stay context, and are linted
+/// through the root that includes them.
 pub fn kustomize_reached(inputs: &[LoadedInput]) -> Vec<InputSource> {
-    let files = inputs
-        .iter()
-        .filter(|i| !i.context)
-        .filter_map(|i| Some((i.source.path.as_deref()?, i.source.text.as_str())));
+    let files = inputs.iter().filter_map(|i| {
+        let path = i.source.path.as_deref()?;
+        Some((path, i.source.text.as_str(), !i.context))
+    });
     crate::kustomize::tree::missing_files(files)
         .into_iter()
         .map(|path| InputSource::File {

@@ -50,8 +50,8 @@ impl Root {
     }
 }
 
-/// Builds the roots among `files` (not those read for context) and puts their builds in place
-/// of the objects of the files they include.
+/// Builds the roots among `files` — those read for context only when they include a file that
+/// is linted — and puts their builds in place of the objects of the files they include.
 pub fn apply(
     files: &[SourceFile],
     context: &[bool],
@@ -59,11 +59,7 @@ pub fn apply(
     default_namespace: &str,
 ) -> Kustomized {
     let tree = Tree::new(files);
-    let kustomizations: Vec<usize> = tree
-        .kustomizations()
-        .into_iter()
-        .filter(|&k| !context[k])
-        .collect();
+    let kustomizations = tree.kustomizations();
     if kustomizations.is_empty() {
         return Kustomized::default();
     }
@@ -75,6 +71,10 @@ pub fn apply(
             continue;
         }
         let outcome = match builder.build(file) {
+            // A root read for context (`--context .` in a pre-commit hook) counts when it
+            // includes a file that is linted: that file is linted as the root deploys it.
+            Ok(build) if context[file] && build.files.iter().all(|&f| context[f]) => continue,
+            Err(_) if context[file] => continue,
             Err(error) => Outcome::Failed(error),
             Ok(build) if !build.not_followed.is_empty() => Outcome::NotFollowed(build),
             Ok(build) => Outcome::Built(build),
@@ -136,6 +136,17 @@ pub fn apply(
         *extracted = out;
     }
     Kustomized { roots }
+}
+
+/// Whether an object of `file` (built for a root when `built` is set) is linted: when its file
+/// is not read for context only, or when the root it was built for is not.
+pub fn linted(
+    context: &[bool],
+    kustomized: &Kustomized,
+    file: usize,
+    built: Option<&Built>,
+) -> bool {
+    !context[file] || built.is_some_and(|b| !context[kustomized.roots[b.root].file])
 }
 
 /// The kustomizations another one of the run includes (as a resource, base or component).

@@ -73,15 +73,15 @@ pub fn is_remote(entry: &str) -> bool {
     entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=")
 }
 
-/// The files the kustomizations of `files` reach (resources, bases, components, patches,
-/// configurations), at any depth, that are not among `files`: to be read
+/// The files the kustomizations of `files` marked to be followed reach (resources, bases,
+/// components, patches, configurations), at any depth, that are not among `files`: to be read
 /// from disk and added to the run. A path that does not exist is left for the build to report.
-pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str)>) -> Vec<PathBuf> {
+pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>) -> Vec<PathBuf> {
     let mut known: HashSet<PathBuf> = HashSet::new();
     let mut work: Vec<(PathBuf, String)> = Vec::new();
-    for (path, text) in files {
+    for (path, text, follow) in files {
         known.insert(normalize(path));
-        if is_kustomization_file(path) {
+        if follow && is_kustomization_file(path) {
             work.push((normalize(path), text.to_string()));
         }
     }
@@ -202,7 +202,7 @@ pub fn read_from_disk(root: &Path) -> Result<Vec<SourceFile>, String> {
     let more = missing_files(
         files
             .iter()
-            .filter_map(|f| Some((f.path.as_deref()?, f.text.as_str()))),
+            .filter_map(|f| Some((f.path.as_deref()?, f.text.as_str(), true))),
     );
     for path in more {
         files.push(read(path)?);
