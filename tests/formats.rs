@@ -64,6 +64,31 @@ fn sarif_validates_against_the_schema() {
         assert!(errors.is_empty(), "{}: {errors:#?}", dir.display());
         assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
     }
+    // A finding an overlay's `images:` entry caused is at the entry, with the base's line as a
+    // related location in the other file.
+    let out = run(&root().join("examples"), &["--format", "sarif", "gitops"]);
+    let sarif = json(&out);
+    let related: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "latest-tag")
+        .flat_map(|r| {
+            r["relatedLocations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|l| {
+            let at = &l["physicalLocation"];
+            format!(
+                "{}:{}",
+                at["artifactLocation"]["uri"].as_str().unwrap(),
+                at["region"]["startLine"]
+            )
+        })
+        .collect();
+    assert_eq!(related, ["gitops/base/api.yaml:14"]);
 }
 
 /// The `pullcheck/v1` fingerprint of every SARIF result, in order.
