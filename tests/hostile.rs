@@ -573,3 +573,48 @@ fn many_keys_stay_linear_and_messages_stay_short() {
     assert!(help.contains("4992 more"), "{help}");
     assert!(help.len() < 1_000, "{} bytes", help.len());
 }
+
+/// Kustomizations that include each other in a cycle, or the same base twice at every level
+/// (2^40 ways down, with and without objects), end with a `kustomize-build-error` at once; a
+/// resource outside the kustomization's folder (`/etc/passwd`) is neither built nor read.
+#[test]
+fn hostile_kustomizations_end_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "cycle/a/kustomization.yaml", "resources: [../b]\n");
+    write(d, "cycle/b/kustomization.yaml", "resources: [../a]\n");
+    for (name, pod) in [("empty", false), ("full", true)] {
+        for level in 0..40 {
+            let next = format!("../k{}", level + 1);
+            write(
+                d,
+                &format!("{name}/k{level}/kustomization.yaml"),
+                &format!("resources: [{next}, {next}/]\n"),
+            );
+        }
+        let last = if pod {
+            "resources: [pod.yaml]\n"
+        } else {
+            "{}\n"
+        };
+        write(d, &format!("{name}/k40/kustomization.yaml"), last);
+        write(d, &format!("{name}/k40/pod.yaml"), POD);
+    }
+    write(
+        d,
+        "outside/kustomization.yaml",
+        "resources: [/etc/passwd]\n",
+    );
+    for root in ["cycle/a", "empty/k0", "full/k0", "outside"] {
+        let out = run(d, &["--format", "json", root]);
+        assert_ne!(out.status.code(), Some(101), "{root}: {}", stderr(&out));
+        let value = json(&out);
+        let rules = rules_of(&value);
+        assert!(
+            rules.contains(&"kustomize-build-error".to_string()),
+            "{root}: {rules:?}"
+        );
+    }
+    let out = run(d, &["--format", "json", "outside"]);
+    assert!(!stdout(&out).contains("root:"), "{}", stdout(&out));
+}

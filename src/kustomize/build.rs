@@ -15,6 +15,7 @@ use std::path::Path;
 
 mod entries;
 mod generators;
+mod model;
 mod json6902;
 mod objects;
 mod patches;
@@ -22,6 +23,7 @@ mod patches;
 pub use entries::EntryUse;
 use entries::{apply_entry, image_entries};
 pub use generators::Generated;
+pub use model::*;
 pub use objects::objects_of;
 use objects::{cluster_scoped, unprefixed};
 
@@ -30,80 +32,6 @@ use super::normalize;
 use super::tree::{Tree, is_remote, within};
 use crate::source::Span;
 use crate::yaml::{self, Document, NodeId, NodeKind};
-
-/// A place in a file of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Place {
-    pub file: usize,
-    pub span: Span,
-}
-
-/// A container of a built object: its list, name and image, where the image sits, and the
-/// `images:` entries that rewrote it, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuiltContainer {
-    pub list: String,
-    /// Its position in the list as written: what a JSON 6902 path names.
-    pub index: usize,
-    pub name: String,
-    /// Empty when the container names no image.
-    pub image: String,
-    pub placement: Placement,
-    /// The patches and `images:` entries that set the image, in order.
-    pub set_by: Vec<Place>,
-    pub pull_policy: Option<String>,
-    /// The patch that set the pull policy.
-    pub policy_set_by: Option<Place>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuiltObject {
-    /// The file it is written in.
-    pub file: usize,
-    pub kind: String,
-    /// Name and namespace as written.
-    pub written_name: String,
-    pub written_namespace: Option<String>,
-    pub name: String,
-    pub namespace: Option<String>,
-    pub containers: Vec<BuiltContainer>,
-    /// The pod spec's `serviceAccountName` and `imagePullSecrets` names, as the name-reference
-    /// transformer leaves them.
-    pub service_account: Option<String>,
-    pub pull_secrets: Vec<String>,
-    /// The patch that set the ServiceAccount.
-    pub service_account_set_by: Option<Place>,
-    /// Per pull secret, the patch that added it (`None`: written in the resource).
-    pub pull_secrets_set_by: Vec<Option<Place>>,
-    /// Set for a Secret a `secretGenerator` makes (`file` is then the kustomization).
-    pub generated: Option<Box<Generated>>,
-}
-
-/// Something in a kustomization the model does not follow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotFollowed {
-    pub at: Place,
-    /// `patches that touch containers, images or namespaces`, `replacements`, …
-    pub what: String,
-}
-
-#[derive(Debug, Default)]
-pub struct Build {
-    /// The root's kustomization file.
-    pub root: usize,
-    pub objects: Vec<BuiltObject>,
-    pub not_followed: Vec<NotFollowed>,
-    pub entries: Vec<EntryUse>,
-    /// Every file the build read.
-    pub files: Vec<usize>,
-}
-
-/// Why a root does not build (as `kubectl kustomize` would fail).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError {
-    pub at: Place,
-    pub message: String,
-}
 
 /// Keys a kustomization may hold that can change what this model computes. (Patches are
 /// followed as far as they set images, pull policies, pull secrets and ServiceAccounts: see
@@ -123,9 +51,15 @@ const NOT_FOLLOWED: &[&str] = &[
 /// How deep kustomizations may include one another before it is called a cycle.
 const MAX_DEPTH: usize = 32;
 
+/// How many kustomizations one root's build may go through (a base included by several
+/// components counts each time): bounds what a hostile tree can cost.
+const MAX_VISITS: usize = 4096;
+
 /// Builds roots over the run's files, reading each resource file once for all of them.
 pub struct Builder<'t> {
     tree: &'t Tree<'t>,
+    /// Kustomizations the current root's build went through.
+    visits: std::cell::Cell<usize>,
     resources: RefCell<HashMap<usize, Result<Vec<BuiltObject>, BuildError>>>,
 }
 
@@ -133,6 +67,7 @@ impl<'t> Builder<'t> {
     pub fn new(tree: &'t Tree<'t>) -> Self {
         Builder {
             tree,
+            visits: std::cell::Cell::new(0),
             resources: RefCell::default(),
         }
     }
@@ -143,6 +78,7 @@ impl<'t> Builder<'t> {
             root,
             ..Build::default()
         };
+        self.visits.set(0);
         out.objects = self.build_into(root, Vec::new(), &mut out, 0)?;
         hash_generated_names(&mut out.objects);
         out.files.sort_unstable();
@@ -167,6 +103,16 @@ impl<'t> Builder<'t> {
             file,
             span: Span::new(0, 0),
         };
+        self.visits.set(self.visits.get() + 1);
+        if self.visits.get() > MAX_VISITS {
+            return Err(BuildError {
+                at: at_start,
+                message: format!(
+                    "the root includes kustomizations more than {MAX_VISITS} times; pullcheck \
+                     stops there"
+                ),
+            });
+        }
         if depth > MAX_DEPTH {
             return Err(BuildError {
                 at: at_start,
@@ -229,7 +175,23 @@ impl<'t> Builder<'t> {
         let json6902 = self.patches(doc, root, file, "patchesJson6902")?;
         for key in ["resources", "bases"] {
             for (entry, node) in strings(doc, root, key) {
-                objects.extend(self.resource(&dir, &entry, place(node), out, depth)?);
+                let added = self.resource(&dir, &entry, place(node), out, depth)?;
+                // kustomize refuses an object it already holds ("may not add resource with an
+                // already registered id"): this also ends a diamond of includes early.
+                if let Some(twice) = added
+                    .iter()
+                    .find(|a| objects.iter().any(|o| o.id() == a.id()))
+                {
+                    return Err(BuildError {
+                        at: place(node),
+                        message: format!(
+                            "{} `{}` is included twice (kustomize: may not add resource with an \
+                             already registered id)",
+                            twice.kind, twice.name
+                        ),
+                    });
+                }
+                objects.extend(added);
             }
         }
         for (entry, node) in strings(doc, root, "components") {

@@ -4,7 +4,7 @@
 //! them, and a note of which values an overlay set, so that findings about them point at the
 //! overlay's line. Files no followed root includes are linted as written.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::build::{Build, BuildError, Builder, BuiltObject, Generated, Place};
 use super::tree::{Tree, references};
@@ -63,10 +63,9 @@ pub fn apply(
     if kustomizations.is_empty() {
         return Kustomized::default();
     }
-    let included = included(&tree, &kustomizations);
     let builder = Builder::new(&tree);
     let mut roots = Vec::new();
-    for &file in kustomizations.iter().filter(|k| !included.contains(k)) {
+    for file in self::roots(&tree, &kustomizations) {
         if is_component(&files[file]) {
             continue;
         }
@@ -149,9 +148,11 @@ pub fn linted(
     !context[file] || built.is_some_and(|b| !context[kustomized.roots[b.root].file])
 }
 
-/// The kustomizations another one of the run includes (as a resource, base or component).
-fn included(tree: &Tree<'_>, kustomizations: &[usize]) -> HashSet<usize> {
-    let mut included = HashSet::new();
+/// The kustomizations built as roots: those no other one of the run includes (as a resource,
+/// base or component), and one member of each group that only include one another (a cycle:
+/// its build fails, as kubectl's does, rather than being left out).
+fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<usize> {
+    let mut includes: HashMap<usize, Vec<usize>> = HashMap::new();
     for &file in kustomizations {
         let dir = tree.dir(file);
         for parsed in yaml::parse_stream(&tree.files[file]).into_iter().take(1) {
@@ -160,12 +161,35 @@ fn included(tree: &Tree<'_>, kustomizations: &[usize]) -> HashSet<usize> {
             };
             for (entry, may_be_dir) in references(&parsed.document, root) {
                 if may_be_dir && let Some(k) = tree.kustomization(&dir.join(&entry)) {
-                    included.insert(k);
+                    includes.entry(file).or_default().push(k);
                 }
             }
         }
     }
-    included
+    let included: HashSet<usize> = includes.values().flatten().copied().collect();
+    let mut roots: Vec<usize> = (kustomizations.iter().copied())
+        .filter(|k| !included.contains(k))
+        .collect();
+    let mut reached: HashSet<usize> = HashSet::new();
+    let reach = |from: usize, reached: &mut HashSet<usize>| {
+        let mut work = vec![from];
+        while let Some(k) = work.pop() {
+            if reached.insert(k) {
+                work.extend(includes.get(&k).into_iter().flatten().copied());
+            }
+        }
+    };
+    for &root in &roots {
+        reach(root, &mut reached);
+    }
+    for &k in kustomizations {
+        if !reached.contains(&k) {
+            roots.push(k);
+            reach(k, &mut reached);
+        }
+    }
+    roots.sort_unstable();
+    roots
 }
 
 fn is_component(file: &SourceFile) -> bool {

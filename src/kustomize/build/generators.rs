@@ -94,6 +94,7 @@ impl Builder<'_> {
             data.sort_by(|a, b| a.0.cmp(&b.0));
             objects.push(BuiltObject {
                 file,
+                group: String::new(),
                 kind: "Secret".into(),
                 written_name: name.to_string(),
                 written_namespace: get("namespace").map(str::to_string),

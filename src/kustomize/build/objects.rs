@@ -49,8 +49,16 @@ pub fn objects_of(doc: &Document, root: NodeId, file: usize) -> Vec<BuiltObject>
         .map(str::to_string)
         .collect::<Vec<_>>();
     let (name, namespace) = (field("name").unwrap_or_default(), field("namespace"));
+    let api_version = doc
+        .get(root, "apiVersion")
+        .and_then(|v| doc.str(v))
+        .unwrap_or("");
     vec![BuiltObject {
         file,
+        group: api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+            .to_string(),
         kind: kind.to_string(),
         written_name: name.clone(),
         written_namespace: namespace.clone(),
