@@ -25,14 +25,22 @@ struct FileResult {
     unparsed_secrets: Vec<Span>,
     helm_sources: Vec<(usize, String)>,
     /// Where the first document that did not parse stopped (whether or not `parse-error`
-    /// reports it).
+    /// reports it), and why.
     syntax_error: Option<usize>,
+    syntax_message: Option<String>,
+    /// The objects as the kustomize model reads them, when the run has kustomizations: the
+    /// builds take them from here instead of parsing the file again.
+    model: Vec<crate::kustomize::build::BuiltObject>,
 }
 
 impl FileResult {
     fn append(&mut self, mut other: FileResult) {
         self.documents += other.documents;
-        self.syntax_error = self.syntax_error.or(other.syntax_error);
+        if self.syntax_error.is_none() {
+            self.syntax_error = other.syntax_error;
+            self.syntax_message = other.syntax_message.take();
+        }
+        self.model.append(&mut other.model);
         self.extracted.append(other.extracted);
         self.diagnostics.append(&mut other.diagnostics);
         self.unparsed_secrets.append(&mut other.unparsed_secrets);
@@ -43,17 +51,24 @@ impl FileResult {
 /// Parses every input (in parallel when there are several) and extracts its objects.
 pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    let model = settings.kustomize == Kustomize::Auto
+        && inputs.iter().any(|i| {
+            i.source
+                .path
+                .as_deref()
+                .is_some_and(crate::kustomize::tree::is_kustomization_file)
+        });
     let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
         inputs
             .par_iter()
             .enumerate()
-            .map(|(i, input)| read_file(i, input, settings))
+            .map(|(i, input)| read_file(i, input, settings, model))
             .collect()
     } else {
         inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| read_file(i, input, settings))
+            .map(|(i, input)| read_file(i, input, settings, model))
             .collect()
     };
 
@@ -66,6 +81,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     let mut diagnostics = Vec::new();
     let mut templates = Vec::new();
     let mut masks = Vec::with_capacity(inputs.len());
+    let mut models = std::collections::HashMap::new();
     for (file, (input, mut result)) in inputs.iter_mut().zip(per_file).enumerate() {
         // Decided on the text as written: masking may hide the template actions.
         let templated = !settings.lint_templates
@@ -78,6 +94,13 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             std::mem::take(&mut result.extracted.sensitive),
             std::mem::take(&mut result.unparsed_secrets),
         ));
+        if model {
+            let read = match (result.syntax_error, result.syntax_message.take()) {
+                (Some(offset), Some(message)) => Err((offset, message)),
+                _ => Ok(std::mem::take(&mut result.model)),
+            };
+            models.insert(file, read);
+        }
         // Go template text (a file a chart reads with `.Files.Get`, a template outside a
         // chart's `templates/`) is not a manifest: what it renders to is.
         if templated {
@@ -98,15 +121,18 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         diagnostics.extend(result.diagnostics);
     }
     let mut files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
+    crate::timings::mark("parse");
     let kustomize = match settings.kustomize {
         Kustomize::Auto => crate::kustomize::stage::apply(
             &files,
             &context,
             &mut extracted,
             &settings.default_namespace,
+            models,
         ),
         Kustomize::Off => Kustomized::default(),
     };
+    crate::timings::mark("kustomize");
     for (file, (sensitive, unparsed)) in files.iter_mut().zip(masks) {
         file.redact(&sensitive);
         for span in unparsed {
@@ -148,7 +174,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     }
 }
 
-fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResult {
+fn read_file(file: usize, input: &LoadedInput, settings: &Settings, model: bool) -> FileResult {
     let mut result = FileResult::default();
     let parse_errors = settings.is_enabled(rules::ParseError::META.name);
     if let Some((offset, reason)) = &input.not_text {
@@ -166,7 +192,7 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings) -> FileResul
     let pieces = yaml::pieces(source);
     let read = |&(start, end): &(usize, usize)| {
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_piece(file, source, start, end, settings, parse_errors)
+            read_piece(file, source, (start, end), settings, parse_errors, model)
         }));
         attempt.unwrap_or_else(|payload| {
             let message = format!(
@@ -205,10 +231,10 @@ pub const PARALLEL_STREAM_BYTES: usize = 256 * 1024;
 fn read_piece(
     file: usize,
     source: &SourceFile,
-    start: usize,
-    end: usize,
+    (start, end): (usize, usize),
     settings: &Settings,
     parse_errors: bool,
+    model: bool,
 ) -> FileResult {
     let mut result = FileResult::default();
     let shallow = crate::k8s::kinds::shallow_fields(&source.text[start..end]);
@@ -222,7 +248,10 @@ fn read_piece(
                 .push((parsed.span.start, template.to_string()));
         }
         if let Some(error) = &parsed.error {
-            result.syntax_error.get_or_insert(error.offset);
+            if result.syntax_error.is_none() {
+                result.syntax_error = Some(error.offset);
+                result.syntax_message = Some(error.message.clone());
+            }
             if parse_errors {
                 let message = format!("YAML syntax error: {}", error.message);
                 result.diagnostics.push(rules::ParseError::diagnostic(
@@ -237,6 +266,10 @@ fn read_piece(
                 result.unparsed_secrets.push(parsed.span);
             }
             continue;
+        }
+        if model && let Some(root) = parsed.document.root() {
+            let objects = crate::kustomize::build::objects_of(&parsed.document, root, file);
+            result.model.extend(objects);
         }
         let found = k8s::extract(&parsed.document, file, &settings.default_namespace);
         result.extracted.append(found);

@@ -19,6 +19,7 @@ mod model;
 mod json6902;
 mod objects;
 mod patches;
+mod strategic_merge;
 
 pub use entries::EntryUse;
 use entries::{apply_entry, image_entries};
@@ -205,8 +206,11 @@ impl<'t> Builder<'t> {
         // namePrefix/nameSuffix (the PrefixSuffixTransformer runs before the namespace one),
         // then the name-reference transformer: pods follow their renamed ServiceAccounts and
         // Secrets.
-        for patch in merges.iter().flatten() {
-            self.apply_patch(patch, &mut objects, out);
+        for patch in merges.into_iter().flatten() {
+            match patch {
+                Ok(patch) => self.apply_patch(&patch, &mut objects, out),
+                Err(skipped) => out.not_followed.push(skipped),
+            }
         }
         let affix = |key: &str| doc.get(root, key).and_then(|v| doc.str(v)).unwrap_or("");
         let (prefix, suffix) = (affix("namePrefix"), affix("nameSuffix"));
@@ -241,8 +245,11 @@ impl<'t> Builder<'t> {
                 }
             }
         }
-        for patch in &json6902 {
-            self.apply_patch(patch, &mut objects, out);
+        for patch in json6902 {
+            match patch {
+                Ok(patch) => self.apply_patch(&patch, &mut objects, out),
+                Err(skipped) => out.not_followed.push(skipped),
+            }
         }
         for (entry, name_at, at) in image_entries(doc, root, file) {
             let used = apply_entry(entry, name_at, at, &mut objects);
@@ -296,29 +303,53 @@ impl<'t> Builder<'t> {
         self.resources
             .borrow_mut()
             .entry(file)
-            .or_insert_with(|| self.read_resource(file))
+            .or_insert_with(|| read_resource(self.tree, file))
             .clone()
     }
 
-    fn read_resource(&self, file: usize) -> Result<Vec<BuiltObject>, BuildError> {
-        let mut objects = Vec::new();
-        for parsed in yaml::parse_stream(&self.tree.files[file]) {
-            if let Some(error) = parsed.error {
-                return Err(BuildError {
-                    at: Place {
-                        file,
-                        span: Span::new(error.offset, error.offset),
-                    },
-                    message: format!("a resource does not parse: {}", error.message),
-                });
-            }
-            let doc = &parsed.document;
-            if let Some(root) = doc.root() {
-                objects.extend(objects_of(doc, root, file));
-            }
-        }
-        Ok(objects)
+    /// Takes the objects of files the parse stage already read (or where it stopped, and
+    /// why), so that the builds do not parse them again.
+    pub fn read_already(&self, read: HashMap<usize, Result<Vec<BuiltObject>, (usize, String)>>) {
+        let read = read.into_iter().map(|(file, objects)| {
+            let objects = objects.map_err(|(offset, message)| BuildError {
+                at: Place {
+                    file,
+                    span: Span::new(offset, offset),
+                },
+                message: format!("a resource does not parse: {message}"),
+            });
+            (file, objects)
+        });
+        self.resources.borrow_mut().extend(read);
     }
+}
+
+/// The objects of a resource file. Kinds that hold no pod spec, ServiceAccount or Secret are
+/// read for their identity only, as the parse stage reads them (a CRD's schema is not built
+/// into a tree twice).
+fn read_resource(tree: &Tree<'_>, file: usize) -> Result<Vec<BuiltObject>, BuildError> {
+    let source = &tree.files[file];
+    let mut objects = Vec::new();
+    let parsed = yaml::pieces(source).into_iter().flat_map(|(start, end)| {
+        let shallow = crate::k8s::kinds::shallow_fields(&source.text[start..end]);
+        yaml::parse_document(source, start, end, shallow)
+    });
+    for parsed in parsed {
+        if let Some(error) = parsed.error {
+            return Err(BuildError {
+                at: Place {
+                    file,
+                    span: Span::new(error.offset, error.offset),
+                },
+                message: format!("a resource does not parse: {}", error.message),
+            });
+        }
+        let doc = &parsed.document;
+        if let Some(root) = doc.root() {
+            objects.extend(objects_of(doc, root, file));
+        }
+    }
+    Ok(objects)
 }
 
 /// Appends the content hash to the names of generated Secrets, once the root is built (after

@@ -57,6 +57,7 @@ pub fn apply(
     context: &[bool],
     extracted: &mut Extracted,
     default_namespace: &str,
+    read: HashMap<usize, Result<Vec<BuiltObject>, (usize, String)>>,
 ) -> Kustomized {
     let tree = Tree::new(files);
     let kustomizations = tree.kustomizations();
@@ -65,6 +66,7 @@ pub fn apply(
     }
     let builder = Builder::new(&tree);
     let mut roots = Vec::new();
+    builder.read_already(read);
     for file in self::roots(&tree, &kustomizations) {
         if is_component(&files[file]) {
             continue;
