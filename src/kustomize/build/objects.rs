@@ -99,6 +99,31 @@ pub(super) fn walk<'d>(
                 let Some(key) = doc.str(key) else {
                     continue;
                 };
+                // An image volume (`volumes[].image.reference`): kustomize v5.5 does not rewrite
+                // it (kubectl shows), but an `images:` entry may match it.
+                if key == "volumes" {
+                    for (index, item) in doc.items(doc.resolve(value)).enumerate() {
+                        let Some(image) = doc.get(item, "image") else {
+                            continue;
+                        };
+                        let get = |node: NodeId, k: &str| {
+                            doc.get(node, k)
+                                .and_then(|v| doc.str(v))
+                                .map(str::to_string)
+                        };
+                        out.push(BuiltContainer {
+                            list: key.to_string(),
+                            index,
+                            name: get(item, "name").unwrap_or_default(),
+                            image: get(image, "reference").unwrap_or_default(),
+                            placement: Placement::Elsewhere,
+                            set_by: Vec::new(),
+                            pull_policy: get(image, "pullPolicy"),
+                            policy_set_by: None,
+                        });
+                    }
+                    continue;
+                }
                 if matches!(key, "containers" | "initContainers" | "ephemeralContainers") {
                     let standard = key != "ephemeralContainers"
                         && (path.as_slice() == ["spec"]
