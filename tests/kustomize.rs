@@ -263,6 +263,27 @@ fn the_model_builds_the_corpus_roots_as_kubectl_does() {
     assert!(compared >= 30, "only {compared} roots compared");
 }
 
+/// Builds `root` (a folder under `dir`) with `kubectl kustomize` and with the model, which must
+/// follow everything in it and agree row for row; returns kubectl's output and its rows.
+fn kubectl_agrees(dir: &Path, root: &str) -> (String, Vec<String>) {
+    let out = std::process::Command::new("kubectl")
+        .args(["kustomize", root])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let theirs = summary(&objects_in(&text));
+    let model = pullcheck::testing::build_kustomization(&dir.join(root)).unwrap();
+    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
+    assert_eq!(summary(&model.objects), theirs, "{text}");
+    (text, theirs)
+}
+
 /// The objects of `kubectl kustomize` output, as the model describes them.
 fn objects_in(text: &str) -> Vec<pullcheck::testing::BuiltObject> {
     let source = pullcheck::source::SourceFile::new("kubectl".into(), None, text.to_string());
@@ -353,21 +374,7 @@ fn an_overlay_over_a_base_and_a_component() {
         "overlay/kustomization.yaml",
         "resources: [../base]\ncomponents: [../component]\nnamespace: prod\nnamePrefix: prod-\nnameSuffix: -v1\nimages:\n  - {name: nginx, newTag: \"1.27\"}\n  - {name: redis, newTag: \"7.2\"}\n  - {name: mirror.corp/jobs/nightly, digest: \"sha256:bbbb\"}\n",
     );
-    let out = std::process::Command::new("kubectl")
-        .args(["kustomize", "overlay"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let theirs = summary(&objects_in(&text));
-    let model = pullcheck::testing::build_kustomization(&d.join("overlay")).unwrap();
-    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
-    assert_eq!(summary(&model.objects), theirs);
+    let (text, theirs) = kubectl_agrees(d, "overlay");
     // What the model computed, spelt out: the overlay's tag wins over the base's (the base
     // was built first), `newTag` on a digest-pinned image drops the digest, and the
     // component renamed the job image before the overlay pinned it.
@@ -537,20 +544,7 @@ fn patches_set_values_and_findings_point_at_them() {
         "overlay/policy.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: builder\n      imagePullSecrets: [{name: regcred}]\n      containers:\n        - name: web\n          imagePullPolicy: always\n",
     );
-    let out = std::process::Command::new("kubectl")
-        .args(["kustomize", "overlay"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs = summary(&objects_in(&String::from_utf8(out.stdout).unwrap()));
-    let model = pullcheck::testing::build_kustomization(&d.join("overlay")).unwrap();
-    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
-    assert_eq!(summary(&model.objects), theirs);
+    let (_, theirs) = kubectl_agrees(d, "overlay");
     // The strategic merge lists its patch's containers first: `containers/0` is then the
     // sidecar, which the JSON 6902 operation replaces (and `images:` renames).
     assert_eq!(
@@ -636,21 +630,7 @@ fn generated_pull_secrets_are_named_and_read_as_kustomize_does() {
         "app/app.yaml",
         "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\nimagePullSecrets: [{name: regcred}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: app\n      imagePullSecrets: [{name: regcred}, {name: tokens}, {name: fixed}]\n      containers: [{name: web, image: \"registry.corp/web:1.0\"}]\n",
     );
-    let out = std::process::Command::new("kubectl")
-        .args(["kustomize", "app"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let theirs = summary(&objects_in(&text));
-    let model = pullcheck::testing::build_kustomization(&d.join("app")).unwrap();
-    assert!(model.not_followed.is_empty(), "{:?}", model.not_followed);
-    assert_eq!(summary(&model.objects), theirs, "{text}");
+    let (text, _) = kubectl_agrees(d, "app");
     let names: Vec<&str> = text
         .lines()
         .filter_map(|l| l.strip_prefix("  name: prod-"))
