@@ -12,6 +12,7 @@ use crate::k8s::{
 };
 use crate::kustomize::Kustomized;
 use crate::kustomize::stage::Outcome;
+use crate::online::Verdicts;
 use crate::rules::{
     self, AccountContext, ContainerContext, Finding, KustomizationContext, PodContext,
     ReferenceContext, Rule,
@@ -129,7 +130,12 @@ fn run_rules(
     }
 }
 
-pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -> Vec<Diagnostic> {
+pub(crate) fn check_pod(
+    pod: &PodSpec,
+    settings: &Settings,
+    index: &Index<'_>,
+    verdicts: &Verdicts,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let credentials = PodCredentials::resolve(pod, index);
     let pod_context = PodContext {
@@ -166,6 +172,7 @@ pub(crate) fn check_pod(pod: &PodSpec, settings: &Settings, index: &Index<'_>) -
             credentials: &credentials,
             options: &settings.options,
             index,
+            online: verdicts.of(pod, container),
         };
         run_rules(
             settings,

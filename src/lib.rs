@@ -28,6 +28,7 @@ mod index;
 mod kustomize;
 mod registry_class;
 mod glob;
+pub mod online;
 pub mod rules;
 mod engine;
 mod suppress;
@@ -40,6 +41,7 @@ pub mod plan;
 
 // Shared machinery.
 mod parallel;
+mod sha256;
 pub mod timings;
 
 #[cfg(feature = "testing")]

@@ -80,8 +80,20 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
     };
     crate::timings::mark("parse and extract");
     let index = Index::new(&extracted);
+    let verdicts = match &settings.online {
+        Some(online) => {
+            let asked: Vec<&PodSpec> = (extracted.pods.iter())
+                .filter(|p| linted(p.file, p.built.as_deref()))
+                .collect();
+            let verdicts =
+                crate::online::check(&asked, &index, online, &settings.options.registries);
+            crate::timings::mark("online");
+            verdicts
+        }
+        None => crate::online::Verdicts::default(),
+    };
     let check = |pod: &PodSpec| {
-        let mut found = engine::check_pod(pod, settings, &index);
+        let mut found = engine::check_pod(pod, settings, &index, &verdicts);
         if let Some(built) = &pod.built {
             crate::kustomize::findings::place(&mut found, pod.file, built, &kustomize);
         }

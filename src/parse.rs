@@ -129,6 +129,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             &mut extracted,
             &settings.default_namespace,
             models,
+            settings.online.is_some(),
         ),
         Kustomize::Off => Kustomized::default(),
     };
@@ -271,7 +272,12 @@ fn read_piece(
             let objects = crate::kustomize::build::objects_of(&parsed.document, root, file);
             result.model.extend(objects);
         }
-        let found = k8s::extract(&parsed.document, file, &settings.default_namespace);
+        let found = k8s::extract(
+            &parsed.document,
+            file,
+            &settings.default_namespace,
+            settings.online.is_some(),
+        );
         result.extracted.append(found);
     }
     result

@@ -23,6 +23,8 @@ pub struct PlannedImage {
     /// How each use gets its credentials, each description once.
     pub credentials: Vec<String>,
     pub used_by: Vec<ImageUse>,
+    /// What the registry answered, per distinct pull (`--online` only).
+    pub online: Vec<crate::online::Verdict>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,12 +42,14 @@ pub struct ImageUse {
 pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
     let index = Index::new(&collected.extracted);
     let mut images: BTreeMap<String, PlannedImage> = BTreeMap::new();
-    for pod in collected
-        .extracted
-        .pods
-        .iter()
+    let pods: Vec<&crate::k8s::PodSpec> = (collected.extracted.pods.iter())
         .filter(|p| collected.linted(p.file, p.built.as_deref()))
-    {
+        .collect();
+    let verdicts = match &settings.online {
+        Some(online) => crate::online::check(&pods, &index, online, &settings.options.registries),
+        None => crate::online::Verdicts::default(),
+    };
+    for pod in pods {
         let credentials = PodCredentials::resolve(pod, &index);
         for container in &pod.containers {
             let Some(image) = &container.image else {
@@ -66,7 +70,16 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
                     policies: Vec::new(),
                     credentials: Vec::new(),
                     used_by: Vec::new(),
+                    online: Vec::new(),
                 });
+            if let Some(verdict) = verdicts.of(pod, container)
+                && !entry
+                    .online
+                    .iter()
+                    .any(|v| v.status == verdict.status && v.credential == verdict.credential)
+            {
+                entry.online.push(verdict.clone());
+            }
             if !entry.policies.contains(&policy) {
                 entry.policies.push(policy);
             }

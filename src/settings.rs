@@ -28,6 +28,8 @@ pub struct Settings {
     pub parallel: bool,
     /// Whether kustomization roots are linted as their builds.
     pub kustomize: Kustomize,
+    /// Set by `--online`: ask the registries (see [`crate::online`]).
+    pub online: Option<crate::online::OnlineSettings>,
 }
 
 /// How kustomization roots are linted (`kustomize:` in the configuration, `--kustomize`).
@@ -130,6 +132,7 @@ impl Default for Settings {
             fail_on: FailOn::Warning,
             require_reason: false,
             kustomize: Kustomize::Auto,
+            online: None,
             lint_templates: false,
             parallel: true,
         }

@@ -27,6 +27,8 @@ pub fn build_kustomization(dir: &std::path::Path) -> Result<Build, String> {
 pub use crate::kustomize::images::{
     ImageEntry, Placement, apply as apply_images, split as split_image,
 };
+/// SHA-256 as hex, for the tests that push images to a local registry.
+pub use crate::sha256::hex as sha256_hex;
 /// The YAML layer, for the parser's differential tests against go-yaml.
 pub use crate::yaml::build::parse_piece;
 pub use crate::yaml::skim::{compare_with_parser, gave_up_at, skim};

@@ -40,8 +40,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every distinct image of the manifests: registry class, pull policy, the
-    /// credentials that reach it and who uses it.
-    Images(ImagesArgs),
+    /// credentials that reach it and who uses it; with --online, what the registry answers.
+    Images(Box<ImagesArgs>),
     /// List the rules: name, level, whether it runs, and what it finds.
     Rules(ConfigArgs),
     /// Print a rule's documentation.
@@ -111,6 +111,37 @@ pub struct InputArgs {
     /// the kubelet checks a pod's credentials before it reuses an image pulled with a Secret.
     #[arg(long, value_name = "VERSION", overrides_with = "kubernetes_version")]
     pub kubernetes_version: Option<String>,
+
+    /// Ask the registries whether each image exists, serves the nodes' platforms and can be
+    /// pulled with the credentials the kubelet would use: the pod's pull secrets, then the
+    /// Docker config ($DOCKER_CONFIG/config.json, ~/.docker/config.json) as the node's. Adds the
+    /// rules image-not-found, pull-unauthorized, platform-missing, registry-unreachable and
+    /// tag-moved. Off by default: nothing is sent anywhere without it (or `online: true` in
+    /// .pullcheck.yaml). HTTPS only, but for loopback and --insecure-registry hosts.
+    #[arg(long)]
+    pub online: bool,
+
+    /// With --online: the platform (os/arch) of nodes whose pods name none in their
+    /// nodeSelector; repeatable [default: linux/amd64].
+    #[arg(long = "platform", value_name = "OS/ARCH")]
+    pub platforms: Vec<String>,
+
+    /// With --online: seconds to wait for each request [default: 10].
+    #[arg(long, value_name = "SECONDS", overrides_with = "online_timeout")]
+    pub online_timeout: Option<f64>,
+
+    /// With --online: a registry host asked over plain HTTP; repeatable. Loopback always is.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registries: Vec<String>,
+
+    /// With --online: a PEM file of certificate authorities to trust instead of the
+    /// platform's; repeatable.
+    #[arg(long = "registry-ca", value_name = "FILE")]
+    pub registry_cas: Vec<String>,
+
+    /// With --online: the Docker config to read as the node's credentials.
+    #[arg(long, value_name = "FILE", overrides_with = "docker_config")]
+    pub docker_config: Option<String>,
 
     /// Worker threads for reading and linting; default: one per core, at most 4 per core.
     #[arg(long, value_name = "N", overrides_with = "threads")]

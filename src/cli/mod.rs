@@ -2,6 +2,7 @@
 //! [`args`], reading the inputs in [`read`].
 
 mod args;
+mod configure;
 mod read;
 mod terminal;
 
@@ -10,15 +11,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use pullcheck::config::{self, Config, ConfigError};
+use pullcheck::config::{self, ConfigError};
 use pullcheck::lint;
 use pullcheck::output::{self, Style, escape, human};
 use pullcheck::rules;
 use pullcheck::run::Run;
-use pullcheck::settings::{self, FailOn, KubernetesVersion, Settings, SettingsError};
+use pullcheck::settings::{self, FailOn, Settings, SettingsError};
 use pullcheck::{helm, plan};
 
-use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, InputArgs, LintArgs};
+use args::{Cli, ColorChoice, Command, ConfigArgs, ImagesArgs, LintArgs};
+use configure::{load_config, settings_for};
 use read::{note_kustomize, note_templates, read_inputs, require_stdin_objects};
 use terminal::*;
 
@@ -128,53 +130,6 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-    }
-}
-
-/// Settings from the defaults, then the configuration file, then the input flags.
-fn settings_for(input: &InputArgs) -> Result<(Settings, Config), Failure> {
-    let config = load_config(&input.config)?;
-    let mut settings = Settings::default();
-    config.apply(&mut settings)?;
-    if let Some(namespace) = &input.namespace {
-        settings.default_namespace = namespace.clone();
-    }
-    settings.lint_templates = input.lint_templates;
-    if let Some(kustomize) = input.kustomize {
-        settings.kustomize = kustomize;
-    }
-    if let Some(version) = &input.kubernetes_version {
-        settings.options.kubernetes_version =
-            KubernetesVersion::parse(version).map_err(Failure::Usage)?;
-    }
-    Ok((settings, config))
-}
-
-fn load_config(args: &ConfigArgs) -> Result<Config, Failure> {
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            let home = std::env::var_os("HOME").map(PathBuf::from);
-            let (found, passed_over) = std::env::current_dir()
-                .map(|dir| config::discover(&dir, home.as_deref()))
-                .unwrap_or_default();
-            if let Some(why) = passed_over {
-                eprintln!("pullcheck: warning: {}", escape::controls(&why));
-            }
-            found
-        }
-    };
-    match path {
-        Some(path) => {
-            let config = Config::load(&path)?;
-            // Which file decided what this run checks is never a surprise.
-            note(&format!(
-                "configuration: {}",
-                escape::controls(&path.display().to_string())
-            ));
-            Ok(config)
-        }
-        None => Ok(Config::default()),
     }
 }
 

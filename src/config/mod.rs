@@ -39,6 +39,41 @@ pub struct Config {
     pub kubernetes_version: Option<KubernetesVersion>,
     pub require_reason: bool,
     pub kustomize: Option<Kustomize>,
+    pub online: OnlineConfig,
+}
+
+/// The `online` keys of a configuration, and `registries.insecure` and `registries.ca`.
+#[derive(Debug, Default)]
+pub struct OnlineConfig {
+    pub enabled: Option<bool>,
+    pub platforms: Vec<String>,
+    pub timeout: Option<f64>,
+    pub concurrency: Option<usize>,
+    pub docker_config: Option<String>,
+    pub insecure: Vec<String>,
+    pub ca_files: Vec<String>,
+}
+
+impl OnlineConfig {
+    /// Applies these keys over `online`.
+    pub fn apply(&self, online: &mut crate::online::OnlineSettings) {
+        if !self.platforms.is_empty() {
+            online.platforms = self.platforms.clone();
+        }
+        if let Some(seconds) = self.timeout {
+            online.timeout = std::time::Duration::from_secs_f64(seconds);
+        }
+        if let Some(n) = self.concurrency {
+            online.concurrency = n;
+        }
+        if let Some(path) = &self.docker_config {
+            online.docker_config = Some(path.into());
+        }
+        online.insecure.extend(self.insecure.iter().cloned());
+        online
+            .ca_files
+            .extend(self.ca_files.iter().map(PathBuf::from));
+    }
 }
 
 /// Why a configuration cannot be used: the file and its diagnostics, or a one-line reason.
@@ -131,6 +166,11 @@ impl Config {
         if let Some(kustomize) = self.kustomize {
             settings.kustomize = kustomize;
         }
+        if self.online.enabled == Some(true) {
+            let mut online = crate::online::OnlineSettings::default();
+            self.online.apply(&mut online);
+            settings.online = Some(online);
+        }
         Ok(())
     }
 }
@@ -157,6 +197,10 @@ registries:
   # When not empty, images must come from these registries or repositories
   # (e.g. registry.corp, docker.io/library/*): the disallowed-registry rule.
   allowed: []
+  # For `--online`: hosts asked over plain HTTP (loopback always is), and PEM files of
+  # certificate authorities to trust instead of the platform's.
+  insecure: []
+  ca: []
 
 # Images known to be on every node (globs over the image as written or normalised).
 preloaded-images: []
@@ -177,6 +221,15 @@ exclude: []
 # A folder with a kustomization.yaml is linted as what `kubectl kustomize` builds from it (auto),
 # or its files as written (off).
 # kustomize: auto
+
+# Ask the registries whether each image exists, for the nodes' platforms, with the credentials
+# the kubelet would use (also `--online`). Off by default: nothing is sent anywhere unless asked.
+# online:
+#   enabled: false
+#   platforms: [linux/amd64]
+#   timeout: 10
+#   concurrency: 8
+#   docker-config: ~/.docker/config.json
 
 # `# pullcheck-ignore: RULE -- reason` comments and `pullcheck.dev/ignore` annotations.
 suppressions:

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) const KEYS: [&str; 9] = [
+pub(super) const KEYS: [&str; 10] = [
     "rules",
     "registries",
     "preloaded-images",
@@ -13,9 +13,25 @@ pub(super) const KEYS: [&str; 9] = [
     "kubernetes-version",
     "suppressions",
     "kustomize",
+    "online",
 ];
 
-pub(super) const REGISTRY_KEYS: [&str; 4] = ["public", "private", "node-credentials", "allowed"];
+pub(super) const REGISTRY_KEYS: [&str; 6] = [
+    "public",
+    "private",
+    "node-credentials",
+    "allowed",
+    "insecure",
+    "ca",
+];
+
+pub(super) const ONLINE_KEYS: [&str; 5] = [
+    "enabled",
+    "platforms",
+    "timeout",
+    "concurrency",
+    "docker-config",
+];
 
 pub(super) struct Reader {
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -70,6 +86,7 @@ impl Reader {
                     })
                 }
                 "suppressions" => self.suppressions(doc, value, config),
+                "online" => self.online(doc, value, config),
                 "kustomize" => {
                     config.kustomize = self.string(doc, value, key).and_then(|v| {
                         let parsed = Kustomize::parse(&v);
@@ -126,7 +143,9 @@ impl Reader {
         for (key_node, list) in entries {
             let key = doc.str(key_node).unwrap_or("");
             let globs = match key {
-                "public" | "private" | "node-credentials" | "allowed" => self.globs(doc, list, key),
+                "public" | "private" | "node-credentials" | "allowed" | "insecure" | "ca" => {
+                    self.globs(doc, list, key)
+                }
                 other => {
                     self.error(
                         doc.node(key_node).span,
@@ -142,7 +161,60 @@ impl Reader {
                 "public" => config.public = globs,
                 "private" => config.private = globs,
                 "node-credentials" => config.node_credentials = globs,
+                "insecure" => config.online.insecure = globs,
+                "ca" => config.online.ca_files = globs,
                 _ => config.allowed = globs,
+            }
+        }
+    }
+
+    /// `online: true|false`, or a mapping of [`ONLINE_KEYS`].
+    fn online(&mut self, doc: &Document, value: NodeId, config: &mut Config) {
+        let flag = |v: Option<&str>| match v {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => None,
+        };
+        if let Some(enabled) = flag(doc.str(value)) {
+            config.online.enabled = Some(enabled);
+            return;
+        }
+        let Some(entries) = self.mapping(doc, value, "`online`") else {
+            return;
+        };
+        for (key_node, item) in entries {
+            let span = doc.node(doc.resolve(item)).span;
+            match doc.str(key_node).unwrap_or("") {
+                "enabled" => match flag(doc.str(item)) {
+                    Some(enabled) => config.online.enabled = Some(enabled),
+                    None => self.error(span, "`enabled` is true or false".into()),
+                },
+                "platforms" => config.online.platforms = self.globs(doc, item, "platforms"),
+                "timeout" => match doc.str(item).and_then(parse_seconds) {
+                    Some(seconds) => config.online.timeout = Some(seconds),
+                    None => self.error(
+                        span,
+                        "`timeout` is a number of seconds (`10`, `2.5s`)".into(),
+                    ),
+                },
+                "concurrency" => match doc
+                    .str(item)
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0)
+                {
+                    Some(n) => config.online.concurrency = Some(n),
+                    None => self.error(span, "`concurrency` is a whole number above 0".into()),
+                },
+                "docker-config" => {
+                    config.online.docker_config = self.string(doc, item, "docker-config")
+                }
+                other => self.error(
+                    doc.node(key_node).span,
+                    format!(
+                        "unknown key `{other}` in `online`; expected one of: {}",
+                        ONLINE_KEYS.join(", ")
+                    ),
+                ),
             }
         }
     }
@@ -223,4 +295,10 @@ impl Reader {
         }
         out
     }
+}
+
+/// `10`, `2.5` or `2.5s`: seconds.
+pub(super) fn parse_seconds(text: &str) -> Option<f64> {
+    let seconds: f64 = text.trim().trim_end_matches('s').parse().ok()?;
+    (seconds.is_finite() && seconds > 0.0).then_some(seconds)
 }

@@ -4,6 +4,7 @@
 
 pub mod keyring;
 pub mod secret;
+pub mod values;
 
 pub use keyring::RegistryKey;
 pub use secret::SecretProblem;

@@ -1,11 +1,13 @@
 //! Reading the registry keys out of a pull Secret. The payload is decoded only to list the keys
-//! of its `auths`; the credentials under them are dropped unread and never leave this module.
+//! of its `auths`; the credentials under them are dropped unread and never leave this module —
+//! except for `--online`, which asks registries with them (`super::values`).
 
 use std::fmt;
 
 use base64::Engine;
 
 use super::keyring::RegistryKey;
+pub use super::values::{Credential, config_credentials, credentials};
 
 pub const DOCKER_CONFIG_JSON: &str = "kubernetes.io/dockerconfigjson";
 pub const DOCKER_CFG: &str = "kubernetes.io/dockercfg";

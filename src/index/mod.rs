@@ -86,6 +86,11 @@ impl<'a> Index<'a> {
         elsewhere(&self.account_namespaces, namespace, name)
     }
 
+    /// The Secret `name` in `namespace`, if the input has it.
+    pub fn secret(&self, namespace: &str, name: &str) -> Option<&'a Secret> {
+        self.secrets.get(&(namespace, name)).copied()
+    }
+
     /// What the kubelet finds for a pull-secret reference from a pod in `namespace`.
     pub fn secret_reference(&self, namespace: &str, name: &'a str) -> Reference<'a> {
         let state = match self.secrets.get(&(namespace, name)) {

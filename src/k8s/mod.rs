@@ -238,6 +238,8 @@ pub struct Secret {
     pub name: String,
     /// The registries it holds credentials for, or why it cannot serve pulls.
     pub registry_keys: Result<Vec<RegistryKey>, SecretProblem>,
+    /// The credentials under those keys: read for `--online` only, empty otherwise.
+    pub credentials: Vec<(RegistryKey, crate::credentials::secret::Credential)>,
 }
 
 /// The annotation that declares an object's images preloaded on every node it runs on.

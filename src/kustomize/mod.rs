@@ -9,9 +9,9 @@ use std::path::{Component, Path, PathBuf};
 pub mod build;
 pub mod findings;
 pub mod images;
-mod sha256;
 pub mod stage;
 pub mod tree;
+mod values;
 
 pub use stage::{Kustomized, Outcome, Root};
 

@@ -6,13 +6,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::build::{Build, BuildError, Builder, BuiltObject, Generated, Place};
+use super::build::{Build, BuildError, Builder, BuiltObject, Generated};
 use super::tree::{Tree, references};
+use super::values::Values;
 use crate::credentials::secret::{self, Payload};
-use crate::k8s::{
-    Built, ContainerList, Extracted, Located, Moved, ObjectRef, PodSpec, PullSecretList, Secret,
-};
-use crate::source::{SourceFile, Span};
+use crate::k8s::{Built, ContainerList, Extracted, ObjectRef, PodSpec, Secret};
+use crate::source::SourceFile;
 use crate::yaml;
 
 /// The roots of a run and what became of each.
@@ -58,6 +57,7 @@ pub fn apply(
     extracted: &mut Extracted,
     default_namespace: &str,
     read: HashMap<usize, Result<Vec<BuiltObject>, (usize, String)>>,
+    credentials: bool,
 ) -> Kustomized {
     let tree = Tree::new(files);
     let kustomizations = tree.kustomizations();
@@ -106,7 +106,14 @@ pub fn apply(
         for (index, root) in roots.iter().enumerate() {
             if let Some(build) = root.build() {
                 for object in &build.objects {
-                    deploy(index, object, &written, files, default_namespace, &mut out);
+                    let context = Deploy {
+                        root: index,
+                        written: &written,
+                        files,
+                        default_namespace,
+                        credentials,
+                    };
+                    deploy(&context, object, &mut out);
                 }
             }
         }
@@ -201,14 +208,24 @@ fn is_component(file: &SourceFile) -> bool {
 /// Adds the objects a built object stands for: copies of what was extracted from where it is
 /// written, under its built name and namespace, with its built images, pull policies, pull
 /// secrets and ServiceAccount.
-fn deploy(
+/// What every object of a root's build is deployed with.
+struct Deploy<'a> {
     root: usize,
-    object: &BuiltObject,
-    written: &Extracted,
-    files: &[SourceFile],
-    default_namespace: &str,
-    out: &mut Extracted,
-) {
+    written: &'a Extracted,
+    files: &'a [SourceFile],
+    default_namespace: &'a str,
+    /// Whether generated Secrets' credentials are read (`--online`).
+    credentials: bool,
+}
+
+fn deploy(context: &Deploy<'_>, object: &BuiltObject, out: &mut Extracted) {
+    let Deploy {
+        root,
+        written,
+        files,
+        default_namespace,
+        credentials,
+    } = *context;
     let written_namespace = object
         .written_namespace
         .as_deref()
@@ -229,8 +246,12 @@ fn deploy(
     };
     out.objects.push((object.file, built.clone()));
     if let Some(generated) = &object.generated {
-        out.secrets
-            .push(generated_secret(object, generated, built.namespace));
+        out.secrets.push(generated_secret(
+            object,
+            generated,
+            built.namespace,
+            credentials,
+        ));
         return;
     }
     for account in written
@@ -269,7 +290,12 @@ fn deploy(
 
 /// A Secret a kustomization generates, reduced as extraction reduces a written one: to the
 /// registries it holds credentials for.
-fn generated_secret(object: &BuiltObject, generated: &Generated, namespace: String) -> Secret {
+fn generated_secret(
+    object: &BuiltObject,
+    generated: &Generated,
+    namespace: String,
+    credentials: bool,
+) -> Secret {
     let payload = |key: &str| {
         let (_, value) = generated.data.iter().find(|(k, _)| k == key)?;
         Some(std::str::from_utf8(value).map_or_else(|_| Payload::Base64(""), Payload::Plain))
@@ -279,70 +305,11 @@ fn generated_secret(object: &BuiltObject, generated: &Generated, namespace: Stri
         namespace,
         name: object.name.clone(),
         registry_keys: secret::registry_keys(&generated.secret_type, payload),
-    }
-}
-
-/// The built values given to an extracted object, and which of them moved: a value a
-/// kustomization set is found at the place that set it. A value the resource does not write at
-/// all gets a span past the end of its file, unique to it, which always moves.
-struct Values {
-    moved: Vec<Moved>,
-    next: usize,
-}
-
-impl Values {
-    fn new(text_len: usize) -> Self {
-        Values {
-            moved: Vec::new(),
-            next: text_len + 1,
-        }
-    }
-
-    /// Sets `value` to `built`, set at `by` when a kustomization set it.
-    fn set(&mut self, value: &mut Option<Located>, built: &str, by: Option<Place>, what: &str) {
-        let Some(by) = by else {
-            if let Some(value) = value {
-                value.value = built.to_string();
-            }
-            return;
-        };
-        let (span, label) = match value {
-            Some(written) => (
-                written.span,
-                format!("the {what} is written `{}` here", written.value),
-            ),
-            None => {
-                self.next += 2;
-                (Span::new(self.next - 2, self.next - 1), String::new())
-            }
-        };
-        self.moved.push(Moved {
-            written: span,
-            to_file: by.file,
-            to_span: by.span,
-            label,
-        });
-        *value = Some(Located {
-            value: built.to_string(),
-            span,
-        });
-    }
-
-    /// The built pull-secret list: written entries renamed, in order, then what patches added.
-    fn pull_secrets(&mut self, list: &mut PullSecretList, object: &BuiltObject) {
-        let mut written = std::mem::take(&mut list.named).into_iter();
-        for (name, by) in object.pull_secrets.iter().zip(&object.pull_secrets_set_by) {
-            let mut entry = match by {
-                None => written.next(),
-                Some(_) => None,
-            };
-            self.set(&mut entry, name, *by, "pull secret");
-            if let Some(mut entry) = entry {
-                entry.value = name.clone();
-                list.named.push(entry);
-            }
-        }
-        list.listed |= !list.named.is_empty();
+        credentials: if credentials {
+            secret::credentials(&generated.secret_type, payload)
+        } else {
+            Vec::new()
+        },
     }
 }
 

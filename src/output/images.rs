@@ -40,6 +40,7 @@ pub fn write(
 }
 
 fn table(images: &[PlannedImage], width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+    let online = images.iter().any(|i| !i.online.is_empty());
     let header = ["IMAGE", "CLASS", "PULL POLICY", "CREDENTIALS", "USED BY"];
     let rows: Vec<[String; 5]> = images
         .iter()
@@ -68,7 +69,23 @@ fn table(images: &[PlannedImage], width: Option<usize>, out: &mut dyn Write) -> 
             .map(|cell| super::escape::controls(&cell).into_owned())
         })
         .collect();
-    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    let mut rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    if !online {
+        return super::table::write(&header, &rows, width, out);
+    }
+    // With `--online`, the registry's answer comes second: it is what a reader looks for.
+    for (row, image) in rows.iter_mut().zip(images) {
+        let statuses: Vec<&str> = image.online.iter().map(|v| v.status.as_str()).collect();
+        row.insert(1, statuses.join(", "));
+    }
+    let header = [
+        "IMAGE",
+        "STATUS",
+        "CLASS",
+        "PULL POLICY",
+        "CREDENTIALS",
+        "USED BY",
+    ];
     super::table::write(&header, &rows, width, out)
 }
 
@@ -95,6 +112,9 @@ struct JsonImage<'a> {
     pull_policies: Vec<&'a str>,
     credentials: &'a [String],
     used_by: Vec<JsonUse<'a>>,
+    /// With `--online`: what the registry answered, per distinct pull.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    online: &'a [crate::online::Verdict],
 }
 
 #[derive(Serialize)]
@@ -117,6 +137,7 @@ fn json(images: &[PlannedImage], files: &[SourceFile], out: &mut dyn Write) -> i
             class: image.class.as_str(),
             pull_policies: image.policies.iter().map(|p| p.as_str()).collect(),
             credentials: &image.credentials,
+            online: &image.online,
             used_by: image
                 .used_by
                 .iter()

@@ -10,6 +10,7 @@ use crate::k8s::KubernetesVersion;
 pub use crate::k8s::PolicyFacts;
 use crate::k8s::{Container, Located, PodSpec, ServiceAccount};
 use crate::kustomize::build::{Build, EntryUse};
+use crate::online::Verdict;
 use crate::registry_class::RegistryClasses;
 use crate::source::Span;
 
@@ -59,6 +60,11 @@ rules![
     kustomize_image_name_pattern::KustomizeImageNamePattern,
     kustomize_image_not_rewritten::KustomizeImageNotRewritten,
     kustomize_tag_drops_digest::KustomizeTagDropsDigest,
+    image_not_found::ImageNotFound,
+    pull_unauthorized::PullUnauthorized,
+    platform_missing::PlatformMissing,
+    registry_unreachable::RegistryUnreachable,
+    tag_moved::TagMoved,
 ];
 
 /// What pullcheck reports that no rule finds: its own failures and the configuration's. They
@@ -252,6 +258,8 @@ pub struct ContainerContext<'a> {
     pub credentials: &'a PodCredentials<'a>,
     pub options: &'a RuleOptions,
     pub index: &'a Index<'a>,
+    /// What the registry answered for the pull (`--online` only).
+    pub online: Option<&'a Verdict>,
 }
 
 impl<'a> ContainerContext<'a> {

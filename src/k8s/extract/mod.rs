@@ -63,13 +63,18 @@ const TEMPLATE_PATHS: [&[&str]; 2] = [
 
 /// Extracts every object of a document. `file` is the file's index in the run; objects without
 /// a namespace are in `default_namespace`.
-pub fn extract(doc: &Document, file: usize, default_namespace: &str) -> Extracted {
+pub fn extract(
+    doc: &Document,
+    file: usize,
+    default_namespace: &str,
+    credentials: bool,
+) -> Extracted {
     let mut out = Extracted::default();
     let Some(root) = doc.root() else {
         return out;
     };
     out.sensitive = secret_values(doc, root);
-    extract_items(doc, root, file, default_namespace, 0, &mut out);
+    extract_items(doc, root, file, default_namespace, credentials, 0, &mut out);
     out
 }
 
@@ -81,6 +86,7 @@ fn extract_items(
     object: NodeId,
     file: usize,
     default_namespace: &str,
+    credentials: bool,
     depth: usize,
     out: &mut Extracted,
 ) {
@@ -97,11 +103,19 @@ fn extract_items(
                 .flat_map(|i| doc.items(i))
             {
                 if doc.is_mapping(item) {
-                    extract_items(doc, item, file, default_namespace, depth + 1, out);
+                    extract_items(
+                        doc,
+                        item,
+                        file,
+                        default_namespace,
+                        credentials,
+                        depth + 1,
+                        out,
+                    );
                 }
             }
         }
-        Some(_) => extract_object(doc, object, file, default_namespace, out),
+        Some(_) => extract_object(doc, object, file, default_namespace, credentials, out),
         None => {}
     }
 }
@@ -111,6 +125,7 @@ fn extract_object(
     object: NodeId,
     file: usize,
     default_namespace: &str,
+    credentials: bool,
     out: &mut Extracted,
 ) {
     let Some(kind) = doc.get(object, "kind").and_then(|k| doc.str(k)) else {
@@ -145,7 +160,7 @@ fn extract_object(
             return;
         }
         "Secret" => {
-            extract_secret(doc, object, object_ref, file, out);
+            extract_secret(doc, object, object_ref, file, credentials, out);
             return;
         }
         _ => {}

@@ -80,6 +80,7 @@ pub(super) fn extract_secret(
     object: NodeId,
     object_ref: ObjectRef,
     file: usize,
+    credentials: bool,
     out: &mut Extracted,
 ) {
     let data = doc.get_resolved(object, "data");
@@ -104,5 +105,11 @@ pub(super) fn extract_secret(
         namespace: object_ref.namespace,
         name,
         registry_keys: secret::registry_keys(secret_type, payload),
+        // Decoded only for `--online`, which pulls with them.
+        credentials: if credentials {
+            secret::credentials(secret_type, payload)
+        } else {
+            Vec::new()
+        },
     });
 }

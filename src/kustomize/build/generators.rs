@@ -6,7 +6,7 @@
 use base64::Engine;
 
 use super::*;
-use crate::kustomize::sha256;
+use crate::sha256;
 
 /// A Secret a kustomization generates: its type and data (never shown: only its registry keys
 /// are read from it).

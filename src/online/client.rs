@@ -1,0 +1,379 @@
+//! Asking one registry about one image, as a container runtime would before a pull: the
+//! distribution API's manifest endpoint (`HEAD`, a `GET` only to read an error code or an
+//! index), with the registry's challenge followed (Basic, or a Bearer token from its realm).
+//! Credentials go only to the registry whose key matched them and to its token realm over
+//! HTTPS (loopback excepted); redirects are not followed with them.
+
+use std::time::Duration;
+
+use ureq::Agent;
+
+use super::wire::*;
+use super::{OnlineSettings, Status, Verdict};
+use crate::credentials::secret::Credential;
+use crate::image::ImageRef;
+
+/// Every manifest type a runtime accepts (distribution-spec, OCI image-spec, Docker schema 2).
+const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+                      application/vnd.oci.image.manifest.v1+json, \
+                      application/vnd.docker.distribution.manifest.list.v2+json, \
+                      application/vnd.docker.distribution.manifest.v2+json";
+
+pub struct Client {
+    agent: Agent,
+    insecure: Vec<String>,
+    /// Hosts that may be asked over plain HTTP and did not answer over HTTPS: asked over HTTP
+    /// from then on (as Docker treats `localhost` registries).
+    plain: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Client {
+    pub fn new(settings: &OnlineSettings) -> Result<Client, String> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if settings.ca_files.is_empty() {
+            tls = tls.root_certs(ureq::tls::RootCerts::PlatformVerifier);
+        } else {
+            let mut certs = Vec::new();
+            for path in &settings.ca_files {
+                let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                for item in ureq::tls::parse_pem(&pem) {
+                    if let Ok(ureq::tls::PemItem::Certificate(cert)) = item {
+                        certs.push(cert.to_owned());
+                    }
+                }
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+        let timeout = Some(settings.timeout);
+        let config = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(timeout)
+            .timeout_connect(Some(settings.timeout.min(Duration::from_secs(5))))
+            .proxy(ureq::Proxy::try_from_env())
+            .user_agent(format!("pullcheck/{}", env!("CARGO_PKG_VERSION")))
+            .tls_config(tls.build())
+            .build();
+        Ok(Client {
+            agent: config.into(),
+            insecure: settings.insecure.clone(),
+            plain: Default::default(),
+        })
+    }
+
+    /// Where the registry of an image is served: HTTPS, unless it is a host that may be asked
+    /// over plain HTTP (loopback, `--insecure-registry`) and did not answer over HTTPS.
+    fn base(&self, image: &ImageRef) -> String {
+        let domain = image.domain();
+        let host = if domain == "docker.io" {
+            "registry-1.docker.io"
+        } else {
+            domain
+        };
+        let plain = self
+            .plain
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(host);
+        format!("{}://{host}", if plain { "http" } else { "https" })
+    }
+
+    /// Whether a host may be asked over plain HTTP.
+    fn may_be_plain(&self, host: &str) -> bool {
+        is_loopback(host) || self.insecure.iter().any(|h| h == host)
+    }
+
+    /// What the registry says of `reference` (a tag or digest) of `image`, asked with
+    /// `credential` (anonymously when `None`).
+    pub fn manifest(
+        &self,
+        image: &ImageRef,
+        reference: &str,
+        credential: Option<&Credential>,
+        platforms: &[String],
+    ) -> Verdict {
+        let base = self.base(image);
+        let url = format!("{base}/v2/{}/manifests/{reference}", image.path());
+        let mut auth: Option<String> = None;
+        let mut answer = match self.request("HEAD", &url, None) {
+            Ok(a) => a,
+            Err(why) => return verdict(Status::RegistryUnavailable, why),
+        };
+        if answer.status == 429 {
+            // One more try after a short `Retry-After`: a CI run must not wait long.
+            match answer.retry_after.filter(|s| *s <= 5) {
+                Some(seconds) => {
+                    std::thread::sleep(Duration::from_secs(seconds));
+                    answer = match self.request("HEAD", &url, None) {
+                        Ok(a) => a,
+                        Err(why) => return verdict(Status::RegistryUnavailable, why),
+                    };
+                }
+                None => return rate_limited(&answer),
+            }
+        }
+        if answer.status == 401 {
+            let challenge = answer.challenge.clone().unwrap_or_default();
+            auth = match self.authorize(&base, &challenge, image, credential) {
+                Ok(auth) => Some(auth),
+                Err(verdict) => return *verdict,
+            };
+            answer = match self.request("HEAD", &url, auth.as_deref()) {
+                Ok(a) => a,
+                Err(why) => return verdict(Status::RegistryUnavailable, why),
+            };
+        }
+        match answer.status {
+            200 => self.available(&url, answer, auth.as_deref(), platforms),
+            401 => match credential {
+                Some(_) => verdict(
+                    Status::AuthenticationFailure,
+                    "the registry refused the credentials".into(),
+                ),
+                None => verdict(
+                    Status::AuthenticationFailure,
+                    "the registry asks for credentials and none reach the pod".into(),
+                ),
+            },
+            403 => verdict(
+                Status::AuthorizationFailure,
+                "the registry denied access (403)".into(),
+            ),
+            404 => {
+                // HEAD has no body: GET once for the error code.
+                let code = self
+                    .request("GET", &url, auth.as_deref())
+                    .ok()
+                    .and_then(|a| error_code(&a.body))
+                    .unwrap_or_else(|| "MANIFEST_UNKNOWN".into());
+                let what = if code == "NAME_UNKNOWN" {
+                    "the repository does not exist"
+                } else {
+                    "the tag or digest does not exist"
+                };
+                verdict(Status::Absent, format!("{what} ({code})"))
+            }
+            429 => rate_limited(&answer),
+            status if status >= 500 => verdict(
+                Status::RegistryUnavailable,
+                format!("the registry answered {status}"),
+            ),
+            status => verdict(Status::Unknown, format!("the registry answered {status}")),
+        }
+    }
+
+    /// A manifest that exists: its digest, and whether an index covers the platforms.
+    fn available(
+        &self,
+        url: &str,
+        answer: Answer,
+        auth: Option<&str>,
+        platforms: &[String],
+    ) -> Verdict {
+        let index = answer.content_type.contains("index") || answer.content_type.contains("list");
+        let mut result = verdict(Status::Available, String::new());
+        result.digest = answer.digest.clone();
+        if !index && result.digest.is_some() {
+            return result;
+        }
+        // An index (to read its platforms), or a registry that sent no digest: GET the body.
+        let body = match self.request("GET", url, auth) {
+            Ok(a) if a.status == 200 => a,
+            Ok(a) => {
+                return verdict(
+                    Status::Unknown,
+                    format!("HEAD found the manifest, GET answered {}", a.status),
+                );
+            }
+            Err(why) => return verdict(Status::RegistryUnavailable, why),
+        };
+        if result.digest.is_none() {
+            result.digest = Some(format!("sha256:{}", crate::sha256::hex(&body.body)));
+        }
+        if index {
+            result.platforms = index_platforms(&body.body);
+            let missing: Vec<&String> = platforms
+                .iter()
+                .filter(|p| !result.platforms.iter().any(|have| covers(have, p)))
+                .collect();
+            if let Some(first) = missing.first() {
+                result.status = Status::PlatformMissing;
+                result.detail = format!(
+                    "the index has no manifest for {first} (it has {})",
+                    result.platforms.join(", ")
+                );
+            }
+        }
+        result
+    }
+
+    /// The `Authorization` header for a challenge: Basic with the credential, or a Bearer
+    /// token from the realm (with the credential, else anonymous).
+    fn authorize(
+        &self,
+        base: &str,
+        challenge: &str,
+        image: &ImageRef,
+        credential: Option<&Credential>,
+    ) -> Result<String, Box<Verdict>> {
+        let basic = credential.map(|c| {
+            use base64::Engine;
+            let pair = format!("{}:{}", c.username, c.password);
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        });
+        let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
+        if scheme.eq_ignore_ascii_case("basic") {
+            return basic.ok_or_else(|| {
+                boxed(
+                    Status::AuthenticationFailure,
+                    "the registry asks for credentials and none reach the pod".into(),
+                )
+            });
+        }
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(boxed(
+                Status::Unknown,
+                format!("the registry asks for `{scheme}` authentication"),
+            ));
+        }
+        let param = |name: &str| challenge_param(params, name);
+        let Some(realm) = param("realm") else {
+            return Err(boxed(
+                Status::Unknown,
+                "a Bearer challenge without a realm".into(),
+            ));
+        };
+        let realm_host = host_of(&realm);
+        if !realm.starts_with("https://") && !is_loopback(&realm_host) {
+            return Err(boxed(
+                Status::Unverifiable,
+                format!("the token realm {realm} is not HTTPS: credentials are not sent there"),
+            ));
+        }
+        let _ = base;
+        let scope = param("scope").unwrap_or_else(|| format!("repository:{}:pull", image.path()));
+        let mut url = format!("{realm}?scope={}", encode_query(&scope));
+        if let Some(service) = param("service") {
+            url.push_str(&format!("&service={}", encode_query(&service)));
+        }
+        let answer = self
+            .request("GET", &url, basic.as_deref())
+            .map_err(|why| boxed(Status::RegistryUnavailable, why))?;
+        match answer.status {
+            200 => {}
+            401 | 403 => {
+                return Err(boxed(
+                    Status::AuthenticationFailure,
+                    match credential {
+                        Some(_) => "the token service refused the credentials".into(),
+                        None => "the token service refused an anonymous token".into(),
+                    },
+                ));
+            }
+            status => {
+                return Err(boxed(
+                    Status::RegistryUnavailable,
+                    format!("the token service answered {status}"),
+                ));
+            }
+        }
+        let json: serde_json::Value = serde_json::from_slice(&answer.body)
+            .map_err(|_| boxed(Status::Unknown, "the token answer is not JSON".into()))?;
+        let token = json
+            .get("token")
+            .or_else(|| json.get("access_token"))
+            .and_then(|t| t.as_str())
+            .ok_or_else(|| boxed(Status::Unknown, "the token answer has no token".into()))?;
+        Ok(format!("Bearer {token}"))
+    }
+
+    /// One request; `Err` when no answer came (DNS, TCP, TLS, timeout), saying why. A host
+    /// that may be plain and fails over HTTPS is asked again over HTTP. Redirects are followed
+    /// (three at most), without `Authorization` once they leave the host.
+    fn request(&self, method: &str, url: &str, auth: Option<&str>) -> Result<Answer, String> {
+        let mut url = url.to_string();
+        let mut auth = auth.map(str::to_string);
+        for _ in 0..4 {
+            let answer = match self.send(method, &url, auth.as_deref()) {
+                Ok(answer) => answer,
+                Err(why) => {
+                    let host = host_of(&url);
+                    let Some(rest) = url.strip_prefix("https://") else {
+                        return Err(why);
+                    };
+                    // A certificate that does not verify is an answer over TLS: not a reason
+                    // to try plain HTTP.
+                    if !self.may_be_plain(&host) || why.contains("certificate") {
+                        return Err(why);
+                    }
+                    self.plain
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(host);
+                    url = format!("http://{rest}");
+                    self.send(method, &url, auth.as_deref())?
+                }
+            };
+            match (answer.status, &answer.location) {
+                (301 | 302 | 303 | 307 | 308, Some(location)) => {
+                    let next = resolve(&url, location);
+                    if host_of(&next) != host_of(&url) || !same_scheme_or_upgrade(&url, &next) {
+                        auth = None;
+                    }
+                    url = next;
+                }
+                _ => return Ok(answer),
+            }
+        }
+        Err("the registry redirected too often".into())
+    }
+
+    fn send(&self, method: &str, url: &str, auth: Option<&str>) -> Result<Answer, String> {
+        let result = match method {
+            "HEAD" => {
+                let mut request = self.agent.head(url).header("Accept", ACCEPT);
+                if let Some(auth) = auth {
+                    request = request.header("Authorization", auth);
+                }
+                request.call()
+            }
+            _ => {
+                let mut request = self.agent.get(url).header("Accept", ACCEPT);
+                if let Some(auth) = auth {
+                    request = request.header("Authorization", auth);
+                }
+                request.call()
+            }
+        };
+        let response = result.map_err(|e| describe_error(&e))?;
+        Ok(answer(response))
+    }
+}
+
+fn boxed(status: Status, detail: String) -> Box<Verdict> {
+    Box::new(verdict(status, detail))
+}
+
+fn verdict(status: Status, detail: String) -> Verdict {
+    Verdict {
+        status,
+        detail,
+        digest: None,
+        platforms: Vec::new(),
+        credential: String::new(),
+        tag_digest: None,
+    }
+}
+
+fn rate_limited(answer: &Answer) -> Verdict {
+    verdict(
+        Status::RateLimited,
+        match answer.retry_after {
+            Some(s) => format!("the registry limits pulls (429, retry after {s} s)"),
+            None => "the registry limits pulls (429)".into(),
+        },
+    )
+}
