@@ -149,6 +149,10 @@ fn a_registry_with_passwords_answers_as_the_kubelet_would_be_answered() {
             None,
             &format!("{r}/team/app:1.0"),
         ),
+        // Required node affinity: the pod may land on amd64 or s390x nodes.
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: affinity, namespace: shop}}\nspec:\n  imagePullSecrets: [{{name: regcred}}]\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n          - matchExpressions:\n              - {{key: kubernetes.io/arch, operator: In, values: [amd64, s390x]}}\n  containers:\n    - {{name: c, image: \"{r}/team/app:multi\", imagePullPolicy: IfNotPresent}}\n"
+        ),
     ]
     .concat();
     write(d, "k8s.yaml", &manifests);
@@ -159,6 +163,7 @@ fn a_registry_with_passwords_answers_as_the_kubelet_would_be_answered() {
             ("image-not-found", "absent-tag"),
             ("image-not-found", "absent-repo"),
             ("platform-missing", "multi-s390x"),
+            ("platform-missing", "affinity"),
             ("tag-moved", "moved"),
             ("pull-unauthorized", "wrong-password"),
             ("pull-unauthorized", "no-credentials"),
@@ -488,4 +493,50 @@ fn online_doc_examples_fire() {
         }
     }
     assert_eq!(checked, 5, "one example per --online rule");
+}
+
+/// A registry serving HTTPS with a certificate from a CA of the test's own: unverifiable without
+/// that CA (the certificate is not trusted, and a certificate that does not verify is no reason
+/// to try plain HTTP), available with `--registry-ca`.
+#[test]
+fn tls_with_a_custom_certificate_authority() {
+    if !registry::available() {
+        return;
+    }
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, certificate, key) = registry::certificates(certs.path());
+    let registry = Registry::start_with(
+        Auth::Password(USER, PASSWORD),
+        Some((certificate.as_path(), key.as_path())),
+    );
+    let r = registry.addr.clone();
+    registry.push_image("team/app", "1.0", "amd64");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let manifests = [
+        secret("a", "regcred", &r, PASSWORD),
+        pod(
+            "a",
+            "secure",
+            Some("regcred"),
+            None,
+            &format!("{r}/team/app:1.0"),
+        ),
+    ]
+    .concat();
+    write(d, "k8s.yaml", &manifests);
+    let (found, out) = findings(d, &["k8s.yaml"]);
+    assert_eq!(found, pairs(&[("registry-unreachable", "secure")]));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("certificate"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let ca = ca.display().to_string();
+    let (found, out) = findings(d, &["--registry-ca", &ca, "k8s.yaml"]);
+    assert!(
+        found.is_empty(),
+        "{found:?} {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

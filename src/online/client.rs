@@ -125,6 +125,14 @@ impl Client {
         }
         match answer.status {
             200 => self.available(&url, answer, auth.as_deref(), platforms),
+            // Docker Hub gives a token for any repository, then refuses the manifest of one
+            // that does not exist exactly as that of a private one (`insufficient_scope`).
+            401 if image.domain() == "docker.io" && auth.is_some() => verdict(
+                Status::AuthorizationFailure,
+                "the repository does not exist or is not authorised (Docker Hub does not say \
+                 which)"
+                    .into(),
+            ),
             401 => match credential {
                 Some(_) => verdict(
                     Status::AuthenticationFailure,
@@ -376,4 +384,32 @@ fn rate_limited(answer: &Answer) -> Verdict {
             None => "the registry limits pulls (429)".into(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// HTTPS for every registry; plain HTTP only for loopback and `--insecure-registry` hosts,
+    /// and only after HTTPS failed there.
+    #[test]
+    fn plain_http_only_where_allowed() {
+        let settings = OnlineSettings {
+            insecure: vec!["mirror.corp:5000".into()],
+            ..OnlineSettings::default()
+        };
+        let client = Client::new(&settings).unwrap();
+        let image = |r: &str| ImageRef::parse(r).unwrap();
+        assert_eq!(
+            client.base(&image("registry.corp/app:1")),
+            "https://registry.corp"
+        );
+        assert_eq!(client.base(&image("nginx")), "https://registry-1.docker.io");
+        assert_eq!(
+            client.base(&image("127.0.0.1:5000/app")),
+            "https://127.0.0.1:5000"
+        );
+        assert!(!client.may_be_plain("registry.corp"));
+        assert!(client.may_be_plain("mirror.corp:5000") && client.may_be_plain("localhost:5000"));
+    }
 }

@@ -74,8 +74,10 @@ pub(super) fn pull_for(
 }
 
 /// The platforms a pod's nodes have: its `nodeSelector` on `kubernetes.io/arch` (and `os`),
-/// else the configured ones.
-fn platforms_of(pod: &PodSpec, settings: &OnlineSettings) -> Vec<String> {
+/// else the architectures its required node affinity admits (`kubernetes.io/arch In […]`, in
+/// any term), else the configured ones.
+pub(super) fn platforms_of(pod: &PodSpec, settings: &OnlineSettings) -> Vec<String> {
+    use crate::k8s::placement::Operator;
     let selected = |label: &str| {
         pod.placement
             .node_selector
@@ -83,11 +85,19 @@ fn platforms_of(pod: &PodSpec, settings: &OnlineSettings) -> Vec<String> {
             .find(|(k, _)| k == label)
             .map(|(_, v)| v.clone())
     };
-    match selected("kubernetes.io/arch") {
-        Some(arch) => {
-            let os = selected("kubernetes.io/os").unwrap_or_else(|| "linux".into());
-            vec![format!("{os}/{arch}")]
-        }
-        None => settings.platforms.clone(),
+    let os = selected("kubernetes.io/os").unwrap_or_else(|| "linux".into());
+    if let Some(arch) = selected("kubernetes.io/arch") {
+        return vec![format!("{os}/{arch}")];
+    }
+    let mut archs: Vec<String> = (pod.placement.affinity_terms.iter().flatten().flatten())
+        .filter(|r| r.key == "kubernetes.io/arch" && r.operator == Operator::In)
+        .flat_map(|r| r.values.iter().map(|arch| format!("{os}/{arch}")))
+        .collect();
+    archs.sort();
+    archs.dedup();
+    if archs.is_empty() {
+        settings.platforms.clone()
+    } else {
+        archs
     }
 }

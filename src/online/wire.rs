@@ -181,7 +181,7 @@ pub(super) fn describe_error(error: &ureq::Error) -> String {
         ureq::Error::Timeout(_) => "the registry did not answer in time".into(),
         ureq::Error::HostNotFound => "the registry's host name does not resolve".into(),
         ureq::Error::ConnectionFailed => "the connection to the registry failed".into(),
-        ureq::Error::Io(e) => format!("the connection failed: {}", e.kind()),
+        ureq::Error::Io(e) => format!("the connection failed: {e}"),
         other => {
             let text = other.to_string();
             format!("no answer: {}", text.split('?').next().unwrap_or(&text))

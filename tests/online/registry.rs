@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,6 +24,8 @@ pub enum Auth {
 pub struct Registry {
     child: Child,
     pub addr: String,
+    /// `http`, or `https` for a registry started with a certificate.
+    scheme: &'static str,
     _dir: tempfile::TempDir,
     basic: Option<String>,
 }
@@ -52,6 +55,11 @@ pub fn free_port() -> u16 {
 
 impl Registry {
     pub fn start(auth: Auth) -> Registry {
+        Registry::start_with(auth, None)
+    }
+
+    /// A registry serving HTTPS with `certificate` and `key` (PEM files).
+    pub fn start_with(auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
@@ -78,8 +86,15 @@ impl Registry {
             ),
         };
         let basic = Some(basic);
+        let tls_config = tls.map_or(String::new(), |(certificate, key)| {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                certificate.display(),
+                key.display()
+            )
+        });
         let config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage:\n  filesystem: {{rootdirectory: {}}}\n  delete: {{enabled: true}}\nhttp:\n  addr: {addr}\n{auth_config}",
+            "version: 0.1\nlog: {{level: error}}\nstorage:\n  filesystem: {{rootdirectory: {}}}\n  delete: {{enabled: true}}\nhttp:\n  addr: {addr}\n{tls_config}{auth_config}",
             root.display()
         );
         let config_path = dir.path().join("config.yml");
@@ -94,6 +109,7 @@ impl Registry {
         let registry = Registry {
             child,
             addr,
+            scheme: if tls.is_some() { "https" } else { "http" },
             _dir: dir,
             basic,
         };
@@ -105,9 +121,14 @@ impl Registry {
         registry
     }
 
+    /// The test's own client, to push: it does not check the certificate of its own registry.
     fn agent() -> ureq::Agent {
+        let tls = ureq::tls::TlsConfig::builder()
+            .disable_verification(true)
+            .build();
         ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .tls_config(tls)
             .build()
             .into()
     }
@@ -116,7 +137,10 @@ impl Registry {
     pub fn push_blob(&self, repo: &str, bytes: &[u8]) -> String {
         let digest = format!("sha256:{}", pullcheck::testing::sha256_hex(bytes));
         let agent = Self::agent();
-        let mut start = agent.post(format!("http://{}/v2/{repo}/blobs/uploads/", self.addr));
+        let mut start = agent.post(format!(
+            "{}://{}/v2/{repo}/blobs/uploads/",
+            self.scheme, self.addr
+        ));
         if let Some(auth) = &self.basic {
             start = start.header("Authorization", auth);
         }
@@ -126,7 +150,7 @@ impl Registry {
         let location = if location.starts_with("http") {
             location
         } else {
-            format!("http://{}{location}", self.addr)
+            format!("{}://{}{location}", self.scheme, self.addr)
         };
         let separator = if location.contains('?') { '&' } else { '?' };
         let mut put = agent
@@ -150,19 +174,17 @@ impl Registry {
     ) -> String {
         let mut put = Self::agent()
             .put(format!(
-                "http://{}/v2/{repo}/manifests/{reference}",
-                self.addr
+                "{}://{}/v2/{repo}/manifests/{reference}",
+                self.scheme, self.addr
             ))
             .header("Content-Type", media_type);
         if let Some(auth) = &self.basic {
             put = put.header("Authorization", auth);
         }
-        let response = put.send(body.as_bytes()).unwrap();
-        assert_eq!(
-            response.status().as_u16(),
-            201,
-            "manifest {repo}:{reference}"
-        );
+        let mut response = put.send(body.as_bytes()).unwrap();
+        let status = response.status().as_u16();
+        let answer = response.body_mut().read_to_string().unwrap_or_default();
+        assert_eq!(status, 201, "manifest {repo}:{reference}: {answer}");
         format!("sha256:{}", pullcheck::testing::sha256_hex(body.as_bytes()))
     }
 
@@ -306,4 +328,71 @@ fn read_request(stream: &TcpStream) -> Option<Seen> {
         path,
         authorization,
     })
+}
+
+/// A certificate authority and a certificate it signed for 127.0.0.1, made with `openssl` in
+/// `dir`: `(ca.pem, server.pem, server.key)`.
+pub fn certificates(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=pullcheck test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
 }
