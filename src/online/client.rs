@@ -63,7 +63,7 @@ impl Client {
 
     /// Where the registry of an image is served: HTTPS, unless it is a host that may be asked
     /// over plain HTTP (loopback, `--insecure-registry`) and did not answer over HTTPS.
-    fn base(&self, image: &ImageRef) -> String {
+    pub(super) fn base(&self, image: &ImageRef) -> String {
         let domain = image.domain();
         let host = if domain == "docker.io" {
             "registry-1.docker.io"
@@ -79,7 +79,7 @@ impl Client {
     }
 
     /// Whether a host may be asked over plain HTTP.
-    fn may_be_plain(&self, host: &str) -> bool {
+    pub(super) fn may_be_plain(&self, host: &str) -> bool {
         is_loopback(host) || self.insecure.iter().any(|h| h == host)
     }
 
@@ -384,32 +384,4 @@ fn rate_limited(answer: &Answer) -> Verdict {
             None => "the registry limits pulls (429)".into(),
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// HTTPS for every registry; plain HTTP only for loopback and `--insecure-registry` hosts,
-    /// and only after HTTPS failed there.
-    #[test]
-    fn plain_http_only_where_allowed() {
-        let settings = OnlineSettings {
-            insecure: vec!["mirror.corp:5000".into()],
-            ..OnlineSettings::default()
-        };
-        let client = Client::new(&settings).unwrap();
-        let image = |r: &str| ImageRef::parse(r).unwrap();
-        assert_eq!(
-            client.base(&image("registry.corp/app:1")),
-            "https://registry.corp"
-        );
-        assert_eq!(client.base(&image("nginx")), "https://registry-1.docker.io");
-        assert_eq!(
-            client.base(&image("127.0.0.1:5000/app")),
-            "https://127.0.0.1:5000"
-        );
-        assert!(!client.may_be_plain("registry.corp"));
-        assert!(client.may_be_plain("mirror.corp:5000") && client.may_be_plain("localhost:5000"));
-    }
 }

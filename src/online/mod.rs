@@ -9,6 +9,8 @@
 mod client;
 mod docker_config;
 mod pulls;
+#[cfg(test)]
+mod tests;
 use pulls::pull_for;
 mod wire;
 
