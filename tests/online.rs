@@ -41,7 +41,7 @@ fn pod(
 
 /// `(rule, pod name)` of every finding, sorted.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String)>, std::process::Output) {
-    let out = pullcheck(dir)
+    let out = online(dir)
         .env("DOCKER_CONFIG", dir.join("no-docker-config"))
         .args([&["--online", "--format", "json"], args].concat())
         .output()
@@ -61,6 +61,13 @@ fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String)>, std::process::
         .collect();
     found.sort();
     (found, out)
+}
+
+/// The binary in `dir`, with its answer cache in `dir` (never the user's).
+fn online(dir: &Path) -> assert_cmd::Command {
+    let mut command = pullcheck(dir);
+    command.env("XDG_CACHE_HOME", dir.join("cache"));
+    command
 }
 
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -185,7 +192,7 @@ fn a_registry_with_passwords_answers_as_the_kubelet_would_be_answered() {
         "config.json",
         &format!("{{\"auths\": {{\"{r}\": {{\"auth\": \"{auth}\"}}}}}}"),
     );
-    let images = pullcheck(d)
+    let images = online(d)
         .env("DOCKER_CONFIG", &docker)
         .args(["images", "--online", "--format", "json", "k8s.yaml"])
         .output()
@@ -245,7 +252,7 @@ fn a_registry_with_passwords_answers_as_the_kubelet_would_be_answered() {
         "junit",
         "markdown",
     ] {
-        let out = pullcheck(d)
+        let out = online(d)
             .env("DOCKER_CONFIG", &docker)
             .args(["--online", "--format", format, "k8s.yaml"])
             .output()
@@ -538,5 +545,65 @@ fn tls_with_a_custom_certificate_authority() {
         found.is_empty(),
         "{found:?} {}",
         String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A second run answers from the cache without asking (the registry is gone by then); the cache
+/// holds no credential; `--no-cache` asks again.
+#[test]
+fn answers_are_kept_between_runs() {
+    if !registry::available() {
+        return;
+    }
+    let registry = Registry::start(Auth::Password(USER, PASSWORD));
+    let r = registry.addr.clone();
+    let (_, digest) = registry.push_image("team/app", "1.0", "amd64");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let manifests = [
+        secret("a", "regcred", &r, PASSWORD),
+        pod(
+            "a",
+            "by-tag",
+            Some("regcred"),
+            None,
+            &format!("{r}/team/app:1.0"),
+        ),
+        pod(
+            "a",
+            "by-digest",
+            Some("regcred"),
+            None,
+            &format!("{r}/team/app@{digest}"),
+        ),
+        pod(
+            "a",
+            "absent",
+            Some("regcred"),
+            None,
+            &format!("{r}/team/app:0.1"),
+        ),
+    ]
+    .concat();
+    write(d, "k8s.yaml", &manifests);
+    let first = findings(d, &["k8s.yaml"]).0;
+    assert_eq!(first, pairs(&[("image-not-found", "absent")]));
+    drop(registry);
+    assert_eq!(
+        findings(d, &["k8s.yaml"]).0,
+        first,
+        "answered from the cache"
+    );
+    let cache = std::fs::read_to_string(d.join("cache/pullcheck/online.json")).unwrap();
+    assert!(cache.contains(&digest));
+    assert!(!cache.contains(PASSWORD) && !cache.contains(&base64_pair(USER, PASSWORD)));
+    let again = findings(d, &["--no-cache", "k8s.yaml"]).0;
+    assert_eq!(
+        again,
+        pairs(&[
+            ("registry-unreachable", "by-tag"),
+            ("registry-unreachable", "by-digest"),
+            ("registry-unreachable", "absent"),
+        ])
     );
 }

@@ -139,6 +139,12 @@ pub struct InputArgs {
     #[arg(long = "registry-ca", value_name = "FILE")]
     pub registry_cas: Vec<String>,
 
+    /// With --online: ask every registry again, neither reading nor keeping earlier answers
+    /// (kept in $XDG_CACHE_HOME/pullcheck/online.json: definitive answers about digests for
+    /// good, about tags for ten minutes; never a credential).
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// With --online: the Docker config to read as the node's credentials.
     #[arg(long, value_name = "FILE", overrides_with = "docker_config")]
     pub docker_config: Option<String>,

@@ -62,6 +62,9 @@ fn apply_online(
         if let Some(path) = &input.docker_config {
             online.docker_config = Some(path.into());
         }
+        if input.no_cache {
+            online.cache = None;
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! matches is the pull anonymous. Each distinct pull is asked once per run, a bounded number at
 //! a time. Nothing is sent anywhere unless `--online` is given.
 
+mod cache;
 mod client;
 mod docker_config;
 mod pulls;
@@ -42,6 +43,10 @@ pub struct OnlineSettings {
     /// The Docker config read as the node's credentials; `None`: `$DOCKER_CONFIG/config.json`,
     /// else `~/.docker/config.json`.
     pub docker_config: Option<PathBuf>,
+    /// Where earlier answers are kept (see `cache`); `None`: not kept (`--no-cache`).
+    pub cache: Option<PathBuf>,
+    /// How long an answer about a tag is kept.
+    pub cache_ttl: Duration,
 }
 
 impl Default for OnlineSettings {
@@ -53,6 +58,8 @@ impl Default for OnlineSettings {
             insecure: Vec::new(),
             ca_files: Vec::new(),
             docker_config: None,
+            cache: cache::default_path(),
+            cache_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -215,7 +222,7 @@ pub fn check(
         }
     }
     let verdicts = match client {
-        Ok(client) => ask_all(&client, &pulls, settings.concurrency),
+        Ok(client) => ask_with_cache(&client, &pulls, settings),
         // A CA file that cannot be read: nothing can be verified, and every verdict says why.
         Err(why) => pulls
             .iter()
@@ -232,6 +239,52 @@ pub fn check(
     Verdicts {
         by_container,
         verdicts,
+    }
+}
+
+/// The answers kept from earlier runs, and every other pull asked.
+fn ask_with_cache(
+    client: &client::Client,
+    pulls: &[Pull],
+    settings: &OnlineSettings,
+) -> Vec<Verdict> {
+    let Some(path) = &settings.cache else {
+        return ask_all(client, pulls, settings.concurrency);
+    };
+    let mut cache = cache::Cache::open(path, settings.cache_ttl);
+    let kept: Vec<Option<Verdict>> = pulls.iter().map(|p| cache.get(&p.key())).collect();
+    let missing: Vec<Pull> = (pulls.iter().zip(&kept))
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| p.clone())
+        .collect();
+    let mut asked = ask_all(client, &missing, settings.concurrency).into_iter();
+    let mut missing = missing.iter();
+    let verdicts: Vec<Verdict> = kept
+        .into_iter()
+        .map(|k| match k {
+            Some(verdict) => verdict,
+            None => {
+                let verdict = asked.next().unwrap_or_else(|| unknown("not asked"));
+                if let Some(pull) = missing.next() {
+                    let by_digest = pull.image.digest().is_some() && pull.image.tag().is_none();
+                    cache.put(&pull.key(), &verdict, by_digest);
+                }
+                verdict
+            }
+        })
+        .collect();
+    cache.save();
+    verdicts
+}
+
+fn unknown(why: &str) -> Verdict {
+    Verdict {
+        status: Status::Unknown,
+        detail: why.into(),
+        digest: None,
+        platforms: Vec::new(),
+        credential: String::new(),
+        tag_digest: None,
     }
 }
 
