@@ -50,6 +50,8 @@ pub struct OnlineConfig {
     pub timeout: Option<f64>,
     pub concurrency: Option<usize>,
     pub docker_config: Option<String>,
+    pub cache: Option<bool>,
+    pub cache_ttl: Option<f64>,
     pub insecure: Vec<String>,
     pub ca_files: Vec<String>,
 }
@@ -68,6 +70,12 @@ impl OnlineConfig {
         }
         if let Some(path) = &self.docker_config {
             online.docker_config = Some(path.into());
+        }
+        if self.cache == Some(false) {
+            online.cache = None;
+        }
+        if let Some(seconds) = self.cache_ttl {
+            online.cache_ttl = std::time::Duration::from_secs_f64(seconds);
         }
         online.insecure.extend(self.insecure.iter().cloned());
         online
@@ -230,6 +238,8 @@ exclude: []
 #   timeout: 10
 #   concurrency: 8
 #   docker-config: ~/.docker/config.json
+#   cache: true
+#   cache-ttl: 600
 
 # `# pullcheck-ignore: RULE -- reason` comments and `pullcheck.dev/ignore` annotations.
 suppressions:

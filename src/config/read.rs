@@ -205,6 +205,14 @@ impl Reader {
                     Some(n) => config.online.concurrency = Some(n),
                     None => self.error(span, "`concurrency` is a whole number above 0".into()),
                 },
+                "cache" => match flag(doc.str(item)) {
+                    Some(cache) => config.online.cache = Some(cache),
+                    None => self.error(span, "`cache` is true or false".into()),
+                },
+                "cache-ttl" => match doc.str(item).and_then(parse_seconds) {
+                    Some(seconds) => config.online.cache_ttl = Some(seconds),
+                    None => self.error(span, "`cache-ttl` is a number of seconds".into()),
+                },
                 "docker-config" => {
                     config.online.docker_config = self.string(doc, item, "docker-config")
                 }

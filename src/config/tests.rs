@@ -129,3 +129,28 @@ fn discovery_stops_at_home() {
     std::fs::write(home.join(FILE_NAME), "").unwrap();
     assert_eq!(discover(&deep, Some(&home)).0, Some(home.join(FILE_NAME)));
 }
+
+/// The `online` keys, in both forms, and their mistakes located.
+#[test]
+fn online_keys() {
+    let parse = |text: &str| {
+        let source = SourceFile::new(".pullcheck.yaml".into(), None, text.into());
+        Config::parse(&source)
+    };
+    let config = parse("online: true\n").unwrap();
+    assert_eq!(config.online.enabled, Some(true));
+    let config = parse(
+        "online: {enabled: true, platforms: [linux/arm64], timeout: 2.5s, concurrency: 3, cache: false, cache-ttl: 60}\nregistries: {insecure: [mirror.corp:5000], ca: [ca.pem]}\n",
+    )
+    .unwrap();
+    let mut settings = crate::settings::Settings::default();
+    config.apply(&mut settings).unwrap();
+    let online = settings.online.expect("enabled");
+    assert_eq!(online.platforms, ["linux/arm64"]);
+    assert_eq!(online.timeout, std::time::Duration::from_millis(2500));
+    assert_eq!(online.concurrency, 3);
+    assert!(online.cache.is_none());
+    assert_eq!(online.insecure, ["mirror.corp:5000"]);
+    let errors = parse("online: {timeout: soon, colour: red}\n").unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
