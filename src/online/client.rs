@@ -9,6 +9,8 @@ use std::time::Duration;
 use ureq::Agent;
 
 use super::wire::*;
+
+mod auth;
 use super::{OnlineSettings, Status, Verdict};
 use crate::credentials::secret::Credential;
 use crate::image::ImageRef;
@@ -25,6 +27,9 @@ pub struct Client {
     /// Hosts that may be asked over plain HTTP and did not answer over HTTPS: asked over HTTP
     /// from then on (as Docker treats `localhost` registries).
     plain: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Hosts that gave no answer (DNS, connection, TLS), and why: not asked again in this run,
+    /// so that a run without a network ends in the time of one attempt per host.
+    down: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl Client {
@@ -58,6 +63,7 @@ impl Client {
             agent: config.into(),
             insecure: settings.insecure.clone(),
             plain: Default::default(),
+            down: Default::default(),
         })
     }
 
@@ -215,89 +221,6 @@ impl Client {
         result
     }
 
-    /// The `Authorization` header for a challenge: Basic with the credential, or a Bearer
-    /// token from the realm (with the credential, else anonymous).
-    fn authorize(
-        &self,
-        base: &str,
-        challenge: &str,
-        image: &ImageRef,
-        credential: Option<&Credential>,
-    ) -> Result<String, Box<Verdict>> {
-        let basic = credential.map(|c| {
-            use base64::Engine;
-            let pair = format!("{}:{}", c.username, c.password);
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(pair)
-            )
-        });
-        let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
-        if scheme.eq_ignore_ascii_case("basic") {
-            return basic.ok_or_else(|| {
-                boxed(
-                    Status::AuthenticationFailure,
-                    "the registry asks for credentials and none reach the pod".into(),
-                )
-            });
-        }
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(boxed(
-                Status::Unknown,
-                format!("the registry asks for `{scheme}` authentication"),
-            ));
-        }
-        let param = |name: &str| challenge_param(params, name);
-        let Some(realm) = param("realm") else {
-            return Err(boxed(
-                Status::Unknown,
-                "a Bearer challenge without a realm".into(),
-            ));
-        };
-        let realm_host = host_of(&realm);
-        if !realm.starts_with("https://") && !is_loopback(&realm_host) {
-            return Err(boxed(
-                Status::Unverifiable,
-                format!("the token realm {realm} is not HTTPS: credentials are not sent there"),
-            ));
-        }
-        let _ = base;
-        let scope = param("scope").unwrap_or_else(|| format!("repository:{}:pull", image.path()));
-        let mut url = format!("{realm}?scope={}", encode_query(&scope));
-        if let Some(service) = param("service") {
-            url.push_str(&format!("&service={}", encode_query(&service)));
-        }
-        let answer = self
-            .request("GET", &url, basic.as_deref())
-            .map_err(|why| boxed(Status::RegistryUnavailable, why))?;
-        match answer.status {
-            200 => {}
-            401 | 403 => {
-                return Err(boxed(
-                    Status::AuthenticationFailure,
-                    match credential {
-                        Some(_) => "the token service refused the credentials".into(),
-                        None => "the token service refused an anonymous token".into(),
-                    },
-                ));
-            }
-            status => {
-                return Err(boxed(
-                    Status::RegistryUnavailable,
-                    format!("the token service answered {status}"),
-                ));
-            }
-        }
-        let json: serde_json::Value = serde_json::from_slice(&answer.body)
-            .map_err(|_| boxed(Status::Unknown, "the token answer is not JSON".into()))?;
-        let token = json
-            .get("token")
-            .or_else(|| json.get("access_token"))
-            .and_then(|t| t.as_str())
-            .ok_or_else(|| boxed(Status::Unknown, "the token answer has no token".into()))?;
-        Ok(format!("Bearer {token}"))
-    }
-
     /// One request; `Err` when no answer came (DNS, TCP, TLS, timeout), saying why. A host
     /// that may be plain and fails over HTTPS is asked again over HTTP. Redirects are followed
     /// (three at most), without `Authorization` once they leave the host.
@@ -340,6 +263,26 @@ impl Client {
     }
 
     fn send(&self, method: &str, url: &str, auth: Option<&str>) -> Result<Answer, String> {
+        let host = format!("{}{}", &url[..url.find("://").unwrap_or(0)], host_of(url));
+        if let Some(why) = self
+            .down
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&host)
+        {
+            return Err(why.clone());
+        }
+        let sent = self.send_once(method, url, auth);
+        if let Err(why) = &sent {
+            self.down
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(host, why.clone());
+        }
+        sent
+    }
+
+    fn send_once(&self, method: &str, url: &str, auth: Option<&str>) -> Result<Answer, String> {
         let result = match method {
             "HEAD" => {
                 let mut request = self.agent.head(url).header("Accept", ACCEPT);
