@@ -607,3 +607,77 @@ fn answers_are_kept_between_runs() {
         ])
     );
 }
+
+/// The Docker config's credential helpers (`credHelpers`, `credsStore`) are asked as Docker
+/// asks them: `docker-credential-NAME get`, the server on standard input. A helper here is a
+/// script of the test's own on `PATH`.
+#[test]
+fn docker_credential_helpers() {
+    if !registry::available() {
+        return;
+    }
+    let registry = Registry::start(Auth::Password(USER, PASSWORD));
+    let r = registry.addr.clone();
+    registry.push_image("team/app", "1.0", "amd64");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bin = d.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-pullchecktest");
+    write(
+        &bin,
+        "docker-credential-pullchecktest",
+        &format!(
+            "#!/bin/sh\nread server\nif [ \"$1\" = get ] && [ \"$server\" = \"{r}\" ]; then\n  printf '{{\"ServerURL\":\"%s\",\"Username\":\"{USER}\",\"Secret\":\"{PASSWORD}\"}}' \"$server\"\nelse\n  echo 'credentials not found in native keychain'; exit 1\nfi\n"
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let docker = d.join("docker");
+    std::fs::create_dir_all(&docker).unwrap();
+    write(
+        &docker,
+        "config.json",
+        &format!("{{\"credHelpers\": {{\"{r}\": \"pullchecktest\"}}}}"),
+    );
+    write(
+        d,
+        "k8s.yaml",
+        &pod("a", "helped", None, None, &format!("{r}/team/app:1.0")),
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |config: &Path| {
+        let out = online(d)
+            .env("DOCKER_CONFIG", config)
+            .env("PATH", &path)
+            .args([
+                "images",
+                "--online",
+                "--no-cache",
+                "--format",
+                "json",
+                "k8s.yaml",
+            ])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let verdict = &json["images"][0]["online"][0];
+        format!(
+            "{} {}",
+            verdict["status"].as_str().unwrap(),
+            verdict["credential"].as_str().unwrap()
+        )
+    };
+    assert_eq!(run(&docker), format!("available Docker config ({r})"));
+    // `credsStore` serves the `auths` keys that hold no credential of their own.
+    write(
+        &docker,
+        "config.json",
+        &format!("{{\"auths\": {{\"{r}\": {{}}}}, \"credsStore\": \"pullchecktest\"}}"),
+    );
+    assert_eq!(run(&docker), format!("available Docker config ({r})"));
+}

@@ -105,9 +105,14 @@ impl Client {
             Ok(a) => a,
             Err(why) => return verdict(Status::RegistryUnavailable, why),
         };
-        if answer.status == 429 {
-            // One more try after a short `Retry-After`: a CI run must not wait long.
-            match answer.retry_after.filter(|s| *s <= 5) {
+        if answer.status == 429 || answer.status >= 500 {
+            // One more try after a short wait (a 429's `Retry-After`, else a second): a CI run
+            // must not wait long, and nothing else is tried twice.
+            let wait = match answer.status {
+                429 => answer.retry_after,
+                _ => Some(1),
+            };
+            match wait.filter(|s| *s <= 5) {
                 Some(seconds) => {
                     std::thread::sleep(Duration::from_secs(seconds));
                     answer = match self.request("HEAD", &url, None) {
@@ -115,7 +120,8 @@ impl Client {
                         Err(why) => return verdict(Status::RegistryUnavailable, why),
                     };
                 }
-                None => return rate_limited(&answer),
+                None if answer.status == 429 => return rate_limited(&answer),
+                None => {}
             }
         }
         if answer.status == 401 {
