@@ -681,3 +681,49 @@ fn docker_credential_helpers() {
     );
     assert_eq!(run(&docker), format!("available Docker config ({r})"));
 }
+
+/// A registry that is not on a loopback address by name is asked over HTTPS only: a plain-HTTP
+/// registry reached through the machine's host name (which resolves to 127.0.0.1 here, but is
+/// not a loopback name) gets no request over HTTP unless `--insecure-registry` names it.
+#[test]
+fn plain_http_only_for_loopback_and_insecure_registries() {
+    if !registry::available() {
+        return;
+    }
+    let name = std::process::Command::new("hostname")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    use std::net::ToSocketAddrs;
+    let local = !name.is_empty()
+        && name != "localhost"
+        && (name.as_str(), 80)
+            .to_socket_addrs()
+            .is_ok_and(|mut a| a.all(|a| a.ip().is_loopback()));
+    if !local {
+        eprintln!("skipped: the host name `{name}` does not resolve to a loopback address only");
+        return;
+    }
+    let registry = Registry::start(Auth::Password(USER, PASSWORD));
+    let port = registry.addr.rsplit_once(':').unwrap().1.to_string();
+    registry.push_image("team/app", "1.0", "amd64");
+    let host = format!("{name}:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let manifests = [
+        secret("a", "regcred", &host, PASSWORD),
+        pod(
+            "a",
+            "by-name",
+            Some("regcred"),
+            None,
+            &format!("{host}/team/app:1.0"),
+        ),
+    ]
+    .concat();
+    write(d, "k8s.yaml", &manifests);
+    let (found, _) = findings(d, &["--no-cache", "k8s.yaml"]);
+    assert_eq!(found, pairs(&[("registry-unreachable", "by-name")]));
+    let (found, out) = findings(d, &["--no-cache", "--insecure-registry", &host, "k8s.yaml"]);
+    assert!(found.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+}
