@@ -6,6 +6,7 @@
 //! matches is the pull anonymous. Each distinct pull is asked once per run, a bounded number at
 //! a time. Nothing is sent anywhere unless `--online` is given.
 
+mod ask;
 mod cache;
 mod client;
 mod docker_config;
@@ -17,7 +18,6 @@ mod wire;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::credentials::keyring::RegistryKey;
@@ -222,7 +222,7 @@ pub fn check(
         }
     }
     let verdicts = match client {
-        Ok(client) => ask_with_cache(&client, &pulls, settings),
+        Ok(client) => ask::ask_with_cache(&client, &pulls, settings),
         // A CA file that cannot be read: nothing can be verified, and every verdict says why.
         Err(why) => pulls
             .iter()
@@ -240,140 +240,4 @@ pub fn check(
         by_container,
         verdicts,
     }
-}
-
-/// The answers kept from earlier runs, and every other pull asked.
-fn ask_with_cache(
-    client: &client::Client,
-    pulls: &[Pull],
-    settings: &OnlineSettings,
-) -> Vec<Verdict> {
-    let Some(path) = &settings.cache else {
-        return ask_all(client, pulls, settings.concurrency);
-    };
-    let mut cache = cache::Cache::open(path, settings.cache_ttl);
-    let kept: Vec<Option<Verdict>> = pulls.iter().map(|p| cache.get(&p.key())).collect();
-    let missing: Vec<Pull> = (pulls.iter().zip(&kept))
-        .filter(|(_, k)| k.is_none())
-        .map(|(p, _)| p.clone())
-        .collect();
-    let mut asked = ask_all(client, &missing, settings.concurrency).into_iter();
-    let mut missing = missing.iter();
-    let verdicts: Vec<Verdict> = kept
-        .into_iter()
-        .map(|k| match k {
-            Some(verdict) => verdict,
-            None => {
-                let verdict = asked.next().unwrap_or_else(|| unknown("not asked"));
-                if let Some(pull) = missing.next() {
-                    let by_digest = pull.image.digest().is_some() && pull.image.tag().is_none();
-                    cache.put(&pull.key(), &verdict, by_digest);
-                }
-                verdict
-            }
-        })
-        .collect();
-    cache.save();
-    verdicts
-}
-
-fn unknown(why: &str) -> Verdict {
-    Verdict {
-        status: Status::Unknown,
-        detail: why.into(),
-        digest: None,
-        platforms: Vec::new(),
-        credential: String::new(),
-        tag_digest: None,
-    }
-}
-
-/// Asks every pull, `concurrency` at a time.
-fn ask_all(client: &client::Client, pulls: &[Pull], concurrency: usize) -> Vec<Verdict> {
-    let next = Mutex::new(0usize);
-    let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; pulls.len()]);
-    let workers = concurrency.clamp(1, 64).min(pulls.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = {
-                        let mut next = next.lock().unwrap_or_else(|p| p.into_inner());
-                        let i = *next;
-                        *next += 1;
-                        i
-                    };
-                    let Some(pull) = pulls.get(i) else {
-                        break;
-                    };
-                    let verdict = ask(client, pull);
-                    results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(verdict);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner())
-        .into_iter()
-        .map(|v| {
-            v.unwrap_or_else(|| Verdict {
-                status: Status::Unknown,
-                detail: "not asked".into(),
-                digest: None,
-                platforms: Vec::new(),
-                credential: String::new(),
-                tag_digest: None,
-            })
-        })
-        .collect()
-}
-
-/// One pull: each credential in order until the registry answers about the image; the
-/// kubelet never falls back to anonymous once a credential matched.
-fn ask(client: &client::Client, pull: &Pull) -> Verdict {
-    if let Some(why) = &pull.unverifiable {
-        return Verdict {
-            status: Status::Unverifiable,
-            detail: why.clone(),
-            digest: None,
-            platforms: Vec::new(),
-            credential: "none".into(),
-            tag_digest: None,
-        };
-    }
-    let reference = pull
-        .image
-        .digest()
-        .or(pull.image.tag())
-        .unwrap_or("latest")
-        .to_string();
-    let mut last = None;
-    for source in &pull.sources {
-        let mut verdict = client.manifest(
-            &pull.image,
-            &reference,
-            source.credential.as_ref(),
-            &pull.platforms,
-        );
-        verdict.credential = source.label.clone();
-        if verdict.status.is_answer() {
-            if let (Some(tag), Some(_)) = (pull.image.tag(), pull.image.digest())
-                && verdict.status == Status::Available
-            {
-                let by_tag = client.manifest(&pull.image, tag, source.credential.as_ref(), &[]);
-                verdict.tag_digest = by_tag.digest;
-            }
-            return verdict;
-        }
-        last = Some(verdict);
-    }
-    last.unwrap_or_else(|| Verdict {
-        status: Status::Unknown,
-        detail: "no credential to try".into(),
-        digest: None,
-        platforms: Vec::new(),
-        credential: String::new(),
-        tag_digest: None,
-    })
 }
