@@ -117,6 +117,18 @@ pub struct Diagnostic {
     /// The kustomization roots whose build the finding is about (their folders); empty for a
     /// manifest linted as written.
     pub roots: Vec<String>,
+    /// An edit that removes the finding (`pullcheck fix`).
+    pub fix: Option<Fix>,
+}
+
+/// A format-preserving edit: the scalar at `span` gets `value`, in the quotes it is written
+/// with. Nothing else of the file changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub value: String,
+    /// What it does, for listings and the editor (`set imagePullPolicy to Always`).
+    pub title: String,
 }
 
 /// A place that belongs to a finding besides its own.
@@ -177,6 +189,7 @@ impl Diagnostic {
             helm_source: None,
             related: Vec::new(),
             roots: Vec::new(),
+            fix: None,
         }
     }
 

@@ -55,6 +55,7 @@ fn diagnostic(
             .map(|(span, label)| crate::diagnostic::Related { file, span, label })
             .collect(),
         roots: Vec::new(),
+        fix: finding.fix.map(|f| *f),
     }
 }
 

@@ -36,6 +36,7 @@ pub mod diagnostic;
 pub mod output;
 
 // What else the binary offers.
+pub mod fix;
 pub mod helm;
 pub mod plan;
 

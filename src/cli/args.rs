@@ -42,6 +42,12 @@ pub enum Command {
     /// List every distinct image of the manifests: registry class, pull policy, the
     /// credentials that reach it and who uses it; with --online, what the registry answers.
     Images(Box<ImagesArgs>),
+    /// Fix what can be fixed without guessing, in place: edits of the values only (comments,
+    /// quotes, indentation and line ends are kept), each kept only if the file re-lints without
+    /// that finding and without a new one. Today: pull policies written in another case
+    /// (`always` → `Always`). With --diff, print a unified diff instead of writing (exit 1 when
+    /// there is one); standard input is only ever diffed.
+    Fix(Box<FixArgs>),
     /// List the rules: name, level, whether it runs, and what it finds.
     Rules(ConfigArgs),
     /// Print a rule's documentation.
@@ -281,6 +287,20 @@ pub struct ImagesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImagesFormat::Table, overrides_with = "format")]
     pub format: ImagesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print what would change as a unified diff; write nothing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Fix the findings of this rule only.
+    #[arg(long, value_name = "RULE", value_parser = RuleName::Rule, hide_possible_values = true)]
+    pub rule: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

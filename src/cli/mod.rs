@@ -3,6 +3,7 @@
 
 mod args;
 mod configure;
+mod fix;
 mod read;
 mod terminal;
 
@@ -83,6 +84,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         None => lint(&cli.lint, color),
         Some(Command::Images(args)) => images(args),
+        Some(Command::Fix(args)) => fix::run(args),
         Some(Command::Rules(args)) => list_rules(args),
         Some(Command::Explain { rule }) => explain(rule, color),
         Some(Command::Init { force }) => init(*force),

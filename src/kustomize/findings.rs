@@ -41,6 +41,9 @@ pub fn place(found: &mut [Diagnostic], file: usize, built: &Built, kustomized: &
             }
             d.file = m.to_file;
             d.span = m.to_span;
+            // The value was set elsewhere (an overlay's entry, a patch): editing the base would
+            // not change what is deployed.
+            d.fix = None;
         }
     }
 }

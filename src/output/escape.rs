@@ -40,6 +40,24 @@ pub fn controls_but_newlines(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`controls_but_newlines`], keeping carriage returns and tabs too: for a diff, whose
+/// lines must stay the file's lines (CRLF included) for `git apply`.
+pub fn controls_but_line_text(text: &str) -> Cow<'_, str> {
+    let kept = |c: char| matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(|c| !kept(c) && is_control(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if kept(c) {
+            out.push(c);
+        } else {
+            push(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn push(out: &mut String, c: char) {
     match c {
         '\n' => out.push_str("\\n"),

@@ -17,6 +17,10 @@ declare_rule! {
     /// ## How to fix it
     ///
     /// Use one of the three exact spellings; the help line suggests the closest one.
+    /// `pullcheck fix` writes it when the value has the same letters in another case or with
+    /// separators (`always`, `if-not-present`), keeping the value's quotes; a misspelling
+    /// (`Nevr`) is left to you, and so is a fix that would bring another finding (`NEVER` →
+    /// `Never` on an image not known to be preloaded).
     ///
     /// ## Example
     ///
@@ -80,19 +84,43 @@ impl Rule for InvalidPullPolicy {
             .help(help)
             .label("not a pull policy"),
         );
+        // Only a value that differs in case or separators is fixed: its intent is plain.
+        if let Some(policy) = same_letters(&written.value)
+            && let Some(finding) = report.last_mut()
+        {
+            *finding = finding.clone().fix(
+                written.span,
+                policy.as_str(),
+                format!("set imagePullPolicy to {policy}"),
+            );
+        }
     }
+}
+
+/// The valid policy written with the same letters in another case or with separators
+/// (`always`, `if-not-present`).
+fn same_letters(value: &str) -> Option<PullPolicy> {
+    let squashed = squash(value);
+    VALID
+        .iter()
+        .find(|p| p.as_str().to_lowercase() == squashed)
+        .copied()
+}
+
+fn squash(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The valid policy the value most likely means: the same letters in another case or with
 /// separators, else the nearest by edit distance (at most a third of the word wrong).
 fn closest(value: &str) -> Option<PullPolicy> {
-    let squashed: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if let Some(policy) = VALID.iter().find(|p| p.as_str().to_lowercase() == squashed) {
-        return Some(*policy);
+    let squashed = squash(value);
+    if let Some(policy) = same_letters(value) {
+        return Some(policy);
     }
     VALID
         .iter()

@@ -215,6 +215,8 @@ pub struct Finding {
     pub label: Option<String>,
     /// Other places that belong to the finding, each with a label.
     pub related: Vec<(Span, String)>,
+    /// An edit that removes it, when the intent is unambiguous.
+    pub fix: Option<Box<crate::diagnostic::Fix>>,
 }
 
 impl Finding {
@@ -225,7 +227,18 @@ impl Finding {
             help: None,
             label: None,
             related: Vec::new(),
+            fix: None,
         }
+    }
+
+    /// Offers a fix: the scalar at `span` gets `value` (in its own quotes).
+    pub fn fix(mut self, span: Span, value: impl Into<String>, title: impl Into<String>) -> Self {
+        self.fix = Some(Box::new(crate::diagnostic::Fix {
+            span,
+            value: value.into(),
+            title: title.into(),
+        }));
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {

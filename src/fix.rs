@@ -1,0 +1,191 @@
+//! `pullcheck fix`: the edits the rules offer, applied as splices of the original bytes — every
+//! byte outside an edited value stays as it was (comments, quotes, indentation, key order, CRLF,
+//! a BOM) — and kept only when the edited file re-lints without the finding and without any new
+//! one. A document is never re-serialised.
+
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::run::Run;
+use crate::settings::Settings;
+use crate::source::Span;
+
+/// The fixes of one file.
+#[derive(Debug)]
+pub struct FileFixes {
+    /// Index of the file in the run.
+    pub file: usize,
+    /// The edits, sorted and apart: span and the text written there.
+    pub edits: Vec<(Span, String)>,
+    /// What each edit does.
+    pub titles: Vec<String>,
+    /// Fixes left out, and why (two in one value, a finding that stays).
+    pub skipped: Vec<String>,
+}
+
+/// The fixes a run offers, per file, for the findings of `only` (a rule name) or of all rules.
+/// A file that did not parse, and findings about a kustomize build that an overlay set, are
+/// not fixed (the rules offer none for them).
+pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
+    let mut by_file: Vec<FileFixes> = Vec::new();
+    let wanted = |d: &&Diagnostic| only.is_none_or(|rule| d.rule.name == rule);
+    for d in run.diagnostics.iter().filter(wanted) {
+        let Some(fix) = &d.fix else {
+            continue;
+        };
+        let text = &run.files[d.file].text;
+        let Some((span, replacement)) = replacement(text, fix) else {
+            continue;
+        };
+        let at = match by_file.iter().position(|f| f.file == d.file) {
+            Some(at) => at,
+            None => {
+                by_file.push(FileFixes {
+                    file: d.file,
+                    edits: Vec::new(),
+                    titles: Vec::new(),
+                    skipped: Vec::new(),
+                });
+                by_file.len() - 1
+            }
+        };
+        let fixes = &mut by_file[at];
+        let overlaps = fixes
+            .edits
+            .iter()
+            .any(|(other, _)| other.start < span.end && span.start < other.end);
+        if overlaps {
+            fixes.skipped.push(format!(
+                "{}: two fixes for one value; applied one ({})",
+                d.rule.name, fix.title
+            ));
+            continue;
+        }
+        fixes.edits.push((span, replacement));
+        fixes.titles.push(fix.title.clone());
+    }
+    for fixes in &mut by_file {
+        let mut order: Vec<usize> = (0..fixes.edits.len()).collect();
+        order.sort_by_key(|&i| fixes.edits[i].0.start);
+        fixes.edits = order.iter().map(|&i| fixes.edits[i].clone()).collect();
+        fixes.titles = order.iter().map(|&i| fixes.titles[i].clone()).collect();
+    }
+    by_file.sort_by_key(|f| f.file);
+    by_file
+}
+
+/// The edit a fix makes: the scalar inside its span — up to its closing quote, or for a plain
+/// scalar up to a comment or trailing blanks — gets the value, in the same quotes. `None` when
+/// the span is not a one-line scalar (a fix never rewrites a block).
+fn replacement(text: &str, fix: &Fix) -> Option<(Span, String)> {
+    let written = text.get(fix.span.start..fix.span.end)?;
+    let line = written.split(['\n', '\r']).next().unwrap_or(written);
+    let (length, new) = if let Some(rest) = line.strip_prefix('"') {
+        let mut escaped = false;
+        let close = rest.char_indices().find_map(|(i, c)| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end.then_some(i)
+        })?;
+        let value = fix.value.replace('\\', "\\\\").replace('"', "\\\"");
+        (close + 2, format!("\"{value}\""))
+    } else if let Some(rest) = line.strip_prefix('\'') {
+        let bytes = rest.as_bytes();
+        let mut i = 0;
+        let close = loop {
+            match bytes.get(i) {
+                Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                Some(b'\'') => break i,
+                Some(_) => i += 1,
+                None => return None,
+            }
+        };
+        (close + 2, format!("'{}'", fix.value.replace('\'', "''")))
+    } else {
+        let plain = line.find(" #").map_or(line, |at| &line[..at]).trim_end();
+        if plain.is_empty()
+            || written.len() > line.len() && !written[line.len()..].trim().is_empty()
+        {
+            return None;
+        }
+        (plain.len(), fix.value.clone())
+    };
+    Some((Span::new(fix.span.start, fix.span.start + length), new))
+}
+
+/// `text` with the edits spliced in (sorted, apart).
+pub fn apply(text: &str, edits: &[(Span, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (span, replacement) in edits {
+        out.push_str(&text[at..span.start]);
+        out.push_str(replacement);
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Whether an edit keeps its promise: the file, linted alone before and after, loses exactly
+/// the fixed findings and gains none.
+pub fn verify(name: &str, before: &str, after: &str, fixed: usize, settings: &Settings) -> bool {
+    let findings = |text: &str| {
+        let mut found: Vec<(&'static str, String)> = crate::lint::lint_text(name, text, settings)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.name, d.message))
+            .collect();
+        found.sort();
+        found
+    };
+    let (old, new) = (findings(before), findings(after));
+    let mut left = old.clone();
+    for finding in &new {
+        match left.iter().position(|f| f == finding) {
+            Some(at) => {
+                left.remove(at);
+            }
+            None => return false,
+        }
+    }
+    left.len() == fixed && new.len() + fixed == old.len()
+}
+
+/// A unified diff of a file's fix (`--- a/NAME`, `+++ b/NAME`), empty when nothing changes.
+pub fn diff(name: &str, before: &str, after: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splices_keep_quotes_and_everything_else() {
+        let text = "a: \"always\"  # keep\r\nb: 'never'\r\nc: ifnotpresent # note\r\n";
+        let fix = |start: usize, end: usize, value: &str| Fix {
+            span: Span::new(start, end),
+            value: value.into(),
+            title: String::new(),
+        };
+        let at = |needle: &str| text.find(needle).unwrap();
+        let edits: Vec<(Span, String)> = [
+            // A span running on to the comment still edits the scalar only.
+            fix(at("\"always\""), at("# keep") + 6, "Always"),
+            fix(at("'never'"), at("'never'") + 7, "Never"),
+            fix(at("ifnot"), at("ifnot") + 12, "IfNotPresent"),
+        ]
+        .iter()
+        .map(|f| replacement(text, f).unwrap())
+        .collect();
+        assert_eq!(
+            apply(text, &edits),
+            "a: \"Always\"  # keep\r\nb: 'Never'\r\nc: IfNotPresent # note\r\n"
+        );
+    }
+}
