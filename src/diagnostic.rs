@@ -122,11 +122,14 @@ pub struct Diagnostic {
 }
 
 /// A format-preserving edit: the scalar at `span` gets `value`, in the quotes it is written
-/// with. Nothing else of the file changes.
+/// with — or, with `insert`, a new key `insert: value` goes after that scalar's entry, in its
+/// mapping's style and indentation. Nothing else of the file changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub span: Span,
     pub value: String,
+    /// The key to add next to the scalar's entry, instead of replacing the scalar.
+    pub insert: Option<&'static str>,
     /// What it does, for listings and the editor (`set imagePullPolicy to Always`).
     pub title: String,
 }

@@ -48,10 +48,10 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
             }
         };
         let fixes = &mut by_file[at];
-        let overlaps = fixes
-            .edits
-            .iter()
-            .any(|(other, _)| other.start < span.end && span.start < other.end);
+        let overlaps = fixes.edits.iter().any(|(other, _)| {
+            (other.start < span.end && span.start < other.end)
+                || (span.start == span.end && other.start == span.start)
+        });
         if overlaps {
             fixes.skipped.push(format!(
                 "{}: two fixes for one value; applied one ({})",
@@ -76,6 +76,40 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
 /// scalar up to a comment or trailing blanks — gets the value, in the same quotes. `None` when
 /// the span is not a one-line scalar (a fix never rewrites a block).
 fn replacement(text: &str, fix: &Fix) -> Option<(Span, String)> {
+    let (scalar, written_value) = scalar(text, fix)?;
+    let Some(key) = fix.insert else {
+        return Some((scalar, written_value));
+    };
+    // Next to the scalar's entry: `, key: value` in a flow mapping; else a new line at the
+    // entry's indentation (after `- ` for the first key of a list item), with its line end.
+    let after = text[scalar.end..].trim_start_matches([' ', '\t']);
+    if after.starts_with(',') || after.starts_with('}') {
+        return Some((
+            Span::new(scalar.end, scalar.end),
+            format!(", {key}: {}", fix.value),
+        ));
+    }
+    let line_start = text[..scalar.start].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..scalar.start];
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    let indent = if line.trim_start().starts_with("- ") {
+        spaces + 2
+    } else {
+        spaces
+    };
+    let rest = &text[scalar.end..];
+    let end = rest.find('\n').map_or(text.len(), |i| scalar.end + i);
+    let crlf = end > 0 && text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r');
+    let at = if crlf { end - 1 } else { end };
+    let newline = if crlf { "\r\n" } else { "\n" };
+    Some((
+        Span::new(at, at),
+        format!("{newline}{}{key}: {}", " ".repeat(indent), fix.value),
+    ))
+}
+
+/// The scalar a fix points at, and its replacement by the fix's value.
+fn scalar(text: &str, fix: &Fix) -> Option<(Span, String)> {
     let written = text.get(fix.span.start..fix.span.end)?;
     let line = written.split(['\n', '\r']).next().unwrap_or(written);
     let (length, new) = if let Some(rest) = line.strip_prefix('"') {
@@ -171,6 +205,7 @@ mod tests {
         let fix = |start: usize, end: usize, value: &str| Fix {
             span: Span::new(start, end),
             value: value.into(),
+            insert: None,
             title: String::new(),
         };
         let at = |needle: &str| text.find(needle).unwrap();
@@ -186,6 +221,42 @@ mod tests {
         assert_eq!(
             apply(text, &edits),
             "a: \"Always\"  # keep\r\nb: 'Never'\r\nc: IfNotPresent # note\r\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod insert_tests {
+    use super::*;
+
+    fn added(text: &str, image: &str) -> String {
+        let start = text.find(image).unwrap();
+        let fix = Fix {
+            span: Span::new(start, start + image.len()),
+            value: "IfNotPresent".into(),
+            insert: Some("imagePullPolicy"),
+            title: String::new(),
+        };
+        let (span, new) = replacement(text, &fix).unwrap();
+        apply(text, &[(span, new)])
+    }
+
+    #[test]
+    fn a_key_is_added_in_the_mapping_s_style() {
+        assert_eq!(
+            added(
+                "    - name: a\r\n      image: nginx:1.27  # pinned\r\n",
+                "nginx:1.27"
+            ),
+            "    - name: a\r\n      image: nginx:1.27  # pinned\r\n      imagePullPolicy: IfNotPresent\r\n"
+        );
+        assert_eq!(
+            added("  - image: \"nginx:1.27\"\n    name: a\n", "\"nginx:1.27\""),
+            "  - image: \"nginx:1.27\"\n    imagePullPolicy: IfNotPresent\n    name: a\n"
+        );
+        assert_eq!(
+            added("  - {name: a, image: nginx:1.27}\n", "nginx:1.27"),
+            "  - {name: a, image: nginx:1.27, imagePullPolicy: IfNotPresent}\n"
         );
     }
 }

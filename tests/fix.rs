@@ -132,3 +132,133 @@ fn no_fix_for_a_value_a_kustomization_set() {
         stdout(&lint)
     );
 }
+
+/// `--rule implicit-pull-policy` (off by default) writes the policy Kubernetes would set on
+/// creation, in each mapping's style: a new line at the entry's indentation, or `, key: value`
+/// in a flow mapping. Linting the result with the rule on finds nothing more.
+#[test]
+fn implicit_pull_policies_are_written_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27   # pinned\n        - image: busybox\n          name: tools\n      initContainers:\n        - {name: init, image: \"alpine:3.20\"}\n";
+    write(d, "app.yaml", text);
+    let fixed = run(d, &["fix", "--rule", "implicit-pull-policy", "app.yaml"]);
+    assert!(
+        stderr(&fixed).contains("fixed 3 findings in 1 file"),
+        "{}",
+        stderr(&fixed)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("app.yaml")).unwrap(),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27   # pinned\n          imagePullPolicy: IfNotPresent\n        - image: busybox\n          imagePullPolicy: Always\n          name: tools\n      initContainers:\n        - {name: init, image: \"alpine:3.20\", imagePullPolicy: IfNotPresent}\n"
+    );
+    let lint = run(
+        d,
+        &[
+            "--enable",
+            "implicit-pull-policy",
+            "--format",
+            "compact",
+            "app.yaml",
+        ],
+    );
+    assert!(
+        !stdout(&lint).contains("implicit-pull-policy"),
+        "{}",
+        stdout(&lint)
+    );
+}
+
+/// The corpus, copied: `fix --rule implicit-pull-policy` writes the policies; the findings of
+/// every other rule stay exactly as they were (rule, file, message), no byte of the corpus is
+/// removed or replaced (the edits only add), and a second run has nothing left to do.
+#[test]
+#[ignore = "slow: the whole corpus copied and linted twice (about 4 s); `cargo test -- --include-ignored` and .ci/run run it"]
+fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
+    let Some(corpus) = shared("corpus") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("corpus");
+    let status = std::process::Command::new("cp")
+        .args(["-r", corpus.to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let findings = |dir: &std::path::Path| -> Vec<(String, String, String)> {
+        let out = run(
+            dir,
+            &[
+                "--enable",
+                "implicit-pull-policy",
+                "--format",
+                "json",
+                "corpus",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<(String, String, String)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] != "implicit-pull-policy")
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let before_findings = findings(dir.path());
+    let read_all = |root: &std::path::Path| -> std::collections::BTreeMap<String, String> {
+        let mut files = std::collections::BTreeMap::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                files.insert(path.strip_prefix(root).unwrap().display().to_string(), text);
+            }
+        }
+        files
+    };
+    let before = read_all(&copy);
+    let fixed = run(
+        dir.path(),
+        &["fix", "--rule", "implicit-pull-policy", "corpus"],
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let after = read_all(&copy);
+    let mut changed = 0;
+    for (name, old) in &before {
+        let new = &after[name];
+        if old == new {
+            continue;
+        }
+        changed += 1;
+        let diff = similar::TextDiff::from_chars(old.as_str(), new.as_str());
+        assert!(
+            diff.ops().iter().all(|op| !matches!(
+                op.tag(),
+                similar::DiffTag::Delete | similar::DiffTag::Replace
+            )),
+            "{name}: a byte was removed or replaced"
+        );
+    }
+    assert!(changed > 100, "only {changed} files fixed");
+    assert_eq!(
+        findings(dir.path()),
+        before_findings,
+        "no finding of another rule changes"
+    );
+    let again = run(
+        dir.path(),
+        &["fix", "--diff", "--rule", "implicit-pull-policy", "corpus"],
+    );
+    assert_eq!(stdout(&again), "", "a second run has nothing to do");
+    eprintln!("fixed the implicit pull policies of {changed} corpus files");
+}

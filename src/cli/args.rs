@@ -45,7 +45,8 @@ pub enum Command {
     /// Fix what can be fixed without guessing, in place: edits of the values only (comments,
     /// quotes, indentation and line ends are kept), each kept only if the file re-lints without
     /// that finding and without a new one. Today: pull policies written in another case
-    /// (`always` → `Always`). With --diff, print a unified diff instead of writing (exit 1 when
+    /// (`always` → `Always`), and with --rule implicit-pull-policy the policy Kubernetes would
+    /// set, written out. With --diff, print a unified diff instead of writing (exit 1 when
     /// there is one); standard input is only ever diffed.
     Fix(Box<FixArgs>),
     /// List the rules: name, level, whether it runs, and what it finds.
@@ -298,7 +299,8 @@ pub struct FixArgs {
     #[arg(long)]
     pub diff: bool,
 
-    /// Fix the findings of this rule only.
+    /// Fix the findings of this rule only; it runs even when it is off by default
+    /// (`--rule implicit-pull-policy` writes the policy Kubernetes would set on creation).
     #[arg(long, value_name = "RULE", value_parser = RuleName::Rule, hide_possible_values = true)]
     pub rule: Option<String>,
 }

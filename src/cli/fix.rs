@@ -14,6 +14,14 @@ use super::{Failure, configure::settings_for, note, read::read_inputs, write_std
 
 pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
     let (mut settings, config) = settings_for(&args.input)?;
+    // `--rule` turns on a rule that is off by default (implicit-pull-policy).
+    if let Some(name) = &args.rule {
+        let rule = pullcheck::settings::rule_named(name)?;
+        if !settings.is_enabled(name) {
+            let level = pullcheck::settings::Level::On(rule.meta().severity);
+            settings.set_level(rule, level);
+        }
+    }
     let excludes = if args.input.exclude.is_empty() {
         &config.exclude
     } else {

@@ -95,7 +95,13 @@ impl Rule for ImplicitPullPolicy {
                  created, and kept when the image changes later. Set imagePullPolicy explicitly \
                  so the manifest says what the cluster does."
             ))
-            .label(format!("pull policy defaults to {policy}")),
+            .label(format!("pull policy defaults to {policy}"))
+            .fix_by_adding(
+                image.span,
+                c.container.list.policy_key(),
+                policy.as_str(),
+                format!("write imagePullPolicy: {policy}"),
+            ),
         );
     }
 }

@@ -236,6 +236,24 @@ impl Finding {
         self.fix = Some(Box::new(crate::diagnostic::Fix {
             span,
             value: value.into(),
+            insert: None,
+            title: title.into(),
+        }));
+        self
+    }
+
+    /// Offers a fix that adds `key: value` next to the entry whose value is at `span`.
+    pub fn fix_by_adding(
+        mut self,
+        span: Span,
+        key: &'static str,
+        value: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Box::new(crate::diagnostic::Fix {
+            span,
+            value: value.into(),
+            insert: Some(key),
             title: title.into(),
         }));
         self
