@@ -17,8 +17,81 @@ pub struct FileFixes {
     pub edits: Vec<(Span, String)>,
     /// What each edit does.
     pub titles: Vec<String>,
+    /// The findings the edits remove: rule and message.
+    pub fixed: Vec<(&'static str, String)>,
     /// Fixes left out, and why (two in one value, a finding that stays).
     pub skipped: Vec<String>,
+}
+
+/// Digests to pin images to (`fix --pins FILE`): lines `IMAGE: DIGEST` or `IMAGE DIGEST`, the
+/// image as written or normalised — what `pullcheck images --online --format plain` prints.
+#[derive(Debug, Default)]
+pub struct Pins(Vec<(String, String)>);
+
+impl Pins {
+    /// Reads a pins file's text; a line that is not `IMAGE: sha256:…` is an error naming it.
+    pub fn parse(text: &str) -> Result<Pins, String> {
+        let mut pins = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some(at) = line.rfind("sha256:") else {
+                return Err(format!("line {}: no `sha256:` digest", number + 1));
+            };
+            let image = line[..at].trim_end().trim_end_matches(':').trim_end();
+            let digest = &line[at..];
+            let hex = &digest["sha256:".len()..];
+            if image.is_empty()
+                || hex.len() != 64
+                || !hex
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            {
+                return Err(format!(
+                    "line {}: not `IMAGE: sha256:<64 hex digits>`",
+                    number + 1
+                ));
+            }
+            pins.push((image.to_string(), digest.to_string()));
+        }
+        Ok(Pins(pins))
+    }
+
+    /// The digest for an image as written, by the written or the normalised name.
+    fn digest_for(&self, written: &str) -> Option<&str> {
+        let normalized = crate::image::ImageRef::parse(written).ok()?.normalized();
+        self.0
+            .iter()
+            .find(|(image, _)| image == written || *image == normalized)
+            .map(|(_, digest)| digest.as_str())
+    }
+}
+
+/// The rules a pin fixes: an image that is not pinned.
+const PINNED_BY: [&str; 3] = ["missing-tag", "latest-tag", "digest-not-pinned"];
+
+/// Fixes from pins for the findings of `PINNED_BY`: the image written with `@DIGEST` after it.
+pub fn pin(run: &mut Run, pins: &Pins) {
+    for d in &mut run.diagnostics {
+        // Not in a kustomize build: the value may come from an overlay, which a pin of the
+        // base would not change.
+        if d.fix.is_some() || !PINNED_BY.contains(&d.rule.name) || !d.roots.is_empty() {
+            continue;
+        }
+        let Some(image) = d.image.clone().filter(|i| !i.contains('@')) else {
+            continue;
+        };
+        if let Some(digest) = pins.digest_for(&image) {
+            d.fix = Some(Fix {
+                span: d.span,
+                value: format!("{image}@{digest}"),
+                insert: None,
+                title: format!("pin {image} to {digest}"),
+            });
+        }
+    }
 }
 
 /// The fixes a run offers, per file, for the findings of `only` (a rule name) or of all rules.
@@ -42,12 +115,22 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
                     file: d.file,
                     edits: Vec::new(),
                     titles: Vec::new(),
+                    fixed: Vec::new(),
                     skipped: Vec::new(),
                 });
                 by_file.len() - 1
             }
         };
         let fixes = &mut by_file[at];
+        // The same edit offered twice (missing-tag and digest-not-pinned on one image).
+        if fixes
+            .edits
+            .iter()
+            .any(|e| *e == (span, replacement.clone()))
+        {
+            fixes.fixed.push((d.rule.name, d.message.clone()));
+            continue;
+        }
         let overlaps = fixes.edits.iter().any(|(other, _)| {
             (other.start < span.end && span.start < other.end)
                 || (span.start == span.end && other.start == span.start)
@@ -61,6 +144,7 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
         }
         fixes.edits.push((span, replacement));
         fixes.titles.push(fix.title.clone());
+        fixes.fixed.push((d.rule.name, d.message.clone()));
     }
     for fixes in &mut by_file {
         let mut order: Vec<usize> = (0..fixes.edits.len()).collect();
@@ -158,9 +242,15 @@ pub fn apply(text: &str, edits: &[(Span, String)]) -> String {
     out
 }
 
-/// Whether an edit keeps its promise: the file, linted alone before and after, loses exactly
-/// the fixed findings and gains none.
-pub fn verify(name: &str, before: &str, after: &str, fixed: usize, settings: &Settings) -> bool {
+/// Whether the edits keep their promise: the file, linted alone before and after, has none of
+/// the `fixed` findings left and no finding it did not have.
+pub fn verify(
+    name: &str,
+    before: &str,
+    after: &str,
+    fixed: &[(&'static str, String)],
+    settings: &Settings,
+) -> bool {
     let findings = |text: &str| {
         let mut found: Vec<(&'static str, String)> = crate::lint::lint_text(name, text, settings)
             .diagnostics
@@ -171,16 +261,13 @@ pub fn verify(name: &str, before: &str, after: &str, fixed: usize, settings: &Se
         found
     };
     let (old, new) = (findings(before), findings(after));
-    let mut left = old.clone();
-    for finding in &new {
-        match left.iter().position(|f| f == finding) {
-            Some(at) => {
-                left.remove(at);
-            }
-            None => return false,
-        }
-    }
-    left.len() == fixed && new.len() + fixed == old.len()
+    let count = |list: &[(&'static str, String)], f: &(&'static str, String)| {
+        list.iter().filter(|x| *x == f).count()
+    };
+    new.iter().all(|f| count(&new, f) <= count(&old, f))
+        && fixed
+            .iter()
+            .all(|f| count(&new, f) + count(fixed, f) <= count(&old, f))
 }
 
 /// A unified diff of a file's fix (`--- a/NAME`, `+++ b/NAME`), empty when nothing changes.

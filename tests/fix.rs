@@ -262,3 +262,46 @@ fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
     assert_eq!(stdout(&again), "", "a second run has nothing to do");
     eprintln!("fixed the implicit pull policies of {changed} corpus files");
 }
+
+/// `--pins FILE` pins images to digests (`IMAGE: DIGEST` lines, as written or normalised):
+/// missing-tag and latest-tag findings go, the tag stays for the reader.
+#[test]
+fn pins_write_digests() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    write(
+        d,
+        "pins.txt",
+        &format!(
+            "# from pullcheck images --online --format plain\ndocker.io/library/busybox: {digest}\nredis:latest {digest}\n"
+        ),
+    );
+    write(
+        d,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: busybox, imagePullPolicy: Always}\n    - {name: b, image: \"redis:latest\", imagePullPolicy: Always}\n    - {name: c, image: \"nginx:latest\", imagePullPolicy: Always}\n",
+    );
+    let fixed = run(d, &["fix", "--pins", "pins.txt", "pod.yaml"]);
+    assert!(
+        stderr(&fixed).contains("fixed 2 findings in 1 file"),
+        "{}",
+        stderr(&fixed)
+    );
+    let after = std::fs::read_to_string(d.join("pod.yaml")).unwrap();
+    assert!(
+        after.contains(&format!("image: busybox@{digest},")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("image: \"redis:latest@{digest}\"")),
+        "{after}"
+    );
+    assert!(
+        after.contains("image: \"nginx:latest\""),
+        "no pin, no change: {after}"
+    );
+    let bad = run(d, &["fix", "--pins", "pod.yaml", "pod.yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
+}

@@ -727,3 +727,48 @@ fn plain_http_only_for_loopback_and_insecure_registries() {
     let (found, out) = findings(d, &["--no-cache", "--insecure-registry", &host, "k8s.yaml"]);
     assert!(found.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// The pins round trip: `images --online --format plain` prints `IMAGE: DIGEST` for what the
+/// registry resolved, and `fix --pins` writes those digests into the manifests.
+#[test]
+fn resolved_digests_pin_the_manifests() {
+    if !registry::available() {
+        return;
+    }
+    let registry = Registry::start(Auth::Password(USER, PASSWORD));
+    let r = registry.addr.clone();
+    let (_, digest) = registry.push_image("team/app", "latest", "amd64");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let manifests = [
+        secret("a", "regcred", &r, PASSWORD),
+        pod(
+            "a",
+            "floating",
+            Some("regcred"),
+            None,
+            &format!("{r}/team/app:latest"),
+        ),
+    ]
+    .concat();
+    write(d, "k8s.yaml", &manifests);
+    let plain = online(d)
+        .env("DOCKER_CONFIG", d.join("none"))
+        .args(["images", "--online", "--format", "plain", "k8s.yaml"])
+        .output()
+        .unwrap();
+    let pins = stdout(&plain);
+    assert_eq!(pins, format!("{r}/team/app:latest: {digest}\n"));
+    write(d, "pins.txt", &pins);
+    let fixed = run(d, &["fix", "--pins", "pins.txt", "k8s.yaml"]);
+    assert!(
+        stderr(&fixed).contains("fixed 1 finding in 1 file"),
+        "{}",
+        stderr(&fixed)
+    );
+    let after = std::fs::read_to_string(d.join("k8s.yaml")).unwrap();
+    assert!(
+        after.contains(&format!("{r}/team/app:latest@{digest}")),
+        "{after}"
+    );
+}

@@ -299,6 +299,12 @@ pub struct FixArgs {
     #[arg(long)]
     pub diff: bool,
 
+    /// Pin images to digests: a file of `IMAGE: DIGEST` lines (the image as written or
+    /// normalised), as `pullcheck images --online --format plain` prints it. Fixes
+    /// missing-tag, latest-tag and digest-not-pinned by writing `IMAGE@DIGEST`.
+    #[arg(long, value_name = "FILE")]
+    pub pins: Option<PathBuf>,
+
     /// Fix the findings of this rule only; it runs even when it is off by default
     /// (`--rule implicit-pull-policy` writes the policy Kubernetes would set on creation).
     #[arg(long, value_name = "RULE", value_parser = RuleName::Rule, hide_possible_values = true)]

@@ -27,10 +27,20 @@ pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
     } else {
         &args.input.exclude
     };
-    let (run, read_failures) =
+    let pins = match &args.pins {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Usage(format!("--pins {}: {e}", path.display())))?;
+            fix::Pins::parse(&text)
+                .map_err(|e| Failure::Usage(format!("--pins {}: {e}", path.display())))?
+        }
+        None => fix::Pins::default(),
+    };
+    let (mut run, read_failures) =
         read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
             lint::lint(inputs, settings)
         })?;
+    fix::pin(&mut run, &pins);
     let plans = fix::plan(&run, args.rule.as_deref());
     let mut diffs = String::new();
     let (mut fixed, mut files) = (0, 0);
@@ -63,14 +73,14 @@ pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
             }
         };
         let edited = fix::apply(&original, &plan.edits);
-        if !fix::verify(&file.name, &original, &edited, plan.edits.len(), &settings) {
+        if !fix::verify(&file.name, &original, &edited, &plan.fixed, &settings) {
             note(&format!(
                 "note: {}: the fixes would not remove exactly their findings; not fixed",
                 escape::controls(&file.name)
             ));
             continue;
         }
-        fixed += plan.edits.len();
+        fixed += plan.fixed.len();
         files += 1;
         if args.diff {
             let shown = fix::apply(&file.text, &plan.edits);

@@ -94,6 +94,10 @@ impl Status {
         }
     }
 
+    pub fn is_available(self) -> bool {
+        self == Status::Available
+    }
+
     /// Whether the registry gave an answer about the image (rather than about itself).
     fn is_answer(self) -> bool {
         matches!(

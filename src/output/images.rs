@@ -15,7 +15,8 @@ pub enum ImagesFormat {
     Table,
     /// `{"version": 1, "images": [...]}`.
     Json,
-    /// One normalised reference per line, for a mirror or preload script.
+    /// One normalised reference per line, for a mirror or preload script; with `--online`,
+    /// `reference: digest` where the registry resolved one (a pins file for `fix --pins`).
     Plain,
 }
 
@@ -30,7 +31,18 @@ pub fn write(
     match format {
         ImagesFormat::Plain => {
             for image in images {
-                writeln!(out, "{}", image.reference)?;
+                // With `--online`, the digest the registry resolved: a pins file for
+                // `pullcheck fix --pins`.
+                let digest = image
+                    .online
+                    .iter()
+                    .find_map(|v| v.digest.as_deref().filter(|_| v.status.is_available()));
+                match digest {
+                    Some(digest) if !image.reference.contains('@') => {
+                        writeln!(out, "{}: {digest}", image.reference)?
+                    }
+                    _ => writeln!(out, "{}", image.reference)?,
+                }
             }
             Ok(())
         }
