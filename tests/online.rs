@@ -70,6 +70,17 @@ fn online(dir: &Path) -> assert_cmd::Command {
     command
 }
 
+/// A registry with password authentication, and its address; `None` (and a note) without the
+/// registry binary outside CI.
+fn password_registry() -> Option<(Registry, String)> {
+    if !registry::available() {
+        return None;
+    }
+    let registry = Registry::start(Auth::Password(USER, PASSWORD));
+    let addr = registry.addr.clone();
+    Some((registry, addr))
+}
+
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = expected
         .iter()
@@ -84,11 +95,9 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 /// the CI's Docker config as the node's credentials. No output shows the password.
 #[test]
 fn a_registry_with_passwords_answers_as_the_kubelet_would_be_answered() {
-    if !registry::available() {
+    let Some((registry, r)) = password_registry() else {
         return;
-    }
-    let registry = Registry::start(Auth::Password(USER, PASSWORD));
-    let r = registry.addr.clone();
+    };
     registry.push_image("team/app", "1.0", "amd64");
     registry.push_index("team/app", "multi", &["amd64", "arm64"]);
     let (_, old) = registry.push_image("team/app", "moving", "amd64");
@@ -448,11 +457,9 @@ fn rate_limits_redirects_and_silence() {
 /// their placeholders filled in: each must make its rule fire.
 #[test]
 fn online_doc_examples_fire() {
-    if !registry::available() {
+    let Some((registry, r)) = password_registry() else {
         return;
-    }
-    let registry = Registry::start(Auth::Password(USER, PASSWORD));
-    let r = registry.addr.clone();
+    };
     registry.push_image("team/app", "1.0", "amd64");
     registry.push_index("team/app", "multi", &["amd64", "arm64"]);
     let (_, old) = registry.push_image("team/app", "1.0", "amd64");
@@ -552,11 +559,9 @@ fn tls_with_a_custom_certificate_authority() {
 /// holds no credential; `--no-cache` asks again.
 #[test]
 fn answers_are_kept_between_runs() {
-    if !registry::available() {
+    let Some((registry, r)) = password_registry() else {
         return;
-    }
-    let registry = Registry::start(Auth::Password(USER, PASSWORD));
-    let r = registry.addr.clone();
+    };
     let (_, digest) = registry.push_image("team/app", "1.0", "amd64");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -613,11 +618,9 @@ fn answers_are_kept_between_runs() {
 /// script of the test's own on `PATH`.
 #[test]
 fn docker_credential_helpers() {
-    if !registry::available() {
+    let Some((registry, r)) = password_registry() else {
         return;
-    }
-    let registry = Registry::start(Auth::Password(USER, PASSWORD));
-    let r = registry.addr.clone();
+    };
     registry.push_image("team/app", "1.0", "amd64");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -732,11 +735,9 @@ fn plain_http_only_for_loopback_and_insecure_registries() {
 /// registry resolved, and `fix --pins` writes those digests into the manifests.
 #[test]
 fn resolved_digests_pin_the_manifests() {
-    if !registry::available() {
+    let Some((registry, r)) = password_registry() else {
         return;
-    }
-    let registry = Registry::start(Auth::Password(USER, PASSWORD));
-    let r = registry.addr.clone();
+    };
     let (_, digest) = registry.push_image("team/app", "latest", "amd64");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
