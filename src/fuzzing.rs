@@ -62,6 +62,44 @@ pub fn pipeline(bytes: &[u8]) {
     let _ = plan::plan(&collected, &settings);
 }
 
+/// Bytes as a kustomize tree: a bundle of files (`# file: NAME` lines; without one, all of it
+/// is a `kustomization.yaml`) linted together, as a folder is, and its fixes planned. Nothing
+/// may panic; every diagnostic and related place must point inside its file.
+pub fn kustomize(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let text = if text.contains(lint::BUNDLE_MARKER) {
+        text.into_owned()
+    } else {
+        format!("{}kustomization.yaml\n{text}", lint::BUNDLE_MARKER)
+    };
+    let mut settings = Settings::default();
+    settings.parallel = false;
+    let run = lint::lint_bundle(&text, &settings);
+    for d in run.diagnostics.iter().chain(&run.suppressed) {
+        assert_ne!(d.rule, lint::INTERNAL_ERROR, "{}", d.message);
+        let places =
+            std::iter::once((d.file, d.span)).chain(d.related.iter().map(|r| (r.file, r.span)));
+        for (file, span) in places {
+            let file = &run.files[file];
+            assert!(
+                span.start <= span.end && span.end <= file.text.len(),
+                "{d:?}"
+            );
+            assert!(file.text.is_char_boundary(span.start) && file.text.is_char_boundary(span.end));
+        }
+    }
+    for plan in crate::fix::plan(&run, None) {
+        let text = &run.files[plan.file].text;
+        let _ = crate::fix::apply(text, &plan.edits);
+    }
+    let mut sink = Vec::new();
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    output::write(&run, Format::Sarif, style, &mut sink).expect("writing to memory");
+}
+
 /// Any text through the image reference parser: what parses must format back to itself and
 /// normalise idempotently; what does not must say where.
 pub fn image_reference(bytes: &[u8]) {

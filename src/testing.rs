@@ -2,7 +2,7 @@
 //! `testing` feature: not part of the library's interface.
 
 /// The properties the fuzz targets check (see `fuzz/`).
-pub use crate::fuzzing::{config, image_reference, pipeline};
+pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
 pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
 /// The model of `kustomize build`, for its differential test.

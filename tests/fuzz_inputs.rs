@@ -129,3 +129,26 @@ fn skim_agrees_with_the_parser_on_fixtures_and_regressions() {
         }
     }
 }
+
+#[test]
+fn kustomize_trees_on_fixtures_and_regressions() {
+    let mut inputs = Vec::new();
+    files_under(&root().join("tests/fixtures/rules"), &mut inputs);
+    inputs.extend(regressions("kustomize"));
+    let trees = inputs
+        .iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("# file: ")))
+        .count();
+    assert!(trees >= 8, "{trees} kustomize trees among the fixtures");
+    for path in &inputs {
+        pullcheck::testing::kustomize_tree(&std::fs::read(path).unwrap());
+    }
+    for text in [
+        "resources: [a, a/, ../x, /etc/passwd]\nimages: [{name: '('}]\n",
+        "# file: a/kustomization.yaml\nresources: [../b]\n# file: b/kustomization.yaml\nresources: [../a]\n",
+        "# file: kustomization.yaml\npatches: [{patch: \"- op: add\\n  path: /spec/containers/-\"}]\n",
+        "secretGenerator: [{name: s, literals: [a=b], envs: [e.env]}]\n",
+    ] {
+        pullcheck::testing::kustomize_tree(text.as_bytes());
+    }
+}
