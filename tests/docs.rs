@@ -154,3 +154,22 @@ fn doc_examples_are_true() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Every rule says, under "How to fix it", whether `pullcheck fix` fixes it, and why not when it
+/// does not.
+#[test]
+fn every_rule_says_whether_pullcheck_fix_fixes_it() {
+    let mut silent = Vec::new();
+    for meta in pullcheck::rules::documented() {
+        let how = meta
+            .doc
+            .split("## How to fix it")
+            .nth(1)
+            .map(|rest| rest.split("\n ## ").next().unwrap_or(rest))
+            .unwrap_or("");
+        if !how.contains("pullcheck fix") {
+            silent.push(meta.name);
+        }
+    }
+    assert!(silent.is_empty(), "{silent:?}");
+}

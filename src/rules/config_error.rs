@@ -18,6 +18,9 @@ declare_rule! {
     ///
     /// Fix the key or value at the position shown. `pullcheck init` writes a commented
     /// example, and the README's configuration section lists every key.
+    /// `pullcheck fix` does not edit configuration files: what a mistaken key meant is yours to
+    /// say.
+    ///
     pub struct ConfigError {
         name: "config",
         severity: Error,

@@ -17,6 +17,9 @@ declare_rule! {
     /// when both are given). `crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`
     /// prints it.
     ///
+    /// `pullcheck fix --pins FILE` writes `IMAGE@DIGEST` from a file of `IMAGE: DIGEST` lines,
+    /// which `pullcheck images --online --format plain` prints for what the registries resolved.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -18,6 +18,8 @@ declare_rule! {
     /// Pull the image through the approved mirror (`registry.corp/dockerhub/library/nginx`), or
     /// extend the allow-list.
     ///
+    /// `pullcheck fix` has no fix: which allowed registry serves the image is a choice.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -18,6 +18,8 @@ declare_rule! {
     ///
     /// Keep one of the two keys. A merge (`<<: *defaults`) is the way to override inherited keys.
     ///
+    /// `pullcheck fix` has no fix: which of the two values is meant cannot be known.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -20,6 +20,8 @@ declare_rule! {
     ///
     /// Remove `ephemeralContainers`; use `kubectl debug` to add one to a running Pod.
     ///
+    /// `pullcheck fix` has no fix: removing a container from a manifest is a decision.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

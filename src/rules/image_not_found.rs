@@ -19,6 +19,9 @@ declare_rule! {
     /// Use a tag or digest the registry has (`crane ls`, the registry's UI), or push the image
     /// before the manifest.
     ///
+    /// `pullcheck fix` has no fix: which tag that exists to use is a choice (`--pins` writes a
+    /// digest you chose).
+    ///
     /// ## Example
     ///
     /// Checked against a registry the tests start (`tests/online.rs`), where `app:1.0` exists

@@ -48,6 +48,10 @@ declare_rule! {
     ///   containers:
     ///     - {name: app, image: "nginx:1.27", imagePullPolicy: IfNotPresent}
     /// ```
+    ///
+    /// `pullcheck fix --rule implicit-pull-policy` writes the policy Kubernetes would set on
+    /// creation next to the image, in the mapping's own style.
+    ///
     pub struct ImplicitPullPolicy {
         name: "implicit-pull-policy",
         severity: Info,

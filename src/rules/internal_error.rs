@@ -19,6 +19,8 @@ declare_rule! {
     /// Report it, with the input that triggers it if you can share it (or a reduced copy).
     /// Until it is fixed, `--disable` the rule named in the message to get a complete run of the
     /// others.
+    /// There is nothing for `pullcheck fix` to edit: the failure is pullcheck's.
+    ///
     pub struct InternalError {
         name: "internal-error",
         severity: Error,

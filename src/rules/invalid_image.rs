@@ -42,6 +42,9 @@ declare_rule! {
     /// Write the reference as `[registry[:port]/]repository[:tag][@digest]`, repository in
     /// lowercase, e.g. `registry.corp:5000/team/app:1.4.2`.
     ///
+    /// `pullcheck fix` has no fix: the intended reference cannot be known from one that does not
+    /// parse.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -35,6 +35,9 @@ declare_rule! {
     ///   containers:
     ///     - {name: app, image: "harbor.corp/team/app:1.4.2"}
     /// ```
+    ///
+    /// `pullcheck fix` has no fix: the Secret an entry meant cannot be known.
+    ///
     pub struct InvalidPullSecretEntry {
         name: "invalid-pull-secret-entry",
         severity: Error,

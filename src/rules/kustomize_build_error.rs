@@ -20,6 +20,8 @@ declare_rule! {
     ///
     /// Fix the entry shown; `kubectl kustomize DIR` shows the same failure.
     ///
+    /// `pullcheck fix` has no fix: what the missing or refused entry should be is yours to say.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -18,6 +18,8 @@ declare_rule! {
     ///
     /// Escape the characters meant literally (`my\.registry/app`), or name the image exactly.
     ///
+    /// `pullcheck fix` has no fix: whether the wider match is intended is a choice.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

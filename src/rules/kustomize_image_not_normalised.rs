@@ -20,6 +20,8 @@ declare_rule! {
     ///
     /// Write the entry's `name` exactly as the resources write the image.
     ///
+    /// `pullcheck fix` does not edit kustomizations yet.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

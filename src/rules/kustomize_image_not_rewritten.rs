@@ -18,6 +18,8 @@ declare_rule! {
     /// Set that image with a patch, or add a field spec for its path to the kustomization's
     /// `configurations:` (`images: [{path: spec/ephemeralContainers/image, kind: Pod}]`).
     ///
+    /// `pullcheck fix` does not edit kustomizations yet.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -21,6 +21,8 @@ declare_rule! {
     /// normalisation (`nginx` against `docker.io/library/nginx`),
     /// `kustomize-image-not-normalised` reports it instead.
     ///
+    /// `pullcheck fix` has no fix: whether the entry is a typo or left over is a choice.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -17,6 +17,8 @@ declare_rule! {
     /// Give the entry the digest too (`newTag` and `digest` together keep both), or pin with
     /// `digest` alone.
     ///
+    /// `pullcheck fix` does not edit kustomizations yet.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -18,6 +18,9 @@ declare_rule! {
     ///
     /// Pin a version tag (`nginx:1.27.3`) or a digest.
     ///
+    /// `pullcheck fix --pins FILE` pins the image to a digest (`IMAGE@DIGEST`), from a file of
+    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

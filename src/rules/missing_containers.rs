@@ -31,6 +31,9 @@ declare_rule! {
     ///       initContainers:
     ///         - {name: git-sync, image: "registry.k8s.io/git-sync/git-sync:v4.4.0"}
     /// ```
+    ///
+    /// `pullcheck fix` has no fix: which container the pod should run cannot be known.
+    ///
     pub struct MissingContainers {
         name: "missing-containers",
         severity: Error,

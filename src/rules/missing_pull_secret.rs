@@ -53,6 +53,9 @@ declare_rule! {
     ///     - name: harbor-pull
     /// ```
     ///
+    /// `pullcheck fix` has no fix yet: adding an `imagePullSecrets` entry to a pod must not hide
+    /// its ServiceAccount's list, which needs care it does not take yet.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -23,6 +23,9 @@ declare_rule! {
     ///     image: nginx:1.27.3   # not: nginx
     /// ```
     ///
+    /// `pullcheck fix --pins FILE` pins the image to a digest (`IMAGE@DIGEST`), from a file of
+    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

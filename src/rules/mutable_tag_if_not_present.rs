@@ -19,6 +19,9 @@ declare_rule! {
     ///
     /// Pin a version tag or a digest (best), or use `Always` if the tag is meant to move.
     ///
+    /// `pullcheck fix --pins FILE` removes it along with missing-tag or latest-tag when it pins the
+    /// image; choosing `Always` instead is yours.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -42,6 +42,9 @@ declare_rule! {
     /// on every node (baked into the node image, or pulled by a pre-puller DaemonSet) and
     /// declare it: `--preloaded 'registry.corp/base/*'` or the annotation above.
     ///
+    /// `pullcheck fix` has no fix: whether the image is preloaded, or the policy should change, is
+    /// a decision.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -24,6 +24,8 @@ declare_rule! {
     /// Fix the syntax at the position shown. Unrendered templates (`{{ … }}`) are a common cause:
     /// lint the output of `helm template` rather than the chart's templates.
     ///
+    /// `pullcheck fix` has no fix, and fixes nothing else in a file that does not parse.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -17,6 +17,8 @@ declare_rule! {
     ///
     /// Use a tag built for the platform, or pin the pod to nodes the image supports.
     ///
+    /// `pullcheck fix` has no fix: which image or nodes to use is a choice.
+    ///
     /// ## Example
     ///
     /// Checked against a registry the tests start (`tests/online.rs`), where `app:multi` is

@@ -19,6 +19,9 @@ declare_rule! {
     /// Add the Secret to the repository (sealed or external-secrets style), or remove the
     /// reference.
     ///
+    /// `pullcheck fix` has no fix: the Secret has to be created, and its values are not
+    /// pullcheck's.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

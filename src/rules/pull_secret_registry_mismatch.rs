@@ -32,6 +32,9 @@ declare_rule! {
     /// Add an `auths` entry for the image's registry (with its port, if any) to one of the
     /// secrets, or reference a secret that has one.
     ///
+    /// `pullcheck fix` has no fix yet: adding an `imagePullSecrets` entry must not hide a
+    /// ServiceAccount's list, which needs care it does not take yet.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

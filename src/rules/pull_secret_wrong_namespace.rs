@@ -20,6 +20,9 @@ declare_rule! {
     ///
     /// Create the Secret (or ServiceAccount) in the pod's namespace too, or move the workload.
     ///
+    /// `pullcheck fix` has no fix: copying a Secret into another namespace is a decision about its
+    /// values.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -38,6 +38,8 @@ declare_rule! {
     /// --docker-server=REGISTRY …`, or write `type: kubernetes.io/dockerconfigjson` with a
     /// `.dockerconfigjson` key holding `{"auths": {"REGISTRY": {"auth": "base64(user:password)"}}}`.
     ///
+    /// `pullcheck fix` never edits Secrets.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

@@ -22,6 +22,8 @@ declare_rule! {
     /// key), or add a pull secret for the registry. The message names the Secret and key,
     /// never a value.
     ///
+    /// `pullcheck fix` has no fix: credentials are not pullcheck's to change.
+    ///
     /// ## Example
     ///
     /// Checked against a registry the tests start with password authentication

@@ -21,6 +21,8 @@ declare_rule! {
     /// Check the registry's address, and retry; behind a proxy set `HTTPS_PROXY`; for a private
     /// CA set `registries.ca`.
     ///
+    /// `pullcheck fix` has no fix: nothing in the manifest is wrong.
+    ///
     /// ## Example
     ///
     /// Checked by `tests/online.rs` against a port where no registry listens:

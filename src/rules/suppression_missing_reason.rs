@@ -23,6 +23,8 @@ declare_rule! {
     ///
     /// Write the reason after `--`.
     ///
+    /// `pullcheck fix` has no fix: the reason is yours to write.
+    ///
     /// ## Example
     ///
     /// ```yaml,fires

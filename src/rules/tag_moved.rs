@@ -18,6 +18,8 @@ declare_rule! {
     /// Update the digest to the tag's current one if that is the intent, or the tag to the one
     /// the digest belongs to.
     ///
+    /// `pullcheck fix` has no fix: whether the tag or the digest is right is a choice.
+    ///
     /// ## Example
     ///
     /// Checked by `tests/online.rs`, where `app:1.0` was pushed again after the digest below

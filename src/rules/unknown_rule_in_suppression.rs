@@ -16,6 +16,8 @@ declare_rule! {
     ///
     /// Use a name from `pullcheck rules`, e.g. `# pullcheck-ignore: latest-tag -- reason`.
     ///
+    /// `pullcheck fix` has no fix: which rule was meant is yours to say (the message suggests one).
+    ///
     /// ## Example
     ///
     /// ```yaml,fires
