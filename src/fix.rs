@@ -15,8 +15,6 @@ pub struct FileFixes {
     pub file: usize,
     /// The edits, sorted and apart: span and the text written there.
     pub edits: Vec<(Span, String)>,
-    /// What each edit does.
-    pub titles: Vec<String>,
     /// The findings the edits remove: rule and message.
     pub fixed: Vec<(&'static str, String)>,
     /// Fixes left out, and why (two in one value, a finding that stays).
@@ -114,7 +112,6 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
                 by_file.push(FileFixes {
                     file: d.file,
                     edits: Vec::new(),
-                    titles: Vec::new(),
                     fixed: Vec::new(),
                     skipped: Vec::new(),
                 });
@@ -143,14 +140,10 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
             continue;
         }
         fixes.edits.push((span, replacement));
-        fixes.titles.push(fix.title.clone());
         fixes.fixed.push((d.rule.name, d.message.clone()));
     }
     for fixes in &mut by_file {
-        let mut order: Vec<usize> = (0..fixes.edits.len()).collect();
-        order.sort_by_key(|&i| fixes.edits[i].0.start);
-        fixes.edits = order.iter().map(|&i| fixes.edits[i].clone()).collect();
-        fixes.titles = order.iter().map(|&i| fixes.titles[i].clone()).collect();
+        fixes.edits.sort_by_key(|(span, _)| span.start);
     }
     by_file.sort_by_key(|f| f.file);
     by_file

@@ -126,7 +126,7 @@ impl Client {
         }
         if answer.status == 401 {
             let challenge = answer.challenge.clone().unwrap_or_default();
-            auth = match self.authorize(&base, &challenge, image, credential) {
+            auth = match self.authorize(&challenge, image, credential) {
                 Ok(auth) => Some(auth),
                 Err(verdict) => return *verdict,
             };

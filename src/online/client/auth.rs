@@ -8,7 +8,6 @@ impl Client {
     /// token from the realm (with the credential, else anonymous).
     pub(super) fn authorize(
         &self,
-        base: &str,
         challenge: &str,
         image: &ImageRef,
         credential: Option<&Credential>,
@@ -50,7 +49,6 @@ impl Client {
                 format!("the token realm {realm} is not HTTPS: credentials are not sent there"),
             ));
         }
-        let _ = base;
         let scope = param("scope").unwrap_or_else(|| format!("repository:{}:pull", image.path()));
         let mut url = format!("{realm}?scope={}", encode_query(&scope));
         if let Some(service) = param("service") {
