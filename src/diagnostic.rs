@@ -76,6 +76,14 @@ impl RuleMeta {
         out
     }
 
+    /// Where the documentation is published: `rules/<name>.md` in the repository.
+    pub fn url(&self) -> String {
+        format!(
+            "https://github.com/pullcheck/pullcheck/blob/main/rules/{}.md",
+            self.name
+        )
+    }
+
     /// `rules/<name>.md`: the documentation, and a note for contributors that it is generated
     /// (kept out of `pullcheck explain` and SARIF help, which users read).
     pub fn markdown_file(&self) -> String {

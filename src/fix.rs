@@ -96,29 +96,47 @@ pub fn pin(run: &mut Run, pins: &Pins) {
 /// A file that did not parse, and findings about a kustomize build that an overlay set, are
 /// not fixed (the rules offer none for them).
 pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
-    let mut by_file: Vec<FileFixes> = Vec::new();
-    let wanted = |d: &&Diagnostic| only.is_none_or(|rule| d.rule.name == rule);
-    for d in run.diagnostics.iter().filter(wanted) {
+    let wanted = |d: &&Diagnostic| only.is_none_or(|rule| d.rule.name == rule) && d.fix.is_some();
+    let mut files: Vec<usize> = run
+        .diagnostics
+        .iter()
+        .filter(wanted)
+        .map(|d| d.file)
+        .collect();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|file| {
+            let found = run
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == file)
+                .filter(wanted);
+            plan_file(file, &run.files[file].text, found)
+        })
+        .filter(|fixes| !fixes.edits.is_empty() || !fixes.skipped.is_empty())
+        .collect()
+}
+
+/// The fixes of one file's findings (`text` is the file's text): the editor's "fix all".
+pub fn plan_file<'a>(
+    file: usize,
+    text: &str,
+    found: impl Iterator<Item = &'a Diagnostic>,
+) -> FileFixes {
+    let mut fixes = FileFixes {
+        file,
+        edits: Vec::new(),
+        fixed: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for d in found {
         let Some(fix) = &d.fix else {
             continue;
         };
-        let text = &run.files[d.file].text;
-        let Some((span, replacement)) = replacement(text, fix) else {
+        let Some((span, replacement)) = edit(text, fix) else {
             continue;
         };
-        let at = match by_file.iter().position(|f| f.file == d.file) {
-            Some(at) => at,
-            None => {
-                by_file.push(FileFixes {
-                    file: d.file,
-                    edits: Vec::new(),
-                    fixed: Vec::new(),
-                    skipped: Vec::new(),
-                });
-                by_file.len() - 1
-            }
-        };
-        let fixes = &mut by_file[at];
         // The same edit offered twice (missing-tag and digest-not-pinned on one image).
         if fixes
             .edits
@@ -142,17 +160,14 @@ pub fn plan(run: &Run, only: Option<&str>) -> Vec<FileFixes> {
         fixes.edits.push((span, replacement));
         fixes.fixed.push((d.rule.name, d.message.clone()));
     }
-    for fixes in &mut by_file {
-        fixes.edits.sort_by_key(|(span, _)| span.start);
-    }
-    by_file.sort_by_key(|f| f.file);
-    by_file
+    fixes.edits.sort_by_key(|(span, _)| span.start);
+    fixes
 }
 
 /// The edit a fix makes: the scalar inside its span — up to its closing quote, or for a plain
 /// scalar up to a comment or trailing blanks — gets the value, in the same quotes. `None` when
 /// the span is not a one-line scalar (a fix never rewrites a block).
-fn replacement(text: &str, fix: &Fix) -> Option<(Span, String)> {
+pub fn edit(text: &str, fix: &Fix) -> Option<(Span, String)> {
     let (scalar, written_value) = scalar(text, fix)?;
     let Some(key) = fix.insert else {
         return Some((scalar, written_value));
@@ -296,7 +311,7 @@ mod tests {
             fix(at("ifnot"), at("ifnot") + 12, "IfNotPresent"),
         ]
         .iter()
-        .map(|f| replacement(text, f).unwrap())
+        .map(|f| edit(text, f).unwrap())
         .collect();
         assert_eq!(
             apply(text, &edits),
@@ -317,7 +332,7 @@ mod insert_tests {
             insert: Some("imagePullPolicy"),
             title: String::new(),
         };
-        let (span, new) = replacement(text, &fix).unwrap();
+        let (span, new) = edit(text, &fix).unwrap();
         apply(text, &[(span, new)])
     }
 

@@ -5,7 +5,8 @@
 //! (`k8s`), `index` relates them (which credentials reach which pod), `engine` runs the
 //! [`rules`] on them, `suppress` applies the suppressions, and [`output`] prints the
 //! [`diagnostic`]s of the [`run`]. [`lint`] is the whole pipeline in one call; [`plan`] is the
-//! `images` listing, [`helm`] maps findings back into a chart.
+//! `images` listing, [`helm`] maps findings back into a chart, [`fix`] edits files, and [`lsp`]
+//! serves it all to an editor.
 //!
 //! The public modules are what the `pullcheck` binary drives. The stages themselves are
 //! private; the tests reach their oracles through `testing` (the `testing` feature).
@@ -39,6 +40,7 @@ pub mod output;
 pub mod fix;
 pub mod helm;
 pub mod plan;
+pub mod lsp;
 
 // Shared machinery.
 mod parallel;

@@ -35,17 +35,27 @@ pub struct ImageUse {
     pub volume: bool,
     pub file: usize,
     pub span: Span,
+    /// The pull policy this use gets on creation.
+    pub policy: PullPolicy,
+    /// How this use gets its credentials: the Secret and its `auths` key, never a value.
+    pub credentials: String,
 }
 
 /// The plan for everything collected, sorted by reference. Images that do not parse are left
 /// out: `pullcheck` reports them.
 pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
+    plan_with(collected, settings, settings.online.is_some())
+}
+
+/// The plan, asking the registries only when `online` (and `--online` is set): the editor's
+/// hover never waits for the network.
+pub fn plan_with(collected: &Collected, settings: &Settings, online: bool) -> Vec<PlannedImage> {
     let index = Index::new(&collected.extracted);
     let mut images: BTreeMap<String, PlannedImage> = BTreeMap::new();
     let pods: Vec<&crate::k8s::PodSpec> = (collected.extracted.pods.iter())
         .filter(|p| collected.linted(p.file, p.built.as_deref()))
         .collect();
-    let verdicts = match &settings.online {
+    let verdicts = match settings.online.as_ref().filter(|_| online) {
         Some(online) => crate::online::check(&pods, &index, online, &settings.options.registries),
         None => crate::online::Verdicts::default(),
     };
@@ -60,7 +70,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
             };
             let policy = PolicyFacts::of(container, Some(&reference)).effective;
             let class = settings.options.registries.classify(&reference);
-            let credential = describe_credentials(&credentials, &reference, class, policy);
+            let credential = describe_credentials(&credentials, &reference, class, policy, false);
             let entry = images
                 .entry(reference.normalized())
                 .or_insert_with(|| PlannedImage {
@@ -84,7 +94,7 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
                 entry.policies.push(policy);
             }
             if !entry.credentials.contains(&credential) {
-                entry.credentials.push(credential);
+                entry.credentials.push(credential.clone());
             }
             entry.used_by.push(ImageUse {
                 object: pod.object.clone(),
@@ -92,6 +102,8 @@ pub fn plan(collected: &Collected, settings: &Settings) -> Vec<PlannedImage> {
                 volume: container.list == ContainerList::ImageVolumes,
                 file: pod.file,
                 span: image.span,
+                policy,
+                credentials: describe_credentials(&credentials, &reference, class, policy, true),
             });
         }
     }
@@ -103,11 +115,18 @@ fn describe_credentials(
     reference: &ImageRef,
     class: RegistryClass,
     policy: PullPolicy,
+    keys: bool,
 ) -> String {
     if policy == PullPolicy::Never {
         return "not pulled (Never)".into();
     }
     match (credentials.covering(&reference.name()), credentials.source) {
+        (Some((secret, key)), CredentialSource::Pod) if keys => {
+            format!("pod secret {secret}, `auths` key {key}")
+        }
+        (Some((secret, key)), CredentialSource::ServiceAccount { name, .. }) if keys => {
+            format!("ServiceAccount {name} secret {secret}, `auths` key {key}")
+        }
         (Some((secret, _)), CredentialSource::Pod) => format!("pod secret {secret}"),
         (Some((secret, _)), CredentialSource::ServiceAccount { name, .. }) => {
             format!("ServiceAccount {name} secret {secret}")

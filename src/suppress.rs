@@ -12,7 +12,7 @@ use crate::rules::{self, Rule};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
 
-const MARKER: &str = "# pullcheck-ignore:";
+pub(crate) const MARKER: &str = "# pullcheck-ignore:";
 
 /// One suppression as written: the rules it names and its reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

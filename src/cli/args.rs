@@ -49,6 +49,12 @@ pub enum Command {
     /// set, written out. With --diff, print a unified diff instead of writing (exit 1 when
     /// there is one); standard input is only ever diffed.
     Fix(Box<FixArgs>),
+    /// Run the language server on stdin and stdout, for editors: diagnostics as you type (from
+    /// unsaved buffers, with other files' ServiceAccounts, Secrets and kustomize overlays taken
+    /// into account), quick fixes and suppression comments, and hovers on `image:` values. The
+    /// configuration is the workspace's `.pullcheck.yaml`; --online checks run only when it
+    /// turns them on. Helm templates are not linted in the editor.
+    Lsp,
     /// List the rules: name, level, whether it runs, and what it finds.
     Rules(ConfigArgs),
     /// Print a rule's documentation.
@@ -70,8 +76,8 @@ pub enum Command {
     },
     /// Print the man page (roff): pullcheck(1), or a subcommand's, e.g. pullcheck-images(1).
     Man {
-        /// The subcommand whose page to print (images, rules, explain, init, completions, man,
-        /// help).
+        /// The subcommand whose page to print (images, fix, lsp, rules, explain, init,
+        /// completions, man, help).
         command: Option<String>,
     },
 }

@@ -85,6 +85,9 @@ pub fn main() -> ExitCode {
         None => lint(&cli.lint, color),
         Some(Command::Images(args)) => images(args),
         Some(Command::Fix(args)) => fix::run(args),
+        Some(Command::Lsp) => pullcheck::lsp::stdio()
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| Failure::Usage(format!("lsp: {e}"))),
         Some(Command::Rules(args)) => list_rules(args),
         Some(Command::Explain { rule }) => explain(rule, color),
         Some(Command::Init { force }) => init(*force),

@@ -1,0 +1,331 @@
+//! The server's state and its answers to each message.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CodeActionParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    FileChangeType, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind,
+    PublishDiagnosticsParams,
+};
+
+use super::linting::{self, Input, Linted};
+use super::position::{Encoding, Lines};
+use super::uri;
+use super::workspace::{self, Configured, Doc};
+
+/// How long edits to a shared definition may come in a row before the workspace is re-linted:
+/// one run for a burst of keystrokes.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// What a worker thread hands back.
+enum Done {
+    /// The workspace's files, read from disk.
+    Read(BTreeMap<PathBuf, Doc>),
+    /// A whole-workspace run.
+    Linted(BTreeMap<PathBuf, Linted>),
+}
+
+pub struct Server<'a> {
+    connection: &'a Connection,
+    encoding: Encoding,
+    root: Option<PathBuf>,
+    configured: Configured,
+    docs: BTreeMap<PathBuf, Doc>,
+    results: BTreeMap<PathBuf, Linted>,
+    published: HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
+    /// When a whole-workspace run is due, and whether one is running.
+    full_due: Option<Instant>,
+    running: bool,
+    done: (Sender<Done>, Receiver<Done>),
+    next_id: i32,
+}
+
+impl<'a> Server<'a> {
+    pub fn new(connection: &'a Connection, encoding: Encoding, root: Option<PathBuf>) -> Self {
+        let root = root.map(|r| std::path::absolute(&r).unwrap_or(r));
+        Server {
+            connection,
+            encoding,
+            configured: Configured::load(root.as_deref()),
+            root,
+            docs: BTreeMap::new(),
+            results: BTreeMap::new(),
+            published: HashMap::new(),
+            full_due: None,
+            running: false,
+            done: crossbeam_channel::unbounded(),
+            next_id: 0,
+        }
+    }
+
+    pub fn run(mut self, watch: bool) -> Result<(), String> {
+        if watch {
+            self.watch_files();
+        }
+        self.publish_config();
+        self.read_folder();
+        loop {
+            let timer = match self.full_due {
+                Some(due) if !self.running => crossbeam_channel::at(due),
+                _ => crossbeam_channel::never(),
+            };
+            crossbeam_channel::select! {
+                recv(self.connection.receiver) -> message => {
+                    let Ok(message) = message else {
+                        return Ok(());
+                    };
+                    match message {
+                        Message::Request(request) => {
+                            let shutdown = self.connection.handle_shutdown(&request);
+                            if shutdown.map_err(|e| format!("shutdown: {e}"))? {
+                                return Ok(());
+                            }
+                            self.request(request);
+                        }
+                        Message::Notification(notification) => self.notification(notification),
+                        Message::Response(_) => {}
+                    }
+                }
+                recv(self.done.1) -> done => {
+                    if let Ok(done) = done {
+                        self.finished(done);
+                    }
+                }
+                recv(timer) -> _ => self.start_full(),
+            }
+        }
+    }
+
+    fn send(&self, message: Message) {
+        // A closed connection ends the loop at the next receive.
+        let _ = self.connection.sender.send(message);
+    }
+
+    /// Asks the client to report changes to manifests and the configuration on disk.
+    fn watch_files(&mut self) {
+        let watchers: Vec<serde_json::Value> = ["**/*.{yaml,yml,json}", "**/Kustomization"]
+            .iter()
+            .map(|glob| serde_json::json!({ "globPattern": glob }))
+            .collect();
+        let params = serde_json::json!({ "registrations": [{
+            "id": "pullcheck-watched-files",
+            "method": note::DidChangeWatchedFiles::METHOD,
+            "registerOptions": { "watchers": watchers },
+        }]});
+        self.next_id += 1;
+        let id = RequestId::from(format!("pullcheck-{}", self.next_id));
+        self.send(Message::Request(Request::new(
+            id,
+            req::RegisterCapability::METHOD.to_string(),
+            params,
+        )));
+    }
+
+    /// Reads the workspace's files on a worker; open buffers keep their text when it arrives.
+    fn read_folder(&mut self) {
+        let Some(root) = self.root.clone() else {
+            return;
+        };
+        let exclude = self.configured.exclude.clone();
+        let sender = self.done.0.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(Done::Read(workspace::read_folder(&root, &exclude)));
+        });
+    }
+
+    fn finished(&mut self, done: Done) {
+        match done {
+            Done::Read(read) => {
+                self.docs
+                    .retain(|path, doc| doc.version.is_some() || read.contains_key(path));
+                for (path, doc) in read {
+                    self.docs.entry(path).or_insert(doc);
+                }
+                self.full_due = Some(Instant::now());
+            }
+            Done::Linted(results) => {
+                self.running = false;
+                self.accept(results);
+                let gone: Vec<PathBuf> = (self.published.keys())
+                    .filter(|p| !self.docs.contains_key(*p) && !self.is_config(p))
+                    .cloned()
+                    .collect();
+                for path in gone {
+                    self.results.remove(&path);
+                    self.publish(&path);
+                }
+            }
+        }
+    }
+
+    fn start_full(&mut self) {
+        self.full_due = None;
+        self.running = true;
+        let inputs: Vec<Input> = (self.docs.iter())
+            .filter(|(path, _)| !self.is_config(path))
+            .map(|(path, doc)| Input {
+                path: path.clone(),
+                text: doc.text.clone(),
+                reported: true,
+            })
+            .collect();
+        let settings = self.configured.settings.clone();
+        let (root, encoding, sender) = (self.root.clone(), self.encoding, self.done.0.clone());
+        std::thread::spawn(move || {
+            let results = linting::lint(&inputs, &settings, root.as_deref(), encoding);
+            let _ = sender.send(Done::Linted(results));
+        });
+    }
+
+    fn schedule_full(&mut self, after: Duration) {
+        let due = Instant::now() + after;
+        self.full_due = Some(self.full_due.map_or(due, |d| d.max(due)));
+    }
+
+    /// Keeps the results whose text is still the document's, and publishes them.
+    fn accept(&mut self, results: BTreeMap<PathBuf, Linted>) {
+        for (path, linted) in results {
+            let current =
+                (self.docs.get(&path)).is_some_and(|d| Arc::ptr_eq(&d.text, &linted.text));
+            if current {
+                self.results.insert(path.clone(), linted);
+                self.publish(&path);
+            }
+        }
+    }
+
+    /// Sends a file's diagnostics when they differ from what the client has.
+    fn publish(&mut self, path: &Path) {
+        let diagnostics: Vec<lsp_types::Diagnostic> = (self.results.get(path))
+            .map(|l| l.findings.iter().map(|f| f.shown.clone()).collect())
+            .unwrap_or_default();
+        self.send_diagnostics(path, diagnostics);
+    }
+
+    fn send_diagnostics(&mut self, path: &Path, diagnostics: Vec<lsp_types::Diagnostic>) {
+        if self
+            .published
+            .get(path)
+            .map_or(diagnostics.is_empty(), |p| *p == diagnostics)
+        {
+            return;
+        }
+        let Some(uri) = uri::from_path(path) else {
+            return;
+        };
+        let version = self.docs.get(path).and_then(|d| d.version);
+        let params = PublishDiagnosticsParams::new(uri, diagnostics.clone(), version);
+        self.send(Message::Notification(Notification::new(
+            note::PublishDiagnostics::METHOD.to_string(),
+            params,
+        )));
+        if diagnostics.is_empty() {
+            self.published.remove(path);
+        } else {
+            self.published.insert(path.to_path_buf(), diagnostics);
+        }
+    }
+
+    fn is_config(&self, path: &Path) -> bool {
+        self.configured.file.as_deref() == Some(path)
+            || path
+                .file_name()
+                .is_some_and(|n| n == crate::config::FILE_NAME)
+    }
+
+    /// The configuration's own problems, on its file; an unreadable one as a message.
+    fn publish_config(&mut self) {
+        let Some(path) = self.configured.file.clone() else {
+            return;
+        };
+        if let Some(why) = &self.configured.unreadable {
+            let params = lsp_types::ShowMessageParams {
+                typ: lsp_types::MessageType::WARNING,
+                message: format!("pullcheck: {why}; linting with the defaults"),
+            };
+            self.send(Message::Notification(Notification::new(
+                note::ShowMessage::METHOD.to_string(),
+                params,
+            )));
+        }
+        let shown = match &self.configured.problem_text {
+            Some(text) => {
+                let lines = Lines::new(text, self.encoding);
+                (self.configured.problems.iter())
+                    .map(|d| linting::to_lsp(d, &lines, |_, _| None))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        self.send_diagnostics(&path, shown);
+    }
+
+    fn reload_config(&mut self) {
+        self.configured = Configured::load(self.root.as_deref());
+        self.publish_config();
+        // Its excludes may have changed which files are the workspace's.
+        self.read_folder();
+    }
+
+    /// Re-lints a document after its text changed. Unless a kustomize build may include it,
+    /// it is linted at once with the workspace's shared definitions (ServiceAccounts, Secrets,
+    /// DaemonSets) as context — what a whole run would find in it. The whole workspace is
+    /// re-linted a moment later when the change may matter to other files.
+    fn changed(&mut self, path: &Path, was_shared: bool) {
+        if self.is_config(path) {
+            return;
+        }
+        let Some(doc) = self.docs.get(path) else {
+            return;
+        };
+        let text = doc.text.clone();
+        let kustomizations: Vec<PathBuf> = (self.docs.keys())
+            .filter(|p| workspace::is_kustomization(p))
+            .cloned()
+            .collect();
+        let tree = workspace::in_kustomize_tree(path, self.root.as_deref(), &kustomizations);
+        if !tree {
+            let inputs = self.inputs_for(path);
+            let results = linting::lint(
+                &inputs,
+                &self.configured.settings,
+                self.root.as_deref(),
+                self.encoding,
+            );
+            self.accept(results);
+        }
+        if tree || was_shared || workspace::is_shared(path, &text) {
+            self.schedule_full(SETTLE);
+        }
+    }
+
+    /// A document and the shared definitions of the rest of the workspace.
+    fn inputs_for(&self, path: &Path) -> Vec<Input> {
+        let mut inputs = Vec::new();
+        for (other, doc) in &self.docs {
+            let reported = other == path;
+            if reported || (!self.is_config(other) && workspace::is_shared(other, &doc.text)) {
+                inputs.push(Input {
+                    path: other.clone(),
+                    text: doc.text.clone(),
+                    reported,
+                });
+            }
+        }
+        inputs
+    }
+
+    fn was_shared(&self, path: &Path) -> bool {
+        (self.docs.get(path)).is_some_and(|d| workspace::is_shared(path, &d.text))
+    }
+}
+
+mod messages;
