@@ -307,3 +307,81 @@ fn an_invalid_configuration_is_shown_on_its_file() {
     client.diagnostics_until(&uri(&dir.path().join("deploy.yaml")), |l| !l.is_empty());
     client.shutdown();
 }
+
+/// Neovim (Debian's `neovim`, whose built-in client is a real editor's) as the client: the
+/// diagnostics it shows and the quick fix it applies. Columns in `vim.diagnostic.get()` are
+/// bytes, converted by Neovim from the server's UTF-16 positions: a line with CJK text and an
+/// emoji before the flagged value checks both conversions at once.
+#[test]
+fn neovim_shows_the_diagnostics_and_applies_the_quick_fix() {
+    let Some(nvim) = which("nvim") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nvim is missing, and CI needs it (.ci/run installs Debian's neovim)"
+        );
+        eprintln!("skipped: nvim is not installed (apt-get install neovim)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("pod.yaml");
+    let line = "    - {name: web, env: [{name: X, value: \"日本🐳\"}], image: nginx:1.27, imagePullPolicy: always}";
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  containers:\n{line}\n"
+    );
+    std::fs::write(&manifest, &text).unwrap();
+    let result = dir.path().join("result.json");
+    let status = std::process::Command::new(nvim)
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!(
+            "luafile {}",
+            client_root().join("tests/lsp/neovim.lua").display()
+        ))
+        .env("PULLCHECK", env!("CARGO_BIN_EXE_pullcheck"))
+        .env("WORKSPACE", dir.path())
+        .env("MANIFEST", &manifest)
+        .env("RESULT", &result)
+        .env("HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .status()
+        .expect("nvim runs");
+    let report: Value = std::fs::read_to_string(&result)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("nvim wrote no result ({status})"));
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert!(status.success());
+    let before = report["before"].as_array().unwrap();
+    let policy = before
+        .iter()
+        .find(|d| d["code"] == "invalid-pull-policy")
+        .unwrap();
+    assert_eq!(policy["lnum"], 5);
+    assert_eq!(
+        policy["col"].as_u64().unwrap() as usize,
+        line.find("always").unwrap()
+    );
+    assert!(
+        report["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "invalid-pull-policy")
+    );
+    assert_eq!(
+        report["lines"][5],
+        line.replace("imagePullPolicy: always", "imagePullPolicy: Always")
+    );
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| std::path::Path::new(dir).join(program))
+        .find(|p| p.is_file())
+}
+
+fn client_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

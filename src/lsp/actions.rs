@@ -67,7 +67,7 @@ pub fn code_actions(
             if let Some(edit) = found.fix.as_ref().and_then(|f| fix::edit(text, f)) {
                 let fixed = [(found.rule.name, found.message.clone())];
                 if checked(std::slice::from_ref(&edit), &fixed)
-                    && let Some(title) = found.fix.as_ref().map(|f| f.title.clone())
+                    && let Some(title) = found.fix.as_ref().map(|f| capitalised(&f.title))
                 {
                     actions.push(action(
                         title,
@@ -117,6 +117,14 @@ pub fn code_actions(
         }
     }
     actions
+}
+
+/// A fix's title as a menu entry: `set imagePullPolicy to Always` → `Set imagePullPolicy …`.
+fn capitalised(title: &str) -> String {
+    let mut chars = title.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn overlaps(a: Range, b: Range) -> bool {
