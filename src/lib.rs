@@ -40,6 +40,7 @@ pub mod output;
 pub mod fix;
 pub mod helm;
 pub mod plan;
+pub mod definitions;
 pub mod lsp;
 
 // Shared machinery.

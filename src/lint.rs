@@ -64,6 +64,12 @@ pub fn lint_bundle(text: &str, settings: &Settings) -> Run {
 
 /// Lints inputs that are already read. Their order does not matter: they are sorted by name.
 pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
+    lint_collected(collect(inputs, settings), settings)
+}
+
+/// Lints what the parse stage collected (with definitions of other files added, for the
+/// editor: [`crate::definitions::Definitions`]).
+pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
     let Collected {
         files,
         extracted,
@@ -72,7 +78,7 @@ pub fn lint(inputs: Vec<LoadedInput>, settings: &Settings) -> Run {
         context,
         templates,
         kustomize,
-    } = collect(inputs, settings);
+    } = collected;
     let reported = |file: usize| !context[file];
     // A built object is linted when its file is, or when the root it was built for is.
     let linted = |file: usize, built: Option<&Built>| {

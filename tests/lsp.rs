@@ -173,6 +173,20 @@ fn editing_the_service_account_clears_the_deployment_s_finding() {
         codes(l).contains(&"pull-secret-registry-mismatch".to_string())
     });
     assert!(codes(&list).contains(&"invalid-pull-policy".to_string()));
+
+    // The Deployment typed in: linted alone at once, against what the workspace run read of
+    // the account (the unsaved buffer) and the Secret (the file on disk).
+    let path = dir.path().join("deploy.yaml");
+    client.open(&path, DEPLOYMENT);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": deploy, "version": 2},
+               "contentChanges": [{"text": DEPLOYMENT.replace("always", "Always")}]}),
+    );
+    let list = client.diagnostics_until(&deploy, |l| {
+        !codes(l).contains(&"invalid-pull-policy".to_string())
+    });
+    assert_eq!(codes(&list), ["pull-secret-registry-mismatch"]);
     client.shutdown();
 }
 
@@ -384,4 +398,25 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
 
 fn client_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn related_places_become_related_information() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pod.yaml");
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n      image: nginx:1.28\n";
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    client.open(&path, text);
+    let list = client.diagnostics_until(&uri(&path), |l| {
+        codes(l).contains(&"duplicate-key".to_string())
+    });
+    let duplicate = find(&list, "duplicate-key");
+    assert_eq!(duplicate["range"]["start"]["line"], 7);
+    let related = &duplicate["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri(&path));
+    assert_eq!(
+        related["location"]["range"]["start"]["line"], 6,
+        "{related}"
+    );
+    client.shutdown();
 }

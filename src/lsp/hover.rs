@@ -4,12 +4,14 @@
 
 use std::path::Path;
 
-use super::linting::{Input, Linted, load};
+use super::linting::{Input, Linted, collect};
+use crate::definitions::Definitions;
 use crate::settings::Settings;
 
 /// The hover text at byte `offset` of `path`, in Markdown.
 pub fn hover(
     inputs: &[Input],
+    definitions: Option<&Definitions>,
     settings: &Settings,
     root: Option<&Path>,
     path: &Path,
@@ -17,7 +19,7 @@ pub fn hover(
     linted: Option<&Linted>,
 ) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(image) = image_at(inputs, settings, root, path, offset) {
+    if let Some(image) = image_at(inputs, definitions, settings, root, path, offset) {
         parts.push(image);
     }
     let mut explained = Vec::new();
@@ -34,12 +36,13 @@ pub fn hover(
 
 fn image_at(
     inputs: &[Input],
+    definitions: Option<&Definitions>,
     settings: &Settings,
     root: Option<&Path>,
     path: &Path,
     offset: usize,
 ) -> Option<String> {
-    let collected = crate::lint::collect(load(inputs, root), settings);
+    let collected = collect(inputs, definitions, settings, root);
     let file = collected
         .files
         .iter()

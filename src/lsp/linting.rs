@@ -13,7 +13,9 @@ use lsp_types::{
 use super::position::{Encoding, Lines};
 use super::uri;
 use super::workspace::is_template;
+use crate::definitions::Definitions;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::run::{Collected, Run};
 use crate::settings::Settings;
 
 /// A finding, as the editor is shown it and as the fix engine knows it.
@@ -35,13 +37,46 @@ pub struct Input {
     pub reported: bool,
 }
 
-/// Lints the inputs as one run (as `pullcheck` does the files of a folder) and gives every
-/// reported input its findings, an empty list included. Template text is not linted.
+/// What the other files of the workspace hold, for positions in them (related places).
+pub type Texts<'a> = &'a dyn Fn(&Path) -> Option<Arc<str>>;
+
+/// Lints the inputs as one run (as `pullcheck` does the files of a folder), with the
+/// definitions of other files when given, and gives every reported input its findings, an
+/// empty list included. Template text is not linted.
 pub fn lint(
     inputs: &[Input],
+    definitions: Option<&Definitions>,
     settings: &Settings,
     root: Option<&Path>,
     encoding: Encoding,
+    texts: Texts<'_>,
+) -> BTreeMap<PathBuf, Linted> {
+    let collected = collect(inputs, definitions, settings, root);
+    let run = crate::lint::lint_collected(collected, settings);
+    findings(inputs, &run, encoding, texts)
+}
+
+/// The parse stage over the inputs, with the definitions of other files added.
+pub fn collect(
+    inputs: &[Input],
+    definitions: Option<&Definitions>,
+    settings: &Settings,
+    root: Option<&Path>,
+) -> Collected {
+    let mut collected = crate::lint::collect(load(inputs, root), settings);
+    if let Some(definitions) = definitions {
+        let own: Vec<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+        definitions.add_to(&mut collected, &own);
+    }
+    collected
+}
+
+/// The findings of a run per reported input, as the editor is shown them.
+pub fn findings(
+    inputs: &[Input],
+    run: &Run,
+    encoding: Encoding,
+    texts: Texts<'_>,
 ) -> BTreeMap<PathBuf, Linted> {
     let mut results: BTreeMap<PathBuf, Linted> = inputs
         .iter()
@@ -54,41 +89,47 @@ pub fn lint(
             (i.path.clone(), linted)
         })
         .collect();
-    let loaded = load(inputs, root);
-    if loaded.is_empty() {
-        return results;
-    }
-    let run = crate::lint::lint(loaded, settings);
-    let texts: HashMap<&Path, &str> = inputs
-        .iter()
-        .map(|i| (i.path.as_path(), &*i.text))
-        .collect();
+    let own: HashMap<&Path, &Arc<str>> =
+        inputs.iter().map(|i| (i.path.as_path(), &i.text)).collect();
     // Positions are counted in the editor's text, not the masked one (a masked Secret value
-    // keeps its length in bytes, not in UTF-16 units).
-    let lines: Vec<Option<(Uri, Lines)>> = run
-        .files
-        .iter()
-        .map(|file| {
-            let path = file.path.as_deref()?;
-            let text = texts.get(path).copied().unwrap_or(file.text.as_str());
-            Some((uri::from_path(path)?, Lines::new(text, encoding)))
-        })
-        .collect();
-    for d in run.diagnostics {
-        let Some(path) = run.files[d.file].path.as_deref() else {
+    // keeps its length in bytes, not in UTF-16 units), nor the empty text of a file known by
+    // its definitions only. Lines of other files are counted when a finding points there.
+    let text_of = |file: usize| -> Option<(Uri, Arc<str>)> {
+        let path = run.files[file].path.as_deref()?;
+        let text = match own.get(path) {
+            Some(text) => Arc::clone(text),
+            None => texts(path)?,
+        };
+        Some((uri::from_path(path)?, text))
+    };
+    let mut counted: HashMap<usize, Option<(Uri, Arc<str>)>> = HashMap::new();
+    // Diagnostics come sorted by file: each file's lines are counted once.
+    for found in run.diagnostics.chunk_by(|a, b| a.file == b.file) {
+        let Some(path) = run.files[found[0].file].path.as_deref() else {
             continue;
         };
-        let (Some(linted), Some((_, here))) = (results.get_mut(path), &lines[d.file]) else {
+        let Some(linted) = results.get_mut(path) else {
             continue;
         };
-        let shown = to_lsp(&d, here, |file, span| {
-            let (uri, lines) = lines.get(file)?.as_ref()?;
-            Some(Location::new(
-                uri.clone(),
-                lines.range(span.start, span.end),
-            ))
-        });
-        linted.findings.push(Finding { shown, found: d });
+        let text = linted.text.clone();
+        let here = Lines::new(&text, encoding);
+        for d in found {
+            for r in &d.related {
+                counted.entry(r.file).or_insert_with(|| text_of(r.file));
+            }
+            let shown = to_lsp(d, &here, |file, span| {
+                let (uri, text) = counted.get(&file)?.as_ref()?;
+                let lines = Lines::new(text, encoding);
+                Some(Location::new(
+                    uri.clone(),
+                    lines.range(span.start, span.end),
+                ))
+            });
+            linted.findings.push(Finding {
+                shown,
+                found: d.clone(),
+            });
+        }
     }
     results
 }

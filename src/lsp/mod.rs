@@ -59,7 +59,10 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         .and_then(|w| w.did_change_watched_files)
         .and_then(|d| d.dynamic_registration)
         .unwrap_or(false);
-    server::Server::new(connection, encoding, root_of(&params)).run(watch)
+    let progress = (params.capabilities.window.as_ref())
+        .and_then(|w| w.work_done_progress)
+        .unwrap_or(false);
+    server::Server::new(connection, encoding, root_of(&params)).run(watch, progress)
 }
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {

@@ -20,6 +20,7 @@ use super::linting::{self, Input, Linted};
 use super::position::{Encoding, Lines};
 use super::uri;
 use super::workspace::{self, Configured, Doc};
+use crate::definitions::Definitions;
 
 /// How long edits to a shared definition may come in a row before the workspace is re-linted:
 /// one run for a burst of keystrokes.
@@ -29,8 +30,8 @@ const SETTLE: Duration = Duration::from_millis(150);
 enum Done {
     /// The workspace's files, read from disk.
     Read(BTreeMap<PathBuf, Doc>),
-    /// A whole-workspace run.
-    Linted(BTreeMap<PathBuf, Linted>),
+    /// A whole-workspace run, and the definitions it read.
+    Linted(BTreeMap<PathBuf, Linted>, Definitions),
 }
 
 pub struct Server<'a> {
@@ -40,12 +41,21 @@ pub struct Server<'a> {
     configured: Configured,
     docs: BTreeMap<PathBuf, Doc>,
     results: BTreeMap<PathBuf, Linted>,
+    /// The ServiceAccounts, Secrets and DaemonSets of the workspace, as the last whole run
+    /// read them: what a file typed in is linted against.
+    definitions: Arc<Definitions>,
     published: HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     /// When a whole-workspace run is due, and whether one is running.
     full_due: Option<Instant>,
     running: bool,
     done: (Sender<Done>, Receiver<Done>),
     next_id: i32,
+    /// Whether the client shows progress (`window/workDoneProgress`), and the token of the
+    /// workspace run it is being shown for.
+    progress: bool,
+    reporting: Option<String>,
+    /// A folder read arrived: the next whole run is the workspace's first look (progress).
+    fresh: bool,
 }
 
 impl<'a> Server<'a> {
@@ -58,15 +68,20 @@ impl<'a> Server<'a> {
             root,
             docs: BTreeMap::new(),
             results: BTreeMap::new(),
+            definitions: Arc::default(),
             published: HashMap::new(),
             full_due: None,
             running: false,
             done: crossbeam_channel::unbounded(),
             next_id: 0,
+            progress: false,
+            reporting: None,
+            fresh: false,
         }
     }
 
-    pub fn run(mut self, watch: bool) -> Result<(), String> {
+    pub fn run(mut self, watch: bool, progress: bool) -> Result<(), String> {
+        self.progress = progress;
         if watch {
             self.watch_files();
         }
@@ -150,9 +165,14 @@ impl<'a> Server<'a> {
                     self.docs.entry(path).or_insert(doc);
                 }
                 self.full_due = Some(Instant::now());
+                self.fresh = true;
             }
-            Done::Linted(results) => {
+            Done::Linted(results, definitions) => {
                 self.running = false;
+                self.definitions = Arc::new(definitions);
+                if let Some(token) = self.reporting.take() {
+                    self.report(&token, serde_json::json!({"kind": "end"}));
+                }
                 self.accept(results);
                 let gone: Vec<PathBuf> = (self.published.keys())
                     .filter(|p| !self.docs.contains_key(*p) && !self.is_config(p))
@@ -169,6 +189,20 @@ impl<'a> Server<'a> {
     fn start_full(&mut self) {
         self.full_due = None;
         self.running = true;
+        if std::mem::take(&mut self.fresh) && self.progress {
+            self.next_id += 1;
+            let token = format!("pullcheck-workspace-{}", self.next_id);
+            self.send(Message::Request(Request::new(
+                RequestId::from(token.clone()),
+                req::WorkDoneProgressCreate::METHOD.to_string(),
+                serde_json::json!({ "token": token }),
+            )));
+            let message = format!("linting {} files", self.docs.len());
+            let begin =
+                serde_json::json!({"kind": "begin", "title": "pullcheck", "message": message});
+            self.report(&token, begin);
+            self.reporting = Some(token);
+        }
         let inputs: Vec<Input> = (self.docs.iter())
             .filter(|(path, _)| !self.is_config(path))
             .map(|(path, doc)| Input {
@@ -180,9 +214,20 @@ impl<'a> Server<'a> {
         let settings = self.configured.settings.clone();
         let (root, encoding, sender) = (self.root.clone(), self.encoding, self.done.0.clone());
         std::thread::spawn(move || {
-            let results = linting::lint(&inputs, &settings, root.as_deref(), encoding);
-            let _ = sender.send(Done::Linted(results));
+            let collected = linting::collect(&inputs, None, &settings, root.as_deref());
+            let definitions = Definitions::of(&collected);
+            let run = crate::lint::lint_collected(collected, &settings);
+            let results = linting::findings(&inputs, &run, encoding, &|_| None);
+            let _ = sender.send(Done::Linted(results, definitions));
         });
+    }
+
+    fn report(&self, token: &str, value: serde_json::Value) {
+        let params = serde_json::json!({ "token": token, "value": value });
+        self.send(Message::Notification(Notification::new(
+            note::Progress::METHOD.to_string(),
+            params,
+        )));
     }
 
     fn schedule_full(&mut self, after: Duration) {
@@ -276,8 +321,8 @@ impl<'a> Server<'a> {
     }
 
     /// Re-lints a document after its text changed. Unless a kustomize build may include it,
-    /// it is linted at once with the workspace's shared definitions (ServiceAccounts, Secrets,
-    /// DaemonSets) as context — what a whole run would find in it. The whole workspace is
+    /// it is linted at once against the workspace's definitions (ServiceAccounts, Secrets,
+    /// DaemonSets, as the last whole run read them) — what a whole run would find in it. The whole workspace is
     /// re-linted a moment later when the change may matter to other files.
     fn changed(&mut self, path: &Path, was_shared: bool) {
         if self.is_config(path) {
@@ -294,11 +339,14 @@ impl<'a> Server<'a> {
         let tree = workspace::in_kustomize_tree(path, self.root.as_deref(), &kustomizations);
         if !tree {
             let inputs = self.inputs_for(path);
+            let docs = &self.docs;
             let results = linting::lint(
                 &inputs,
+                Some(&self.definitions),
                 &self.configured.settings,
                 self.root.as_deref(),
                 self.encoding,
+                &|p| docs.get(p).map(|d| d.text.clone()),
             );
             self.accept(results);
         }
@@ -307,20 +355,15 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// A document and the shared definitions of the rest of the workspace.
+    /// A document to lint alone, against the workspace's definitions.
     fn inputs_for(&self, path: &Path) -> Vec<Input> {
-        let mut inputs = Vec::new();
-        for (other, doc) in &self.docs {
-            let reported = other == path;
-            if reported || (!self.is_config(other) && workspace::is_shared(other, &doc.text)) {
-                inputs.push(Input {
-                    path: other.clone(),
-                    text: doc.text.clone(),
-                    reported,
-                });
-            }
-        }
-        inputs
+        (self.docs.get(path).into_iter())
+            .map(|doc| Input {
+                path: path.to_path_buf(),
+                text: doc.text.clone(),
+                reported: true,
+            })
+            .collect()
     }
 
     fn was_shared(&self, path: &Path) -> bool {

@@ -216,7 +216,8 @@ impl Server<'_> {
             .cloned()
             .collect();
         // A file a kustomize build may include is shown as built: that needs every file.
-        let inputs = if workspace::in_kustomize_tree(&path, self.root.as_deref(), &kustomizations) {
+        let tree = workspace::in_kustomize_tree(&path, self.root.as_deref(), &kustomizations);
+        let inputs = if tree {
             (self.docs.iter())
                 .filter(|(p, _)| !self.is_config(p))
                 .map(|(p, d)| Input {
@@ -230,6 +231,7 @@ impl Server<'_> {
         };
         let text = super::super::hover::hover(
             &inputs,
+            (!tree).then_some(&*self.definitions),
             &self.configured.settings,
             self.root.as_deref(),
             &path,
