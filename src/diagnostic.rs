@@ -129,17 +129,31 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
-/// A format-preserving edit: the scalar at `span` gets `value`, in the quotes it is written
-/// with — or, with `insert`, a new key `insert: value` goes after that scalar's entry, in its
-/// mapping's style and indentation. Nothing else of the file changes.
+/// A format-preserving edit at `span` ([`FixKind`] says which). Nothing else of the file
+/// changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub span: Span,
     pub value: String,
-    /// The key to add next to the scalar's entry, instead of replacing the scalar.
-    pub insert: Option<&'static str>,
+    pub kind: FixKind,
     /// What it does, for listings and the editor (`set imagePullPolicy to Always`).
     pub title: String,
+}
+
+/// What a fix writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    /// The scalar at `span` gets `value`, in the quotes it is written with.
+    Replace,
+    /// `key: value` goes after the entry whose value is the scalar at `span`, in its mapping's
+    /// style and indentation.
+    AddKey(&'static str),
+    /// `name: value` goes into a new item of the list whose last item's `name` is the scalar at
+    /// `span` (`imagePullSecrets`), in the list's style and indentation.
+    AddListItem,
+    /// `key: value` goes first into the mapping whose first character is at `span`, at its
+    /// indentation (or after its `{`).
+    AddFirstKey(&'static str),
 }
 
 /// A place that belongs to a finding besides its own.

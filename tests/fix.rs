@@ -305,3 +305,75 @@ fn pins_write_digests() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
 }
+
+const HARBOR_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata: {name: harbor, namespace: shop}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"harbor.corp\": {\"auth\": \"dXNlcjpodW50ZXIy\"}}}'\n";
+
+/// The pull-secret fixes: the one covering Secret of the namespace joins the pod's list, or
+/// becomes the pod's list where that hides no ServiceAccount's secrets; a guess (two Secrets) or
+/// a list that would hide a ServiceAccount's (one not in the input) is not made.
+#[test]
+fn a_pull_secret_is_added_only_where_it_hides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "secret.yaml", HARBOR_SECRET);
+    write(
+        d,
+        "account.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: builder, namespace: shop}\n",
+    );
+    // Its own list names another registry's Secret: mismatch, fixed by a new item.
+    let listed = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec:\n  imagePullSecrets:\n    - name: other   # for ghcr\n  containers:\n    - {name: a, image: harbor.corp/shop/a:1.0}\n";
+    write(d, "listed.yaml", listed);
+    // No list, and its ServiceAccount (in the input) lists none: a list of its own.
+    let bare = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b, namespace: shop}\nspec:\n  template:\n    spec:\n      serviceAccountName: builder\n      containers:\n        - {name: b, image: harbor.corp/shop/b:1.0}\n";
+    write(d, "bare.yaml", bare);
+    // Its ServiceAccount is not in the input: it may list secrets in the cluster.
+    let unknown = "apiVersion: v1\nkind: Pod\nmetadata: {name: c, namespace: shop}\nspec:\n  serviceAccountName: somebody\n  containers:\n    - {name: c, image: harbor.corp/shop/c:1.0}\n";
+    write(d, "unknown.yaml", unknown);
+    write(
+        d,
+        "other.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: other, namespace: shop}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{\"auths\": {\"ghcr.io\": {}}}'\n",
+    );
+
+    let diff = run(d, &["fix", "--diff", "."]);
+    let shown = stdout(&diff);
+    assert!(!shown.contains("dXNlcjpodW50ZXIy"), "{shown}");
+    let fixed = run(d, &["fix", "."]);
+    assert!(
+        stderr(&fixed).contains("fixed 2 findings in 2 files"),
+        "{}",
+        stderr(&fixed)
+    );
+    let read = |name: &str| std::fs::read_to_string(d.join(name)).unwrap();
+    assert_eq!(
+        read("listed.yaml"),
+        listed.replace(
+            "    - name: other   # for ghcr\n",
+            "    - name: other   # for ghcr\n    - name: harbor\n"
+        )
+    );
+    assert_eq!(
+        read("bare.yaml"),
+        bare.replace(
+            "      containers:\n",
+            "      imagePullSecrets: [{name: harbor}]\n      containers:\n"
+        )
+    );
+    assert_eq!(read("unknown.yaml"), unknown);
+    let lint = run(d, &["--format", "compact", "."]);
+    let left = stdout(&lint);
+    assert!(!left.contains("listed.yaml"), "{left}");
+    assert!(!left.contains("bare.yaml"), "{left}");
+    assert!(left.contains("unknown.yaml"), "{left}");
+
+    // A second Secret for the same registry in the namespace: which one is a guess.
+    write(d, "listed.yaml", listed);
+    write(
+        d,
+        "second.yaml",
+        &HARBOR_SECRET.replace("name: harbor,", "name: harbor-2,"),
+    );
+    let again = run(d, &["fix", "--diff", "."]);
+    assert_eq!(stdout(&again), "", "{}", stderr(&again));
+}

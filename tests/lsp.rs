@@ -143,9 +143,27 @@ fn editing_the_service_account_clears_the_deployment_s_finding() {
     let (mut client, _) = Client::start(dir.path(), utf16_client());
     let deploy = uri(&dir.path().join("deploy.yaml"));
     // Not open: published from the workspace run at start-up.
-    client.diagnostics_until(&deploy, |l| {
+    let list = client.diagnostics_until(&deploy, |l| {
         codes(l).contains(&"missing-pull-secret".to_string())
     });
+    // The fix adds the Secret of another file, which the workspace run read.
+    let missing = find(&list, "missing-pull-secret");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": deploy}, "range": missing["range"],
+               "context": {"diagnostics": [missing]}}),
+    );
+    let add = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Add pull secret harbor to the pod")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let added = apply(DEPLOYMENT, &add["edit"], &deploy, false);
+    assert!(
+        added.contains("      imagePullSecrets: [{name: harbor}]\n      containers:\n"),
+        "{added}"
+    );
     let account = dir.path().join("account.yaml");
     client.open(&account, ACCOUNT);
     // An incremental edit: the pull secret appended to the account, unsaved.

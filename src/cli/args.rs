@@ -45,9 +45,11 @@ pub enum Command {
     /// Fix what can be fixed without guessing, in place: edits of the values only (comments,
     /// quotes, indentation and line ends are kept), each kept only if the file re-lints without
     /// that finding and without a new one. Today: pull policies written in another case
-    /// (`always` → `Always`), and with --rule implicit-pull-policy the policy Kubernetes would
-    /// set, written out. With --diff, print a unified diff instead of writing (exit 1 when
-    /// there is one); standard input is only ever diffed.
+    /// (`always` → `Always`); a missing pull secret, when exactly one Secret of the namespace
+    /// covers the registry and adding it hides no ServiceAccount's; images pinned to the
+    /// digests of --pins FILE; and with --rule implicit-pull-policy the policy Kubernetes
+    /// would set, written out. With --diff, print a unified diff instead of writing (exit 1
+    /// when there is one); standard input is only ever diffed.
     Fix(Box<FixArgs>),
     /// Run the language server on stdin and stdout, for editors: diagnostics as you type (from
     /// unsaved buffers, with other files' ServiceAccounts, Secrets and kustomize overlays taken

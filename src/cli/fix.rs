@@ -36,9 +36,13 @@ pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
         }
         None => fix::Pins::default(),
     };
-    let (mut run, read_failures) =
+    // What the files define (Secrets, ServiceAccounts) is kept to check each file's edits
+    // against: a pull secret added in one file is defined in another.
+    let ((mut run, definitions), read_failures) =
         read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
-            lint::lint(inputs, settings)
+            let collected = lint::collect(inputs, settings);
+            let definitions = pullcheck::definitions::Definitions::of(&collected);
+            (lint::lint_collected(collected, settings), definitions)
         })?;
     fix::pin(&mut run, &pins);
     let plans = fix::plan(&run, args.rule.as_deref());
@@ -73,7 +77,15 @@ pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
             }
         };
         let edited = fix::apply(&original, &plan.edits);
-        if !fix::verify(&file.name, &original, &edited, &plan.fixed, &settings) {
+        let checked = (file.name.as_str(), file.path.as_deref());
+        if !fix::verify(
+            checked,
+            &original,
+            &edited,
+            &plan.fixed,
+            &settings,
+            Some(&definitions),
+        ) {
             note(&format!(
                 "note: {}: the fixes would not remove exactly their findings; not fixed",
                 escape::controls(&file.name)

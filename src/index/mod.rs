@@ -107,6 +107,22 @@ impl<'a> Index<'a> {
     }
 
     /// The DaemonSets that pull this normalised reference.
+    /// The Secrets of `namespace` whose keys cover an image (its normalised name), by name,
+    /// sorted.
+    pub fn secrets_covering(&self, namespace: &str, image_name: &str) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = (self.secrets.iter())
+            .filter(|((ns, _), _)| *ns == namespace)
+            .filter(|(_, secret)| {
+                (secret.registry_keys.as_ref()).is_ok_and(|keys| {
+                    crate::credentials::keyring::lookup(keys, image_name).is_some()
+                })
+            })
+            .map(|((_, name), _)| *name)
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     pub fn pre_pullers(&self, normalized: &str) -> &[PrePuller<'a>] {
         self.pre_pullers.get(normalized).map_or(&[], Vec::as_slice)
     }

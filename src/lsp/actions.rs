@@ -11,10 +11,18 @@ use lsp_types::{
 
 use super::linting::{Finding, Linted};
 use super::position::Lines;
+use crate::definitions::Definitions;
 use crate::fix;
 use crate::settings::Settings;
 use crate::source::Span;
 use crate::suppress::{MARKER, parse_directive};
+
+/// What an edit is checked against: the settings and the other files' definitions.
+#[derive(Clone, Copy)]
+pub struct Against<'a> {
+    pub settings: &'a Settings,
+    pub definitions: Option<&'a Definitions>,
+}
 
 /// The actions for the findings of `linted` that touch `range`, of the kinds asked for.
 pub fn code_actions(
@@ -23,9 +31,13 @@ pub fn code_actions(
     linted: &Linted,
     range: Range,
     lines: &Lines,
-    settings: &Settings,
+    against: Against<'_>,
     only: Option<&[CodeActionKind]>,
 ) -> Vec<CodeActionOrCommand> {
+    let Against {
+        settings,
+        definitions,
+    } = against;
     let wanted = |kind: &CodeActionKind| {
         only.is_none_or(|only| {
             only.iter().any(|o| {
@@ -38,7 +50,14 @@ pub fn code_actions(
     let text = &*linted.text;
     let checked = |edits: &[(Span, String)], fixed: &[(&'static str, String)]| {
         let after = fix::apply(text, edits);
-        fix::verify(&name, text, &after, fixed, settings)
+        fix::verify(
+            (&name, Some(path)),
+            text,
+            &after,
+            fixed,
+            settings,
+            definitions,
+        )
     };
     let action =
         |title: String, kind: CodeActionKind, edits: &[(Span, String)], findings: Vec<&Finding>| {

@@ -53,8 +53,11 @@ declare_rule! {
     ///     - name: harbor-pull
     /// ```
     ///
-    /// `pullcheck fix` has no fix yet: adding an `imagePullSecrets` entry to a pod must not hide
-    /// its ServiceAccount's list, which needs care it does not take yet.
+    /// `pullcheck fix` adds the Secret to the pod's `imagePullSecrets` when exactly one Secret in
+    /// the input, in the pod's namespace, covers the registry (two would be a guess), and the
+    /// pod either lists pull secrets already or runs as a ServiceAccount of the input that
+    /// lists none. A ServiceAccount that is not in the input may list secrets in the cluster,
+    /// and a list of the pod's own would keep them out: then it offers nothing.
     ///
     /// ## Example
     ///
@@ -132,20 +135,21 @@ impl Rule for MissingPullSecret {
                  `{domain}` serves this image anonymously"
             ),
         };
-        report.push(Finding::new(
-image.span,
-format!(
+        let finding = Finding::new(
+            image.span,
+            format!(
                 "image `{reference}` comes from `{domain}`, which likely needs credentials, and \
                  no pull secret reaches the pod"
             ),
-)
-.help(format!(
-                "{why_none}, so the kubelet pulls anonymously and a registry that needs \
+        )
+        .help(format!(
+            "{why_none}, so the kubelet pulls anonymously and a registry that needs \
                  credentials answers Unauthorized (ImagePullBackOff). Add a \
                  kubernetes.io/dockerconfigjson Secret for `{domain}` to the pod's \
                  imagePullSecrets or to ServiceAccount `{account}` in namespace `{namespace}`. \
                  (The registry class is {class_note}.)"
-            ))
-.label(format!("`{domain}` likely needs a pull secret")));
+        ))
+        .label(format!("`{domain}` likely needs a pull secret"));
+        report.push(super::add_pull_secret::offer(c, reference, finding));
     }
 }

@@ -28,6 +28,7 @@ macro_rules! rules {
 
 mod config_error;
 mod internal_error;
+mod add_pull_secret;
 pub use crate::diagnostic::RuleMeta;
 pub use config_error::ConfigError;
 pub use internal_error::InternalError;
@@ -236,7 +237,7 @@ impl Finding {
         self.fix = Some(Box::new(crate::diagnostic::Fix {
             span,
             value: value.into(),
-            insert: None,
+            kind: crate::diagnostic::FixKind::Replace,
             title: title.into(),
         }));
         self
@@ -244,16 +245,27 @@ impl Finding {
 
     /// Offers a fix that adds `key: value` next to the entry whose value is at `span`.
     pub fn fix_by_adding(
-        mut self,
+        self,
         span: Span,
         key: &'static str,
+        value: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fix_of(crate::diagnostic::FixKind::AddKey(key), span, value, title)
+    }
+
+    /// Offers a fix of any kind.
+    pub fn fix_of(
+        mut self,
+        kind: crate::diagnostic::FixKind,
+        span: Span,
         value: impl Into<String>,
         title: impl Into<String>,
     ) -> Self {
         self.fix = Some(Box::new(crate::diagnostic::Fix {
             span,
             value: value.into(),
-            insert: Some(key),
+            kind,
             title: title.into(),
         }));
         self

@@ -32,8 +32,10 @@ declare_rule! {
     /// Add an `auths` entry for the image's registry (with its port, if any) to one of the
     /// secrets, or reference a secret that has one.
     ///
-    /// `pullcheck fix` has no fix yet: adding an `imagePullSecrets` entry must not hide a
-    /// ServiceAccount's list, which needs care it does not take yet.
+    /// `pullcheck fix` adds the entry to the pod's own `imagePullSecrets` list when exactly one
+    /// Secret in the input, in the pod's namespace, covers the registry (two would be a guess).
+    /// It does not when the secrets come from the ServiceAccount: a list of the pod's own would
+    /// keep them out (add the Secret to the ServiceAccount instead).
     ///
     /// ## Example
     ///
@@ -144,15 +146,12 @@ impl Rule for PullSecretRegistryMismatch {
                 c.pod.service_account_name()
             ));
         }
-        report.push(
-            Finding::new(
-                image.span,
-                format!(
-                    "no pull secret of the pod covers `{domain}`, the registry of `{reference}`"
-                ),
-            )
-            .help(help)
-            .label(format!("no credentials for `{domain}`")),
-        );
+        let finding = Finding::new(
+            image.span,
+            format!("no pull secret of the pod covers `{domain}`, the registry of `{reference}`"),
+        )
+        .help(help)
+        .label(format!("no credentials for `{domain}`"));
+        report.push(super::add_pull_secret::offer(c, reference, finding));
     }
 }

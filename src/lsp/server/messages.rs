@@ -198,7 +198,10 @@ impl Server<'_> {
             linted,
             params.range,
             &lines,
-            &self.configured.settings,
+            super::super::actions::Against {
+                settings: &self.configured.settings,
+                definitions: Some(&self.definitions),
+            },
             params.context.only.as_deref(),
         )
     }

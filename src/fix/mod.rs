@@ -3,10 +3,16 @@
 //! a BOM) — and kept only when the edited file re-lints without the finding and without any new
 //! one. A document is never re-serialised.
 
-use crate::diagnostic::{Diagnostic, Fix};
+use std::path::Path;
+
+use crate::definitions::Definitions;
+use crate::diagnostic::{Diagnostic, Fix, FixKind};
+
+mod edit;
 use crate::run::Run;
 use crate::settings::Settings;
 use crate::source::Span;
+pub use edit::edit;
 
 /// The fixes of one file.
 #[derive(Debug)]
@@ -85,7 +91,7 @@ pub fn pin(run: &mut Run, pins: &Pins) {
             d.fix = Some(Fix {
                 span: d.span,
                 value: format!("{image}@{digest}"),
-                insert: None,
+                kind: FixKind::Replace,
                 title: format!("pin {image} to {digest}"),
             });
         }
@@ -164,79 +170,6 @@ pub fn plan_file<'a>(
     fixes
 }
 
-/// The edit a fix makes: the scalar inside its span — up to its closing quote, or for a plain
-/// scalar up to a comment or trailing blanks — gets the value, in the same quotes. `None` when
-/// the span is not a one-line scalar (a fix never rewrites a block).
-pub fn edit(text: &str, fix: &Fix) -> Option<(Span, String)> {
-    let (scalar, written_value) = scalar(text, fix)?;
-    let Some(key) = fix.insert else {
-        return Some((scalar, written_value));
-    };
-    // Next to the scalar's entry: `, key: value` in a flow mapping; else a new line at the
-    // entry's indentation (after `- ` for the first key of a list item), with its line end.
-    let after = text[scalar.end..].trim_start_matches([' ', '\t']);
-    if after.starts_with(',') || after.starts_with('}') {
-        return Some((
-            Span::new(scalar.end, scalar.end),
-            format!(", {key}: {}", fix.value),
-        ));
-    }
-    let line_start = text[..scalar.start].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..scalar.start];
-    let spaces = line.len() - line.trim_start_matches(' ').len();
-    let indent = if line.trim_start().starts_with("- ") {
-        spaces + 2
-    } else {
-        spaces
-    };
-    let rest = &text[scalar.end..];
-    let end = rest.find('\n').map_or(text.len(), |i| scalar.end + i);
-    let crlf = end > 0 && text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r');
-    let at = if crlf { end - 1 } else { end };
-    let newline = if crlf { "\r\n" } else { "\n" };
-    Some((
-        Span::new(at, at),
-        format!("{newline}{}{key}: {}", " ".repeat(indent), fix.value),
-    ))
-}
-
-/// The scalar a fix points at, and its replacement by the fix's value.
-fn scalar(text: &str, fix: &Fix) -> Option<(Span, String)> {
-    let written = text.get(fix.span.start..fix.span.end)?;
-    let line = written.split(['\n', '\r']).next().unwrap_or(written);
-    let (length, new) = if let Some(rest) = line.strip_prefix('"') {
-        let mut escaped = false;
-        let close = rest.char_indices().find_map(|(i, c)| {
-            let end = c == '"' && !escaped;
-            escaped = c == '\\' && !escaped;
-            end.then_some(i)
-        })?;
-        let value = fix.value.replace('\\', "\\\\").replace('"', "\\\"");
-        (close + 2, format!("\"{value}\""))
-    } else if let Some(rest) = line.strip_prefix('\'') {
-        let bytes = rest.as_bytes();
-        let mut i = 0;
-        let close = loop {
-            match bytes.get(i) {
-                Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
-                Some(b'\'') => break i,
-                Some(_) => i += 1,
-                None => return None,
-            }
-        };
-        (close + 2, format!("'{}'", fix.value.replace('\'', "''")))
-    } else {
-        let plain = line.find(" #").map_or(line, |at| &line[..at]).trim_end();
-        if plain.is_empty()
-            || written.len() > line.len() && !written[line.len()..].trim().is_empty()
-        {
-            return None;
-        }
-        (plain.len(), fix.value.clone())
-    };
-    Some((Span::new(fix.span.start, fix.span.start + length), new))
-}
-
 /// `text` with the edits spliced in (sorted, apart).
 pub fn apply(text: &str, edits: &[(Span, String)]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -250,21 +183,34 @@ pub fn apply(text: &str, edits: &[(Span, String)]) -> String {
     out
 }
 
-/// Whether the edits keep their promise: the file, linted alone before and after, has none of
-/// the `fixed` findings left and no finding it did not have.
+/// Whether the edits keep their promise: the file, linted before and after — alone, or against
+/// the definitions of the other files when given (where a pull secret's Secret is) — has none
+/// of the `fixed` findings left and no finding it did not have.
 pub fn verify(
-    name: &str,
+    file: (&str, Option<&Path>),
     before: &str,
     after: &str,
     fixed: &[(&'static str, String)],
     settings: &Settings,
+    definitions: Option<&Definitions>,
 ) -> bool {
+    let (name, path) = file;
     let findings = |text: &str| {
-        let mut found: Vec<(&'static str, String)> = crate::lint::lint_text(name, text, settings)
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.rule.name, d.message))
-            .collect();
+        let input = crate::input::decode(
+            name.to_string(),
+            path.map(Path::to_path_buf),
+            text.as_bytes().to_vec(),
+        );
+        let mut collected = crate::lint::collect(vec![input], settings);
+        if let Some(definitions) = definitions {
+            definitions.add_to(&mut collected, &path.into_iter().collect::<Vec<_>>());
+        }
+        let mut found: Vec<(&'static str, String)> =
+            crate::lint::lint_collected(collected, settings)
+                .diagnostics
+                .into_iter()
+                .map(|d| (d.rule.name, d.message))
+                .collect();
         found.sort();
         found
     };
@@ -288,70 +234,4 @@ pub fn diff(name: &str, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splices_keep_quotes_and_everything_else() {
-        let text = "a: \"always\"  # keep\r\nb: 'never'\r\nc: ifnotpresent # note\r\n";
-        let fix = |start: usize, end: usize, value: &str| Fix {
-            span: Span::new(start, end),
-            value: value.into(),
-            insert: None,
-            title: String::new(),
-        };
-        let at = |needle: &str| text.find(needle).unwrap();
-        let edits: Vec<(Span, String)> = [
-            // A span running on to the comment still edits the scalar only.
-            fix(at("\"always\""), at("# keep") + 6, "Always"),
-            fix(at("'never'"), at("'never'") + 7, "Never"),
-            fix(at("ifnot"), at("ifnot") + 12, "IfNotPresent"),
-        ]
-        .iter()
-        .map(|f| edit(text, f).unwrap())
-        .collect();
-        assert_eq!(
-            apply(text, &edits),
-            "a: \"Always\"  # keep\r\nb: 'Never'\r\nc: IfNotPresent # note\r\n"
-        );
-    }
-}
-
-#[cfg(test)]
-mod insert_tests {
-    use super::*;
-
-    fn added(text: &str, image: &str) -> String {
-        let start = text.find(image).unwrap();
-        let fix = Fix {
-            span: Span::new(start, start + image.len()),
-            value: "IfNotPresent".into(),
-            insert: Some("imagePullPolicy"),
-            title: String::new(),
-        };
-        let (span, new) = edit(text, &fix).unwrap();
-        apply(text, &[(span, new)])
-    }
-
-    #[test]
-    fn a_key_is_added_in_the_mapping_s_style() {
-        assert_eq!(
-            added(
-                "    - name: a\r\n      image: nginx:1.27  # pinned\r\n",
-                "nginx:1.27"
-            ),
-            "    - name: a\r\n      image: nginx:1.27  # pinned\r\n      imagePullPolicy: IfNotPresent\r\n"
-        );
-        assert_eq!(
-            added("  - image: \"nginx:1.27\"\n    name: a\n", "\"nginx:1.27\""),
-            "  - image: \"nginx:1.27\"\n    imagePullPolicy: IfNotPresent\n    name: a\n"
-        );
-        assert_eq!(
-            added("  - {name: a, image: nginx:1.27}\n", "nginx:1.27"),
-            "  - {name: a, image: nginx:1.27, imagePullPolicy: IfNotPresent}\n"
-        );
-    }
 }
