@@ -98,6 +98,7 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
         }
         None => crate::online::Verdicts::default(),
     };
+    let resolved = resolved_digests(&extracted.pods, &verdicts);
     let check = |pod: &PodSpec| {
         let mut found = engine::check_pod(pod, settings, &index, &verdicts);
         if let Some(built) = &pod.built {
@@ -164,5 +165,38 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
         config_file: None,
         templates,
         kustomize,
+        resolved,
     }
+}
+
+/// The digests the registries resolved for the images written without one (`--online`), by
+/// normalised reference: what `pullcheck fix --online` pins them to.
+fn resolved_digests(
+    pods: &[PodSpec],
+    verdicts: &crate::online::Verdicts,
+) -> std::collections::BTreeMap<String, String> {
+    let mut resolved = std::collections::BTreeMap::new();
+    for pod in pods {
+        for container in &pod.containers {
+            let (Some(image), Some(verdict)) = (&container.image, verdicts.of(pod, container))
+            else {
+                continue;
+            };
+            let Some(digest) = verdict
+                .digest
+                .as_ref()
+                .filter(|_| verdict.status.is_available())
+            else {
+                continue;
+            };
+            if let Ok(reference) = crate::image::ImageRef::parse(&image.value)
+                && !image.value.contains('@')
+            {
+                resolved
+                    .entry(reference.normalized())
+                    .or_insert_with(|| digest.clone());
+            }
+        }
+    }
+    resolved
 }

@@ -23,6 +23,9 @@ pub struct Run {
     pub templates: Vec<usize>,
     /// The kustomization roots of the run, and what became of each.
     pub kustomize: Kustomized,
+    /// With `--online`: the digest each image written without one resolved to, by normalised
+    /// reference.
+    pub resolved: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]

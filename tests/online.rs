@@ -776,4 +776,18 @@ fn resolved_digests_pin_the_manifests() {
         after.contains(&format!("{r}/team/app:latest@{digest}")),
         "{after}"
     );
+
+    // Without a pins file: `fix --online` pins to what the registry resolves.
+    write(d, "k8s.yaml", &manifests);
+    let fixed = online(d)
+        .env("DOCKER_CONFIG", d.join("none"))
+        .args(["fix", "--online", "k8s.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&fixed).contains("fixed 1 finding in 1 file"),
+        "{}",
+        stderr(&fixed)
+    );
+    assert_eq!(std::fs::read_to_string(d.join("k8s.yaml")).unwrap(), after);
 }

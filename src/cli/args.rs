@@ -309,7 +309,8 @@ pub struct FixArgs {
 
     /// Pin images to digests: a file of `IMAGE: DIGEST` lines (the image as written or
     /// normalised), as `pullcheck images --online --format plain` prints it. Fixes
-    /// missing-tag, latest-tag and digest-not-pinned by writing `IMAGE@DIGEST`.
+    /// missing-tag, latest-tag and digest-not-pinned by writing `IMAGE@DIGEST`. With --online,
+    /// images the file does not name are pinned to what their registry resolves.
     #[arg(long, value_name = "FILE")]
     pub pins: Option<PathBuf>,
 

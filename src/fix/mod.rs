@@ -77,7 +77,14 @@ impl Pins {
 const PINNED_BY: [&str; 3] = ["missing-tag", "latest-tag", "digest-not-pinned"];
 
 /// Fixes from pins for the findings of `PINNED_BY`: the image written with `@DIGEST` after it.
+/// The pins file decides; with `--online`, what the registry resolved pins the rest.
 pub fn pin(run: &mut Run, pins: &Pins) {
+    let mut pins = Pins(pins.0.clone());
+    for (image, digest) in &run.resolved {
+        if pins.digest_for(image).is_none() {
+            pins.0.push((image.clone(), digest.clone()));
+        }
+    }
     for d in &mut run.diagnostics {
         // Not in a kustomize build: the value may come from an overlay, which a pin of the
         // base would not change.

@@ -18,7 +18,8 @@ declare_rule! {
     /// prints it.
     ///
     /// `pullcheck fix --pins FILE` writes `IMAGE@DIGEST` from a file of `IMAGE: DIGEST` lines,
-    /// which `pullcheck images --online --format plain` prints for what the registries resolved.
+    /// which `pullcheck images --online --format plain` prints for what the registries resolved;
+    /// `pullcheck fix --online` pins to what the registries resolve now.
     ///
     /// ## Example
     ///

@@ -19,7 +19,8 @@ declare_rule! {
     /// Pin a version tag (`nginx:1.27.3`) or a digest.
     ///
     /// `pullcheck fix --pins FILE` pins the image to a digest (`IMAGE@DIGEST`), from a file of
-    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints.
+    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints;
+    /// `pullcheck fix --online` pins it to the digest the registry resolves the tag to now.
     ///
     /// ## Example
     ///

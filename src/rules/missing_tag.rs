@@ -24,7 +24,8 @@ declare_rule! {
     /// ```
     ///
     /// `pullcheck fix --pins FILE` pins the image to a digest (`IMAGE@DIGEST`), from a file of
-    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints.
+    /// `IMAGE: DIGEST` lines such as `pullcheck images --online --format plain` prints;
+    /// `pullcheck fix --online` pins it to the digest the registry resolves it to now.
     ///
     /// ## Example
     ///
