@@ -172,12 +172,10 @@ fn implicit_pull_policies_are_written_out() {
 /// The corpus, copied: `fix --rule implicit-pull-policy` writes the policies; the findings of
 /// every other rule stay exactly as they were (rule, file, message), no byte of the corpus is
 /// removed or replaced (the edits only add), and a second run has nothing left to do.
-#[test]
-#[ignore = "slow: the whole corpus copied and linted twice (about 4 s); `cargo test -- --include-ignored` and .ci/run run it"]
-fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
-    let Some(corpus) = shared("corpus") else {
-        return;
-    };
+/// A copy of the corpus in a temporary folder, as `corpus/` in it; `None` (skipped) without the
+/// corpus outside CI.
+fn corpus_copy() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    let corpus = shared("corpus")?;
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("corpus");
     let status = std::process::Command::new("cp")
@@ -185,56 +183,59 @@ fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
         .status()
         .unwrap();
     assert!(status.success());
-    let findings = |dir: &std::path::Path| -> Vec<(String, String, String)> {
-        let out = run(
-            dir,
-            &[
-                "--enable",
-                "implicit-pull-policy",
-                "--format",
-                "json",
-                "corpus",
-            ],
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let mut found: Vec<(String, String, String)> = json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["rule"] != "implicit-pull-policy")
-            .map(|d| {
-                (
-                    d["rule"].as_str().unwrap().to_string(),
-                    d["file"].as_str().unwrap().to_string(),
-                    d["message"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        found.sort();
-        found
-    };
-    let before_findings = findings(dir.path());
-    let read_all = |root: &std::path::Path| -> std::collections::BTreeMap<String, String> {
-        let mut files = std::collections::BTreeMap::new();
-        let mut stack = vec![root.to_path_buf()];
-        while let Some(path) = stack.pop() {
-            if path.is_dir() {
-                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                files.insert(path.strip_prefix(root).unwrap().display().to_string(), text);
-            }
+    Some((dir, copy))
+}
+
+/// A finding as JSON output names it: rule, file, message, and whether a kustomize build is
+/// what it is about.
+type Found = (String, String, String, bool);
+
+/// The findings of `pullcheck ARGS corpus` in `dir`, sorted.
+fn corpus_findings(dir: &std::path::Path, args: &[&str]) -> Vec<Found> {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    all.push("corpus");
+    let out = run(dir, &all);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<Found> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d.get("roots").is_some(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every file under `root`, by relative path.
+fn read_all(root: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            files.insert(path.strip_prefix(root).unwrap().display().to_string(), text);
         }
-        files
-    };
-    let before = read_all(&copy);
-    let fixed = run(
-        dir.path(),
-        &["fix", "--rule", "implicit-pull-policy", "corpus"],
-    );
-    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
-    let after = read_all(&copy);
+    }
+    files
+}
+
+/// How many files changed from `before` to `after`; fails if a byte of any was removed or
+/// replaced (a fix only adds).
+fn only_additions(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> usize {
     let mut changed = 0;
-    for (name, old) in &before {
+    for (name, old) in before {
         let new = &after[name];
         if old == new {
             continue;
@@ -249,9 +250,38 @@ fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
             "{name}: a byte was removed or replaced"
         );
     }
+    changed
+}
+
+#[test]
+#[ignore = "slow: the whole corpus copied and linted twice (about 4 s); `cargo test -- --include-ignored` and .ci/run run it"]
+fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
+    let Some((dir, copy)) = corpus_copy() else {
+        return;
+    };
+    let others = |found: Vec<Found>| -> Vec<Found> {
+        found
+            .into_iter()
+            .filter(|f| f.0 != "implicit-pull-policy")
+            .collect()
+    };
+    let before_findings = others(corpus_findings(
+        dir.path(),
+        &["--enable", "implicit-pull-policy"],
+    ));
+    let before = read_all(&copy);
+    let fixed = run(
+        dir.path(),
+        &["fix", "--rule", "implicit-pull-policy", "corpus"],
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let changed = only_additions(&before, &read_all(&copy));
     assert!(changed > 100, "only {changed} files fixed");
     assert_eq!(
-        findings(dir.path()),
+        others(corpus_findings(
+            dir.path(),
+            &["--enable", "implicit-pull-policy"]
+        )),
         before_findings,
         "no finding of another rule changes"
     );
@@ -261,6 +291,61 @@ fn the_corpus_fixed_loses_nothing_and_gains_nothing() {
     );
     assert_eq!(stdout(&again), "", "a second run has nothing to do");
     eprintln!("fixed the implicit pull policies of {changed} corpus files");
+}
+
+/// Pins for every image of the corpus that has no tag or `latest` (digests made up, well
+/// formed): every such finding goes but those about a kustomize build (the value may be an
+/// overlay's), no byte is removed, the other rules' findings stay (mutable-tag-if-not-present
+/// goes with the tag it is about), and a second run has nothing to do.
+#[test]
+#[ignore = "slow: the whole corpus copied and linted twice; `cargo test -- --include-ignored` and .ci/run run it"]
+fn the_corpus_pinned_keeps_every_other_finding() {
+    let Some((dir, copy)) = corpus_copy() else {
+        return;
+    };
+    let out = run(dir.path(), &["--format", "json", "corpus"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut pins = std::collections::BTreeSet::new();
+    for d in json["diagnostics"].as_array().unwrap() {
+        if (d["rule"] == "missing-tag" || d["rule"] == "latest-tag")
+            && let Some(image) = d["image"].as_str()
+        {
+            let digest = pullcheck::testing::sha256_hex(image.as_bytes());
+            pins.insert(format!("{image}: sha256:{digest}\n"));
+        }
+    }
+    write(
+        dir.path(),
+        "pins.txt",
+        &pins.into_iter().collect::<String>(),
+    );
+    let pinned = |f: &Found| f.0 == "missing-tag" || f.0 == "latest-tag";
+    let before_findings = corpus_findings(dir.path(), &[]);
+    let before = read_all(&copy);
+    let fixed = run(dir.path(), &["fix", "--pins", "pins.txt", "corpus"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let changed = only_additions(&before, &read_all(&copy));
+    let after_findings = corpus_findings(dir.path(), &[]);
+    assert!(
+        after_findings.iter().filter(|f| pinned(f)).all(|f| f.3),
+        "a fixable finding is left"
+    );
+    let unpinned = |found: &[Found]| -> Vec<Found> {
+        (found.iter())
+            .filter(|f| !pinned(f) && f.0 != "mutable-tag-if-not-present")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(unpinned(&after_findings), unpinned(&before_findings));
+    let fixed_count = before_findings.iter().filter(|f| pinned(f)).count()
+        - after_findings.iter().filter(|f| pinned(f)).count();
+    assert!(fixed_count > 500, "only {fixed_count} pinned");
+    let again = run(
+        dir.path(),
+        &["fix", "--diff", "--pins", "pins.txt", "corpus"],
+    );
+    assert_eq!(stdout(&again), "", "a second run has nothing to do");
+    eprintln!("pinned {fixed_count} images in {changed} corpus files");
 }
 
 /// `--pins FILE` pins images to digests (`IMAGE: DIGEST` lines, as written or normalised):
