@@ -7,6 +7,8 @@ pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, p
 pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
 /// The model of `kustomize build`, for its differential test.
 pub use crate::kustomize::build::{Build, BuiltObject, objects_of};
+/// An editor session with `pullcheck lsp`, driven by the fuzzer's bytes.
+pub use crate::lsp::fuzzing::session as lsp_session;
 
 /// Builds the kustomization root `dir` from disk with the model: the differential tests'
 /// entry point, outside a run.

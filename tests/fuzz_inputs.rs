@@ -152,3 +152,29 @@ fn kustomize_trees_on_fixtures_and_regressions() {
         pullcheck::testing::kustomize_tree(text.as_bytes());
     }
 }
+
+/// Editor sessions over the examples: each opened, then edited at positions in and past its
+/// lines, with code actions and hovers asked in between (the `lsp` fuzz target's property).
+#[test]
+fn lsp_sessions_over_the_examples_and_regressions() {
+    let mut inputs = Vec::new();
+    files_under(&root().join("examples"), &mut inputs);
+    inputs.extend(regressions("lsp"));
+    assert!(inputs.len() > 5);
+    // UTF-16, UTF-8, UTF-32; edits across lines, past their ends and inside a character.
+    let script: &[u8] = &[
+        0, 3, 2, 3, 9, 0, 5, 1, 0, 1, 200, 2, 7, 0, 9, 0, 0, 4, 3, 2, 1, 5, 5, 7, 3, 3, 4, 0, 2, 6,
+        8, 2, 9, 9, 4, 1, 2, 1, 2, 1, 9, 0, 3,
+    ];
+    for (i, path) in inputs.iter().enumerate() {
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.retain(|&b| b != 0);
+        bytes.push(0);
+        bytes.push(i as u8);
+        bytes.extend_from_slice(script);
+        pullcheck::testing::lsp_session(&bytes);
+    }
+    pullcheck::testing::lsp_session(
+        "# 🐳 日本\nkind: Pod\0\x01\x00\x03\x00\x01\x04\x00".as_bytes(),
+    );
+}

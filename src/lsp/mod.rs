@@ -10,6 +10,8 @@
 //! answered meanwhile.
 
 mod actions;
+#[cfg(feature = "testing")]
+pub mod fuzzing;
 mod hover;
 mod linting;
 mod position;

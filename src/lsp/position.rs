@@ -189,4 +189,21 @@ mod tests {
         // A byte offset inside a character goes back to its start.
         assert_eq!(lines.position(3), Position::new(0, 2));
     }
+
+    proptest::proptest! {
+        /// Every offset at a character boundary (but inside a `\r\n`) survives the trip to a
+        /// position and back, in every encoding.
+        #[test]
+        fn offsets_round_trip(text in "[a\u{e9}\u{65e5}\u{1f433} \r\n]{0,40}") {
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let lines = Lines::new(&text, encoding);
+                for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                    if offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
+                        continue;
+                    }
+                    proptest::prop_assert_eq!(lines.offset(lines.position(offset)), offset);
+                }
+            }
+        }
+    }
 }
