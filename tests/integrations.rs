@@ -560,3 +560,18 @@ fn the_readme_points_at_a_release_that_exists() {
     let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
     assert!(cargo.contains("\nlicense = \"MIT\"\n"));
 }
+
+/// The VS Code extension is released with pullcheck: its version is the crate's, and it starts
+/// the subcommand that exists.
+#[test]
+fn the_vscode_extension_matches_the_crate() {
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("editors/vscode/package.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(package["version"], env!("CARGO_PKG_VERSION"));
+    let source = std::fs::read_to_string(root().join("editors/vscode/src/extension.ts")).unwrap();
+    assert!(source.contains("args: [\"lsp\"]"));
+    let help = run(&root(), &["lsp", "--help"]);
+    assert!(help.status.success(), "{}", stderr(&help));
+}
