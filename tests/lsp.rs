@@ -438,3 +438,52 @@ fn related_places_become_related_information() {
     );
     client.shutdown();
 }
+
+/// A kustomize tree in the editor: what the overlays build is linted, from unsaved buffers, and
+/// an edit to the base changes the overlay's findings.
+#[test]
+fn kustomize_overlays_are_linted_as_built_from_the_buffers() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp")
+        .args(["-r", "examples/gitops"])
+        .arg(dir.path())
+        .current_dir(client_root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let root = dir.path().join("gitops");
+    let (mut client, _) = Client::start(&root, json!({}));
+    let staging = uri(&root.join("overlays/staging/kustomization.yaml"));
+    let prod_path = root.join("overlays/prod/kustomization.yaml");
+    let prod = uri(&prod_path);
+    let list = client.diagnostics_until(&staging, |l| codes(l).contains(&"latest-tag".to_string()));
+    assert_eq!(list.len(), 2, "{list:?}");
+    client.diagnostics_until(&prod, |l| codes(l) == ["kustomize-tag-drops-digest"]);
+
+    // The prod overlay typed in: `latest` there too, unsaved.
+    let text = std::fs::read_to_string(&prod_path).unwrap();
+    client.open(&prod_path, &text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": prod, "version": 2},
+               "contentChanges": [{"text": text.replace("\"2.4.1\"", "latest")}]}),
+    );
+    client.diagnostics_until(&prod, |l| codes(l).contains(&"latest-tag".to_string()));
+
+    // The base typed in: no digest on envoy any more, so no overlay drops one.
+    let base = root.join("base/api.yaml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let at = text.find("@sha256").unwrap();
+    let end = text[at..].find('\n').unwrap() + at;
+    client.open(&base, &text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&base), "version": 2},
+               "contentChanges": [{"text": format!("{}{}", &text[..at], &text[end..])}]}),
+    );
+    let list = client.diagnostics_until(&prod, |l| {
+        !codes(l).contains(&"kustomize-tag-drops-digest".to_string())
+    });
+    assert_eq!(codes(&list), ["latest-tag"]);
+    client.shutdown();
+}
