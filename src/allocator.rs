@@ -18,6 +18,22 @@ pub fn configure() {
     // created and memory freed from now on.
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
     set_purge_delay(0);
+    no_huge_pages();
+}
+
+/// No transparent huge pages for this process. mimalloc is built not to ask for them
+/// (`no_thp`); a kernel set to give them unasked (THP "always") is told not to here. A run
+/// that starts after an idle spell — CI, pre-commit — paid for them: the kernel zeroes each
+/// 2 MB page on first touch, which made the 20 MB stream 1.46x, the corpus 1.6x and one small
+/// file 1.8x slower and raised peak memory by a quarter to two thirds, for 5% at most in
+/// back-to-back loops (bench/RESULTS.md). `MIMALLOC_ALLOW_THP=1` keeps them, for measuring.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none_or(|v| v != "1") {
+        // SAFETY: PR_SET_THP_DISABLE takes no pointer; it sets a flag of this process, read
+        // when a page is faulted in. An error (an old kernel) leaves things as they were.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    }
 }
 
 /// Once the inputs are read, before they are parsed. With a large stream among them (see

@@ -77,6 +77,8 @@ fn the_suite_runs_on_tiny_inputs() {
         "Corpus directory, 1 -> 2 threads",
         "diagnostics: human",
         "read by the fast path",
+        "first runs",
+        "| stream, file, 2 threads |",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
