@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
 /// A byte range into a [`SourceFile`]'s text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -45,7 +43,7 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset at which each line starts. A line ends at `\n`, so CRLF files count the same
     /// lines an editor does.
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
     /// `(document start, template)` for each document that `helm template` marked with a
     /// `# Source: chart/templates/x.yaml` comment, in order.
     pub helm_sources: Vec<(usize, String)>,
@@ -70,7 +68,7 @@ impl SourceFile {
     }
 
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> Self {
-        let line_starts = line_starts(text.as_bytes());
+        let line_starts = LineStarts::of(text.as_bytes());
         SourceFile {
             name,
             path,
@@ -92,10 +90,7 @@ impl SourceFile {
 
     /// 0-based index of the line holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(line) => line,
-            Err(next) => next - 1,
-        }
+        self.line_starts.line_of(offset)
     }
 
     pub fn line_count(&self) -> usize {
@@ -103,14 +98,13 @@ impl SourceFile {
     }
 
     pub fn line_start(&self, line_index: usize) -> usize {
-        self.line_starts[line_index]
+        self.line_starts.at(line_index)
     }
 
     /// Byte offset just past the end of a line, its line break included.
     pub fn line_end_with_break(&self, line_index: usize) -> usize {
         self.line_starts
             .get(line_index + 1)
-            .copied()
             .unwrap_or(self.text.len())
     }
 
@@ -128,7 +122,7 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let line_start = self.line_starts[line];
+        let line_start = self.line_starts.at(line);
         let mut start = line_start;
         if line == 0 {
             start = start.max(self.content_start()).min(offset);
@@ -258,49 +252,12 @@ fn is_plain_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
 }
 
-const INDEX_PIECE: usize = 1 << 20;
-
-/// The byte offset at which each line starts; for a large text, built on every thread of the
-/// pool the caller runs in (see [`crate::parallel`]). Lines are counted first so that the index
-/// is allocated once: growing it by doubling on a large stream costs more in copies and page
-/// faults than the count.
-fn line_starts(bytes: &[u8]) -> Vec<usize> {
-    if !crate::parallel::can_split() || bytes.len() < crate::parallel::SPLIT_TEXT_BYTES {
-        let lines = memchr_newlines(bytes).count();
-        let mut starts = Vec::with_capacity(lines + 1);
-        starts.push(0);
-        starts.extend(memchr_newlines(bytes).map(|i| i + 1));
-        return starts;
-    }
-    // Count per piece, then each piece fills its own part of the index.
-    let counts: Vec<usize> = bytes
-        .par_chunks(INDEX_PIECE)
-        .map(|piece| memchr_newlines(piece).count())
-        .collect();
-    let mut starts = vec![0; counts.iter().sum::<usize>() + 1];
-    let mut parts = Vec::with_capacity(counts.len());
-    let mut rest = &mut starts[1..];
-    for &count in &counts {
-        let (part, tail) = rest.split_at_mut(count);
-        parts.push(part);
-        rest = tail;
-    }
-    parts
-        .into_par_iter()
-        .zip(bytes.par_chunks(INDEX_PIECE))
-        .enumerate()
-        .for_each(|(i, (part, piece))| {
-            let base = i * INDEX_PIECE + 1;
-            for (slot, newline) in part.iter_mut().zip(memchr_newlines(piece)) {
-                *slot = base + newline;
-            }
-        });
-    starts
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
-}
+mod lines;
+#[cfg(test)]
+use lines::INDEX_PIECE;
+use lines::LineStarts;
+#[cfg(test)]
+use lines::line_starts;
 
 #[cfg(test)]
 mod tests;

@@ -104,12 +104,12 @@ fn the_parallel_line_index_is_the_serial_one() {
         text.push_str(if i.is_multiple_of(5) { "\r\n" } else { "\n" });
         i += 1;
     }
-    let serial = line_starts(text.as_bytes());
+    let serial = line_starts::<u32>(text.as_bytes());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
-    let parallel = pool.install(|| line_starts(text.as_bytes()));
+    let parallel = pool.install(|| line_starts::<u32>(text.as_bytes()));
     assert_eq!(serial.len(), i + 1);
     assert_eq!(serial, parallel);
 }
