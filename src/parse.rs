@@ -83,8 +83,12 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     let mut masks = Vec::with_capacity(inputs.len());
     let mut models = std::collections::HashMap::new();
     for (file, (input, mut result)) in inputs.iter_mut().zip(per_file).enumerate() {
-        // Decided on the text as written: masking may hide the template actions.
+        // Decided on the text as written: masking may hide the template actions. A file some
+        // of whose documents are manifests is linted, its template documents reported as the
+        // parse errors they are to `kubectl apply`: a stream of manifests with one unrendered
+        // template in it is not skipped whole.
         let templated = !settings.lint_templates
+            && result.extracted.objects.is_empty()
             && result
                 .syntax_error
                 .is_some_and(|at| is_template_error(&input.source.text, at));

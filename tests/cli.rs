@@ -1016,6 +1016,30 @@ fn helm_chart_sources_are_skipped_with_a_note() {
     );
 }
 
+/// A stream of manifests with one unrendered template among them (`cat *.yaml | pullcheck -`)
+/// is not skipped whole as a template: its manifests are linted, and the template document is
+/// the parse error `kubectl apply` would meet.
+#[test]
+fn a_stream_with_one_template_document_is_still_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = format!(
+        "{UNTAGGED_POD}---\n{{{{- if .Values.extra }}}}\nkind: ConfigMap\n{{{{- end }}}}\n---\n{UNTAGGED_POD}"
+    );
+    let out = pullcheck(dir.path())
+        .args(["--format", "compact", "-"])
+        .write_stdin(stream)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(text.matches("[missing-tag]").count(), 2, "{text}");
+    assert_eq!(text.matches("[parse-error]").count(), 1, "{text}");
+    assert!(
+        !stderr(&out).contains("Go template text"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// `--format markdown` (the Action's job summary) counts per rule, lists the most severe
 /// findings first, and says when GitHub's 10 annotations per type and step leave some out.
 #[test]
