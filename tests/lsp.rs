@@ -125,11 +125,7 @@ fn diagnostics_come_from_the_buffer_with_utf16_positions_and_a_quick_fix_removes
             .unwrap()
             .starts_with("Suppress invalid-pull-policy")
     }));
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": deploy, "version": 2},
-               "contentChanges": [{"text": fixed}]}),
-    );
+    client.change(&path, 2, &fixed);
     let list = client.diagnostics_until(&deploy, |l| {
         !codes(l).contains(&"invalid-pull-policy".to_string())
     });
@@ -196,11 +192,7 @@ fn editing_the_service_account_clears_the_deployment_s_finding() {
     // the account (the unsaved buffer) and the Secret (the file on disk).
     let path = dir.path().join("deploy.yaml");
     client.open(&path, DEPLOYMENT);
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": deploy, "version": 2},
-               "contentChanges": [{"text": DEPLOYMENT.replace("always", "Always")}]}),
-    );
+    client.change(&path, 2, &DEPLOYMENT.replace("always", "Always"));
     let list = client.diagnostics_until(&deploy, |l| {
         !codes(l).contains(&"invalid-pull-policy".to_string())
     });
@@ -463,11 +455,7 @@ fn kustomize_overlays_are_linted_as_built_from_the_buffers() {
     // The prod overlay typed in: `latest` there too, unsaved.
     let text = std::fs::read_to_string(&prod_path).unwrap();
     client.open(&prod_path, &text);
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": prod, "version": 2},
-               "contentChanges": [{"text": text.replace("\"2.4.1\"", "latest")}]}),
-    );
+    client.change(&prod_path, 2, &text.replace("\"2.4.1\"", "latest"));
     client.diagnostics_until(&prod, |l| codes(l).contains(&"latest-tag".to_string()));
 
     // The base typed in: no digest on envoy any more, so no overlay drops one.

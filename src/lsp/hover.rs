@@ -8,18 +8,23 @@ use super::linting::{Input, Linted, collect};
 use crate::definitions::Definitions;
 use crate::settings::Settings;
 
-/// The hover text at byte `offset` of `path`, in Markdown.
-pub fn hover(
-    inputs: &[Input],
-    definitions: Option<&Definitions>,
-    settings: &Settings,
-    root: Option<&Path>,
-    path: &Path,
-    offset: usize,
-    linted: Option<&Linted>,
-) -> Option<String> {
+/// Where a hover is asked, and what to lint to answer it.
+pub struct Asked<'a> {
+    /// The file, and the files a kustomize build of it needs.
+    pub inputs: &'a [Input],
+    pub definitions: Option<&'a Definitions>,
+    pub settings: &'a Settings,
+    pub root: Option<&'a Path>,
+    pub path: &'a Path,
+    /// The byte offset hovered.
+    pub offset: usize,
+}
+
+/// The hover text, in Markdown; `linted` holds the file's current findings.
+pub fn hover(asked: &Asked<'_>, linted: Option<&Linted>) -> Option<String> {
+    let offset = asked.offset;
     let mut parts = Vec::new();
-    if let Some(image) = image_at(inputs, definitions, settings, root, path, offset) {
+    if let Some(image) = image_at(asked) {
         parts.push(image);
     }
     let mut explained = Vec::new();
@@ -34,14 +39,15 @@ pub fn hover(
     (!parts.is_empty()).then(|| parts.join("\n---\n\n"))
 }
 
-fn image_at(
-    inputs: &[Input],
-    definitions: Option<&Definitions>,
-    settings: &Settings,
-    root: Option<&Path>,
-    path: &Path,
-    offset: usize,
-) -> Option<String> {
+fn image_at(asked: &Asked<'_>) -> Option<String> {
+    let Asked {
+        inputs,
+        definitions,
+        settings,
+        root,
+        path,
+        offset,
+    } = *asked;
     let collected = collect(inputs, definitions, settings, root);
     let file = collected
         .files

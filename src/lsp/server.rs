@@ -30,6 +30,8 @@ const SETTLE: Duration = Duration::from_millis(150);
 enum Done {
     /// The workspace's files, read from disk.
     Read(BTreeMap<PathBuf, Doc>),
+    /// A whole-workspace run that failed (a bug of pullcheck's).
+    Failed,
     /// A whole-workspace run, and the definitions it read.
     Linted(BTreeMap<PathBuf, Linted>, Definitions),
 }
@@ -167,6 +169,22 @@ impl<'a> Server<'a> {
                 self.full_due = Some(Instant::now());
                 self.fresh = true;
             }
+            Done::Failed => {
+                self.running = false;
+                if let Some(token) = self.reporting.take() {
+                    self.report(&token, serde_json::json!({"kind": "end"}));
+                }
+                let params = lsp_types::ShowMessageParams {
+                    typ: lsp_types::MessageType::ERROR,
+                    message: "pullcheck: linting the workspace failed (a bug in pullcheck); \
+                              the files typed in are still linted"
+                        .into(),
+                };
+                self.send(Message::Notification(Notification::new(
+                    note::ShowMessage::METHOD.to_string(),
+                    params,
+                )));
+            }
             Done::Linted(results, definitions) => {
                 self.running = false;
                 self.definitions = Arc::new(definitions);
@@ -214,11 +232,16 @@ impl<'a> Server<'a> {
         let settings = self.configured.settings.clone();
         let (root, encoding, sender) = (self.root.clone(), self.encoding, self.done.0.clone());
         std::thread::spawn(move || {
-            let collected = linting::collect(&inputs, None, &settings, root.as_deref());
-            let definitions = Definitions::of(&collected);
-            let run = crate::lint::lint_collected(collected, &settings);
-            let results = linting::findings(&inputs, &run, encoding, &|_| None);
-            let _ = sender.send(Done::Linted(results, definitions));
+            // A failure must not leave the server waiting for a run that never ends: it says
+            // so, and the next edit starts another.
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let collected = linting::collect(&inputs, None, &settings, root.as_deref());
+                let definitions = Definitions::of(&collected);
+                let run = crate::lint::lint_collected(collected, &settings);
+                let results = linting::findings(&inputs, &run, encoding, &|_| None);
+                Done::Linted(results, definitions)
+            }));
+            let _ = sender.send(done.unwrap_or(Done::Failed));
         });
     }
 

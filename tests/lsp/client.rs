@@ -175,6 +175,15 @@ impl Client {
         );
     }
 
+    /// The whole text of an open document replaced, as version `version`.
+    pub fn change(&mut self, path: &Path, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
     /// Ends the session as an editor does: `shutdown`, `exit`; the server must exit with 0.
     pub fn shutdown(mut self) {
         self.request("shutdown", Value::Null);

@@ -232,15 +232,15 @@ impl Server<'_> {
         } else {
             self.inputs_for(&path)
         };
-        let text = super::super::hover::hover(
-            &inputs,
-            (!tree).then_some(&*self.definitions),
-            &self.configured.settings,
-            self.root.as_deref(),
-            &path,
+        let asked = super::super::hover::Asked {
+            inputs: &inputs,
+            definitions: (!tree).then_some(&*self.definitions),
+            settings: &self.configured.settings,
+            root: self.root.as_deref(),
+            path: &path,
             offset,
-            self.current(&path),
-        )?;
+        };
+        let text = super::super::hover::hover(&asked, self.current(&path))?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
