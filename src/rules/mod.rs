@@ -28,7 +28,6 @@ macro_rules! rules {
 
 mod config_error;
 mod internal_error;
-mod add_pull_secret;
 pub use crate::diagnostic::RuleMeta;
 pub use config_error::ConfigError;
 pub use internal_error::InternalError;

@@ -152,6 +152,8 @@ impl Rule for PullSecretRegistryMismatch {
         )
         .help(help)
         .label(format!("no credentials for `{domain}`"));
-        report.push(super::add_pull_secret::offer(c, reference, finding));
+        report.push(super::missing_pull_secret::offer_pull_secret(
+            c, reference, finding,
+        ));
     }
 }
