@@ -475,3 +475,27 @@ fn kustomize_overlays_are_linted_as_built_from_the_buffers() {
     assert_eq!(codes(&list), ["latest-tag"]);
     client.shutdown();
 }
+
+/// The workspace's `.pullcheck.yaml` decides what is linted, and a change to it on disk (a
+/// watched file) re-lints the workspace with the new settings.
+#[test]
+fn a_changed_configuration_relints_the_workspace() {
+    let dir = workspace();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let config = dir.path().join(".pullcheck.yaml");
+    std::fs::write(&config, "rules:\n  missing-pull-secret: off\n").unwrap();
+    let (mut client, _) = Client::start(dir.path(), utf16_client());
+    let deploy = uri(&dir.path().join("deploy.yaml"));
+    let list = client.diagnostics_until(&deploy, |l| !l.is_empty());
+    assert_eq!(codes(&list), ["invalid-pull-policy"]);
+    std::fs::write(&config, "rules:\n  invalid-pull-policy: off\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
+    );
+    let list = client.diagnostics_until(&deploy, |l| {
+        !codes(l).contains(&"invalid-pull-policy".to_string())
+    });
+    assert_eq!(codes(&list), ["missing-pull-secret"]);
+    client.shutdown();
+}
