@@ -5,10 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::input::LoadedInput;
 use crate::k8s::{PodSpec, Secret, ServiceAccount};
 use crate::run::Collected;
-use crate::settings::Settings;
 use crate::source::SourceFile;
 
 /// The definitions of some files, each with the file it is written in.
@@ -22,13 +20,6 @@ pub struct Definitions {
 }
 
 impl Definitions {
-    /// Reads the definitions of `inputs` (their other objects are left out). Kustomizations
-    /// among them are not built: a file a build includes is linted with its build, not alone.
-    pub fn read(inputs: Vec<LoadedInput>, settings: &Settings) -> Definitions {
-        let collected = crate::lint::collect(inputs, settings);
-        Definitions::of(&collected)
-    }
-
     /// The definitions of what was collected, as written or as a kustomize build made them.
     pub fn of(collected: &Collected) -> Definitions {
         let extracted = &collected.extracted;
@@ -52,10 +43,6 @@ impl Definitions {
             pod.built = None;
         }
         definitions
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.service_accounts.is_empty() && self.secrets.is_empty() && self.daemon_sets.is_empty()
     }
 
     /// Adds the definitions to a collection as files read for context, but those written in

@@ -98,7 +98,11 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
         }
         None => crate::online::Verdicts::default(),
     };
-    let resolved = resolved_digests(&extracted.pods, &verdicts);
+    let resolved = if settings.online.is_some() {
+        resolved_digests(&extracted.pods, &verdicts)
+    } else {
+        std::collections::BTreeMap::new()
+    };
     let check = |pod: &PodSpec| {
         let mut found = engine::check_pod(pod, settings, &index, &verdicts);
         if let Some(built) = &pod.built {

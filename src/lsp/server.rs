@@ -170,27 +170,17 @@ impl<'a> Server<'a> {
                 self.fresh = true;
             }
             Done::Failed => {
-                self.running = false;
-                if let Some(token) = self.reporting.take() {
-                    self.report(&token, serde_json::json!({"kind": "end"}));
-                }
-                let params = lsp_types::ShowMessageParams {
-                    typ: lsp_types::MessageType::ERROR,
-                    message: "pullcheck: linting the workspace failed (a bug in pullcheck); \
-                              the files typed in are still linted"
+                self.ended();
+                self.show_message(
+                    lsp_types::MessageType::ERROR,
+                    "pullcheck: linting the workspace failed (a bug in pullcheck); the files \
+                     typed in are still linted"
                         .into(),
-                };
-                self.send(Message::Notification(Notification::new(
-                    note::ShowMessage::METHOD.to_string(),
-                    params,
-                )));
+                );
             }
             Done::Linted(results, definitions) => {
-                self.running = false;
+                self.ended();
                 self.definitions = Arc::new(definitions);
-                if let Some(token) = self.reporting.take() {
-                    self.report(&token, serde_json::json!({"kind": "end"}));
-                }
                 self.accept(results);
                 let gone: Vec<PathBuf> = (self.published.keys())
                     .filter(|p| !self.docs.contains_key(*p) && !self.is_config(p))
@@ -202,6 +192,35 @@ impl<'a> Server<'a> {
                 }
             }
         }
+    }
+
+    /// A workspace run ended: another may start, and its progress is over.
+    fn ended(&mut self) {
+        self.running = false;
+        if let Some(token) = self.reporting.take() {
+            self.report(&token, serde_json::json!({"kind": "end"}));
+        }
+    }
+
+    /// Every manifest of the workspace, each reported on: a workspace run's inputs.
+    fn all_inputs(&self) -> Vec<Input> {
+        (self.docs.iter())
+            .filter(|(path, _)| !self.is_config(path))
+            .map(|(path, doc)| Input {
+                path: path.clone(),
+                text: doc.text.clone(),
+                reported: true,
+            })
+            .collect()
+    }
+
+    /// Whether a kustomization of the workspace may include `path`.
+    fn in_kustomize_tree(&self, path: &Path) -> bool {
+        let kustomizations: Vec<PathBuf> = (self.docs.keys())
+            .filter(|p| workspace::is_kustomization(p))
+            .cloned()
+            .collect();
+        workspace::in_kustomize_tree(path, self.root.as_deref(), &kustomizations)
     }
 
     fn start_full(&mut self) {
@@ -221,14 +240,7 @@ impl<'a> Server<'a> {
             self.report(&token, begin);
             self.reporting = Some(token);
         }
-        let inputs: Vec<Input> = (self.docs.iter())
-            .filter(|(path, _)| !self.is_config(path))
-            .map(|(path, doc)| Input {
-                path: path.clone(),
-                text: doc.text.clone(),
-                reported: true,
-            })
-            .collect();
+        let inputs = self.all_inputs();
         let settings = self.configured.settings.clone();
         let (root, encoding, sender) = (self.root.clone(), self.encoding, self.done.0.clone());
         std::thread::spawn(move || {
@@ -309,40 +321,6 @@ impl<'a> Server<'a> {
                 .is_some_and(|n| n == crate::config::FILE_NAME)
     }
 
-    /// The configuration's own problems, on its file; an unreadable one as a message.
-    fn publish_config(&mut self) {
-        let Some(path) = self.configured.file.clone() else {
-            return;
-        };
-        if let Some(why) = &self.configured.unreadable {
-            let params = lsp_types::ShowMessageParams {
-                typ: lsp_types::MessageType::WARNING,
-                message: format!("pullcheck: {why}; linting with the defaults"),
-            };
-            self.send(Message::Notification(Notification::new(
-                note::ShowMessage::METHOD.to_string(),
-                params,
-            )));
-        }
-        let shown = match &self.configured.problem_text {
-            Some(text) => {
-                let lines = Lines::new(text, self.encoding);
-                (self.configured.problems.iter())
-                    .map(|d| linting::to_lsp(d, &lines, |_, _| None))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        self.send_diagnostics(&path, shown);
-    }
-
-    fn reload_config(&mut self) {
-        self.configured = Configured::load(self.root.as_deref());
-        self.publish_config();
-        // Its excludes may have changed which files are the workspace's.
-        self.read_folder();
-    }
-
     /// Re-lints a document after its text changed. Unless a kustomize build may include it,
     /// it is linted at once against the workspace's definitions (ServiceAccounts, Secrets,
     /// DaemonSets, as the last whole run read them) — what a whole run would find in it. The whole workspace is
@@ -355,11 +333,7 @@ impl<'a> Server<'a> {
             return;
         };
         let text = doc.text.clone();
-        let kustomizations: Vec<PathBuf> = (self.docs.keys())
-            .filter(|p| workspace::is_kustomization(p))
-            .cloned()
-            .collect();
-        let tree = workspace::in_kustomize_tree(path, self.root.as_deref(), &kustomizations);
+        let tree = self.in_kustomize_tree(path);
         if !tree {
             let inputs = self.inputs_for(path);
             let docs = &self.docs;
@@ -394,4 +368,5 @@ impl<'a> Server<'a> {
     }
 }
 
+mod configuration;
 mod messages;

@@ -214,21 +214,10 @@ impl Server<'_> {
             return None;
         }
         let offset = Lines::new(&doc.text, self.encoding).offset(at.position);
-        let kustomizations: Vec<PathBuf> = (self.docs.keys())
-            .filter(|p| workspace::is_kustomization(p))
-            .cloned()
-            .collect();
         // A file a kustomize build may include is shown as built: that needs every file.
-        let tree = workspace::in_kustomize_tree(&path, self.root.as_deref(), &kustomizations);
+        let tree = self.in_kustomize_tree(&path);
         let inputs = if tree {
-            (self.docs.iter())
-                .filter(|(p, _)| !self.is_config(p))
-                .map(|(p, d)| Input {
-                    path: p.clone(),
-                    text: d.text.clone(),
-                    reported: true,
-                })
-                .collect()
+            self.all_inputs()
         } else {
             self.inputs_for(&path)
         };
