@@ -330,7 +330,7 @@ def main():
       "from run to run with the machine's neighbours).")
     w(f"- Stream, 1 -> 2 threads: {s1/s2:.2f}x (two processes: {ceiling:.2f}x).")
     if skim:
-        w(f"- Documents of shallow kinds read by the fast path (`skim_stats`): {skim}.")
+        w(f"- Documents read by the fast path (`skim_stats`): {skim}.")
     w(f"- Corpus directory, 1 -> 2 threads: {c1/c2:.2f}x (two processes: {ceiling:.2f}x).")
     w(f"- Scaling (runs interleaved with 1x runs): 4x input took {scaling[4]:.2f}x the time, 16x input {scaling[16]:.2f}x.")
     w(f"- Peak RSS on the stream: {s2_rss/1024 if s2_rss else float('nan'):.0f} MB for {mb(size):.0f} MB of input (target: 2x input + 30 MB = {2*mb(size)+30:.0f} MB).")

@@ -242,8 +242,8 @@ fn read_piece(
     model: bool,
 ) -> FileResult {
     let mut result = FileResult::default();
-    let shallow = crate::k8s::kinds::shallow_fields(&source.text[start..end]);
-    for parsed in yaml::parse_document(source, start, end, shallow) {
+    let partial = crate::k8s::kinds::partial(&source.text[start..end], model);
+    for parsed in yaml::parse_document(source, start, end, partial) {
         result.documents += 1;
         if let Some(template) =
             crate::helm::source_comment(&source.text[parsed.span.start..parsed.span.end])

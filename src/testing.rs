@@ -4,11 +4,12 @@
 /// The properties the fuzz targets check (see `fuzz/`).
 pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
-pub use crate::k8s::kinds::{IDENTITY, shallow_fields};
+pub use crate::k8s::kinds::{IDENTITY, SCHEMAS, compare_extraction, partial};
 /// The model of `kustomize build`, for its differential test.
 pub use crate::kustomize::build::{Build, BuiltObject, objects_of};
 /// An editor session with `pullcheck lsp`, driven by the fuzzer's bytes.
 pub use crate::lsp::fuzzing::session as lsp_session;
+pub use crate::yaml::{Keep, Partial};
 
 /// Builds the kustomization root `dir` from disk with the model: the differential tests'
 /// entry point, outside a run.

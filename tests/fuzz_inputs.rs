@@ -122,9 +122,12 @@ fn skim_agrees_with_the_parser_on_fixtures_and_regressions() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        if let Err(disagreement) =
-            pullcheck::testing::compare_with_parser(&text, &pullcheck::testing::IDENTITY)
-        {
+        for keep in pullcheck::testing::SCHEMAS {
+            if let Err(disagreement) = pullcheck::testing::compare_with_parser(&text, keep) {
+                panic!("{}: {disagreement}", path.display());
+            }
+        }
+        if let Err(disagreement) = pullcheck::testing::compare_extraction(&text) {
             panic!("{}: {disagreement}", path.display());
         }
     }

@@ -1,14 +1,26 @@
-//! The fast path for shallow kinds (`src/yaml/skim.rs`) against the full parse: on every
-//! document of `../shared/corpus` and on thousands of mutated copies, whatever the fast path
-//! accepts the parser accepts too, and both read the same kind, name and namespace.
+//! The fast path (`src/yaml/skim.rs`) against the full parse: on every document of
+//! `../shared/corpus` and on thousands of mutated copies, whatever the fast path accepts the
+//! parser accepts too; both trees hold the same nodes where the document's schema
+//! (`k8s::kinds`) keeps them, spans included; and extraction finds the same facts in both.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use pullcheck::testing::IDENTITY;
-use pullcheck::testing::compare_with_parser;
-use pullcheck::testing::document_ranges;
+use pullcheck::testing::{IDENTITY, compare_extraction, compare_with_parser, document_ranges};
+
+/// Both checks on one document, read with the schema its kind is given (or `keep`).
+fn compare(text: &str, keep: &'static pullcheck::testing::Keep) -> Result<bool, String> {
+    let taken = compare_with_parser(text, keep)?;
+    let extracted = compare_extraction(text)?;
+    // A fast path the extraction check did not see (another kind after a mutation) is fine;
+    // one it saw must be one the tree check saw.
+    if extracted && !taken && pullcheck::testing::partial(text, false).map(|p| p.keep) == Some(keep)
+    {
+        return Err("extraction took a document the tree check did not".to_string());
+    }
+    Ok(taken)
+}
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -42,32 +54,58 @@ fn corpus_documents(corpus: &Path) -> Vec<(PathBuf, String)> {
     documents
 }
 
+#[derive(Default, Debug)]
+struct Share {
+    documents: usize,
+    bytes: usize,
+    taken: usize,
+    taken_bytes: usize,
+}
+
 #[test]
 fn the_fast_path_agrees_with_the_parser_on_the_corpus() {
     let Some(corpus) = common::shared("corpus") else {
         return;
     };
     let documents = corpus_documents(&corpus);
-    let (mut taken, mut taken_bytes, mut bytes) = (0, 0, 0);
+    let (mut shallow, mut workloads) = (Share::default(), Share::default());
     let mut disagreements = Vec::new();
     for (file, text) in &documents {
-        bytes += text.len();
-        match compare_with_parser(text, &IDENTITY) {
+        let Some(partial) = pullcheck::testing::partial(text, false) else {
+            continue;
+        };
+        let share = if std::ptr::eq(partial.keep, &IDENTITY) {
+            &mut shallow
+        } else {
+            &mut workloads
+        };
+        share.documents += 1;
+        share.bytes += text.len();
+        match compare(text, partial.keep) {
             Ok(true) => {
-                taken += 1;
-                taken_bytes += text.len();
+                share.taken += 1;
+                share.taken_bytes += text.len();
             }
             Ok(false) => {}
             Err(e) => disagreements.push(format!("{}: {e}", file.display())),
         }
     }
-    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements: {:#?}",
+        disagreements.len(),
+        &disagreements[..disagreements.len().min(10)]
+    );
     eprintln!(
-        "fast path took {taken} of {} documents, {taken_bytes} of {bytes} bytes",
+        "{} documents; shallow kinds {shallow:?}; workloads and ServiceAccounts {workloads:?}",
         documents.len()
     );
     // Most real documents are in the subset; a fast path that takes nothing tests nothing.
-    assert!(taken * 2 > documents.len(), "took only {taken}");
+    assert!(shallow.taken * 10 > shallow.documents * 8, "{shallow:?}");
+    assert!(
+        workloads.taken * 10 > workloads.documents * 5,
+        "{workloads:?}"
+    );
 }
 
 /// A small deterministic generator (xorshift64*), so a failure can be replayed.
@@ -136,10 +174,12 @@ fn the_fast_path_never_takes_a_mutated_document_the_parser_rejects() {
     // PULLCHECK_SKIM_ALL=1 mutates every document, whatever its size, instead of a sample.
     let all = std::env::var_os("PULLCHECK_SKIM_ALL").is_some();
     let (max_len, step) = if all { (usize::MAX, 1) } else { (8_000, 3) };
-    let documents: Vec<String> = corpus_documents(&corpus)
+    let documents: Vec<(String, &'static pullcheck::testing::Keep)> = corpus_documents(&corpus)
         .into_iter()
-        .map(|(_, text)| text)
-        .filter(|text| text.len() < max_len && compare_with_parser(text, &IDENTITY) == Ok(true))
+        .filter_map(|(_, text)| {
+            let keep = pullcheck::testing::partial(&text, false)?.keep;
+            (text.len() < max_len && compare(&text, keep) == Ok(true)).then_some((text, keep))
+        })
         .collect();
     // PULLCHECK_SKIM_MUTATIONS=N (and PULLCHECK_SKIM_SEED) run a longer or different sweep.
     let per_document: usize = env_number("PULLCHECK_SKIM_MUTATIONS").unwrap_or(12);
@@ -147,11 +187,11 @@ fn the_fast_path_never_takes_a_mutated_document_the_parser_rejects() {
     let mut rng = Rng(seed);
     let (mut tried, mut taken, mut broken_left) = (0, 0, 0);
     let mut disagreements = Vec::new();
-    for text in documents.iter().step_by(step) {
+    for (text, keep) in documents.iter().step_by(step) {
         for _ in 0..per_document {
             let mutated = mutate(text, &mut rng);
             tried += 1;
-            match compare_with_parser(&mutated, &IDENTITY) {
+            match compare(&mutated, keep) {
                 Ok(true) => taken += 1,
                 Ok(false) => broken_left += 1,
                 Err(e) => disagreements.push(format!("{e}\n---- mutated document:\n{mutated}")),

@@ -1,12 +1,16 @@
-//! Which documents the parse stage may read shallowly, and what it keeps of them.
+//! Which documents the parse stage may read in part, and what it keeps of them: the schemas
+//! of the fast path (`yaml::skim`), written from what `k8s::extract` reads.
 
-use crate::yaml::{self, Kept};
+use crate::yaml::Keep::{All, Mapping, Presence, Sequence};
+use crate::yaml::Key::{Is, StartsWith};
+use crate::yaml::Unlisted::{Dropped, Present};
+use crate::yaml::{self, Keep, Partial};
 
 /// Kinds that never hold a pod spec, a ServiceAccount or a Secret: every syntax error in their
 /// documents counts, but only `kind`, `apiVersion` and `metadata`'s name and namespace are
-/// needed. the fast path (`yaml::skim`) checks most of them about 4.5x faster than a parse; the rest are
-/// parsed in full and kept only to `yaml::SHALLOW_DEPTH`. A CustomResourceDefinition's schema need
-/// not become a tree.
+/// needed. The fast path (`yaml::skim`) reads most of them about 4.5x faster than a parse; the
+/// rest are parsed in full and kept only to `yaml::SHALLOW_DEPTH`. A CustomResourceDefinition's
+/// schema need not become a tree.
 const SHALLOW_KINDS: &[&str] = &[
     "APIService",
     "Certificate",
@@ -45,104 +49,265 @@ const SHALLOW_KINDS: &[&str] = &[
 ];
 
 /// What extraction reads from a shallow kind: the object's identity.
-pub const IDENTITY: Kept = Kept {
-    root: &["apiVersion", "kind"],
-    nested: "metadata",
-    nested_fields: &["name", "namespace"],
-};
+pub static IDENTITY: Keep = Mapping(
+    &[
+        (Is("apiVersion"), All),
+        (Is("kind"), All),
+        (
+            Is("metadata"),
+            Mapping(&[(Is("name"), All), (Is("namespace"), All)], Dropped),
+        ),
+    ],
+    Dropped,
+);
 
-/// The fields to keep of a document piece, when its kind is kept shallow (a glance at its
-/// `kind:` line at column 0, block style); `None` when it is to be parsed in full.
-pub fn shallow_fields(text: &str) -> Option<&'static Kept> {
-    yaml::glance_at_root_key(text, "kind")
-        .filter(|kind| SHALLOW_KINDS.contains(kind))
-        .map(|_| &IDENTITY)
+/// An object's or template's metadata as extraction reads it: identity, pullcheck's
+/// annotations, and whether a cluster wrote it (`kubectl get -o yaml`).
+const METADATA: Keep = Mapping(
+    &[
+        (Is("name"), All),
+        (Is("namespace"), All),
+        (
+            Is("annotations"),
+            Mapping(&[(StartsWith(super::ANNOTATION_PREFIX), All)], Dropped),
+        ),
+        (Is("resourceVersion"), Presence),
+        (Is("uid"), Presence),
+        (Is("creationTimestamp"), Presence),
+    ],
+    Dropped,
+);
+
+/// A container: every key (for keys written twice), the values of three.
+const CONTAINER: Keep = Mapping(
+    &[
+        (Is("name"), All),
+        (Is("image"), All),
+        (Is("imagePullPolicy"), All),
+    ],
+    Present,
+);
+
+/// A pod spec: every key (for keys written twice); containers, image volumes, pull secrets,
+/// ServiceAccount and placement.
+const POD_SPEC: Keep = Mapping(
+    &[
+        (Is("containers"), Sequence(&CONTAINER)),
+        (Is("initContainers"), Sequence(&CONTAINER)),
+        (Is("ephemeralContainers"), Sequence(&CONTAINER)),
+        (
+            Is("volumes"),
+            Sequence(&Mapping(&[(Is("name"), All), (Is("image"), All)], Dropped)),
+        ),
+        (Is("imagePullSecrets"), All),
+        (Is("serviceAccountName"), All),
+        (Is("serviceAccount"), All),
+        (Is("nodeSelector"), All),
+        (Is("tolerations"), All),
+        (
+            Is("affinity"),
+            Mapping(
+                &[(
+                    Is("nodeAffinity"),
+                    Mapping(
+                        &[(Is("requiredDuringSchedulingIgnoredDuringExecution"), All)],
+                        Dropped,
+                    ),
+                )],
+                Dropped,
+            ),
+        ),
+    ],
+    Present,
+);
+
+const TEMPLATE: Keep = Mapping(
+    &[(Is("metadata"), METADATA), (Is("spec"), POD_SPEC)],
+    Dropped,
+);
+
+/// A Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, ReplicationController or CronJob
+/// (`extract::TEMPLATE_PATHS`).
+static WORKLOAD: Keep = Mapping(
+    &[
+        (Is("apiVersion"), All),
+        (Is("kind"), All),
+        (Is("metadata"), METADATA),
+        (
+            Is("spec"),
+            Mapping(
+                &[
+                    (Is("template"), TEMPLATE),
+                    (
+                        Is("jobTemplate"),
+                        Mapping(
+                            &[(Is("spec"), Mapping(&[(Is("template"), TEMPLATE)], Dropped))],
+                            Dropped,
+                        ),
+                    ),
+                ],
+                Dropped,
+            ),
+        ),
+    ],
+    Dropped,
+);
+
+static POD: Keep = Mapping(
+    &[
+        (Is("apiVersion"), All),
+        (Is("kind"), All),
+        (Is("metadata"), METADATA),
+        (Is("spec"), POD_SPEC),
+    ],
+    Dropped,
+);
+
+static POD_TEMPLATE: Keep = Mapping(
+    &[
+        (Is("apiVersion"), All),
+        (Is("kind"), All),
+        (Is("metadata"), METADATA),
+        (Is("template"), TEMPLATE),
+    ],
+    Dropped,
+);
+
+static SERVICE_ACCOUNT: Keep = Mapping(
+    &[
+        (Is("apiVersion"), All),
+        (Is("kind"), All),
+        (Is("metadata"), METADATA),
+        (Is("imagePullSecrets"), All),
+    ],
+    Dropped,
+);
+
+/// What the fast path keeps of a document of `kind`, and how deep the full parse keeps it when
+/// the fast path declines; `None` when it is parsed in full.
+fn keep_for(kind: &str, everything: bool) -> Option<(&'static Keep, usize)> {
+    if SHALLOW_KINDS.contains(&kind) {
+        return Some((&IDENTITY, yaml::SHALLOW_DEPTH));
+    }
+    if everything {
+        return None;
+    }
+    let keep = match kind {
+        "Deployment"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "ReplicaSet"
+        | "Job"
+        | "CronJob"
+        | "ReplicationController" => &WORKLOAD,
+        "Pod" => &POD,
+        "PodTemplate" => &POD_TEMPLATE,
+        "ServiceAccount" => &SERVICE_ACCOUNT,
+        _ => return None,
+    };
+    Some((keep, usize::MAX))
+}
+
+/// How to read a document piece when only part of it is needed (a glance at its `kind:` line
+/// at column 0, block style); `None` when it is to be parsed in full. With `everything` (the
+/// kustomize model reads whole objects), only the shallow kinds are read in part.
+pub fn partial(text: &str, everything: bool) -> Option<Partial<'_>> {
+    let kind = yaml::glance_at_root_key(text, "kind")?;
+    let (keep, depth) = keep_for(kind, everything)?;
+    // Secret values are masked wherever a mapping says `kind: Secret`, however deep
+    // (`extract::secret_values`): a document that could hold one, or spell the word with an
+    // escape, is read in full.
+    if may_name_a_secret(text) {
+        return None;
+    }
+    Some(Partial {
+        keep,
+        chosen_for: ("kind", kind),
+        depth,
+    })
+}
+
+/// Whether `Secret` could be a scalar of its own (`kind: Secret`, `- "Secret"`, a line of a
+/// block scalar): not inside prose (`the Secret named`) or a longer word (`imagePullSecrets`).
+fn may_name_a_secret(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = memchr::memmem::find_iter(bytes, b"Secret").any(|at| {
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let before = text[line_start..at]
+            .trim_end_matches(['"', '\''])
+            .trim_end();
+        let after = text[at + 6..]
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches(' ');
+        let alone_before =
+            before.is_empty() || before.ends_with([':', '-', ',', '[', '{', '?', '|', '>']);
+        let alone_after = after.is_empty()
+            || after.starts_with(['\n', '\r', '#', ',', ']', '}', ':'])
+            || after.starts_with(|c: char| !c.is_alphanumeric() && c != '.' && c != ' ');
+        alone_before && alone_after
+    });
+    // An escape that writes one of the word's letters (`"Sec\x72et"`).
+    let escape = memchr::memchr_iter(b'\\', bytes).any(|at| {
+        let digits = match bytes.get(at + 1) {
+            Some(b'x') => 2,
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => return false,
+        };
+        let hex = text.get(at + 2..at + 2 + digits).unwrap_or_default();
+        u32::from_str_radix(hex, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .is_some_and(|c| "Secrt".contains(c))
+    });
+    word || escape
+}
+
+/// Every schema of the fast path, for the fuzz target and tests that try them all.
+#[cfg(any(test, feature = "testing"))]
+pub static SCHEMAS: [&Keep; 5] = [&IDENTITY, &WORKLOAD, &POD, &POD_TEMPLATE, &SERVICE_ACCOUNT];
+
+/// Checks the fast path on one document against the full parse, as extraction sees them:
+/// `Ok(true)` when the fast path read the document and the objects, pod specs, ServiceAccounts,
+/// Secrets and masked spans extracted from both trees are the same (spans included),
+/// `Ok(false)` when the document is not read in part or the fast path left it to the parser.
+#[cfg(any(test, feature = "testing"))]
+pub fn compare_extraction(text: &str) -> Result<bool, String> {
+    use crate::source::SourceFile;
+    let Some(partial) = partial(text, false) else {
+        return Ok(false);
+    };
+    let Some(skimmed) = crate::yaml::skim::skim(text, 0, partial.keep) else {
+        return Ok(false);
+    };
+    let kind = (skimmed.root())
+        .and_then(|root| skimmed.get(root, "kind"))
+        .and_then(|k| skimmed.str(k));
+    if kind != Some(partial.chosen_for.1) {
+        return Ok(false);
+    }
+    let source = SourceFile::new("t.yaml".into(), None, text.to_string());
+    let extracted = |partial| {
+        let parsed = yaml::parse_document(&source, 0, text.len(), partial);
+        let facts: Vec<String> = (parsed.iter())
+            .map(|p| match &p.error {
+                Some(error) => format!("{error:?}"),
+                None => format!("{:?}", super::extract(&p.document, 0, "default", true)),
+            })
+            .collect();
+        facts.join("\n")
+    };
+    let (mine, theirs) = (extracted(Some(partial)), extracted(None));
+    if mine != theirs {
+        return Err(format!(
+            "extracted differently:\nfast path: {mine}\nfull parse: {theirs}"
+        ));
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceFile;
-    use crate::yaml::{parse_document, parse_stream};
-
-    fn is_shallow(text: &str) -> bool {
-        shallow_fields(text).is_some()
-    }
-
-    #[test]
-    fn kinds_that_cannot_matter_are_kept_shallow_but_fully_checked() {
-        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  versions:\n    - schema: &s {deep: {deeper: [1, 2, 3]}}\n      other: *s\n";
-        let source = SourceFile::new("t.yaml".into(), None, crd.into());
-        let docs = parse_document(&source, 0, crd.len(), shallow_fields(&source.text));
-        assert!(docs[0].error.is_none(), "{:?}", docs[0].error);
-        let doc = &docs[0].document;
-        let root = doc.root().unwrap();
-        assert_eq!(
-            doc.path(root, &["metadata", "name"])
-                .and_then(|n| doc.str(n)),
-            Some("things.example.com")
-        );
-        // `spec.versions` is below the kept depth: a null stands in.
-        assert!(
-            doc.is_null(
-                doc.path(root, &["spec"])
-                    .and_then(|s| doc.get(s, "versions"))
-                    .unwrap()
-            )
-        );
-        let full = parse_stream(&source);
-        assert!(
-            doc.nodes.len() + 10 < full[0].document.nodes.len(),
-            "{} nodes kept",
-            doc.nodes.len()
-        );
-
-        // A syntax error deep inside is still found.
-        let broken = crd.replace("[1, 2, 3]", "[1, 2, 3");
-        let source = SourceFile::new("t.yaml".into(), None, broken.clone());
-        assert!(
-            parse_document(&source, 0, broken.len(), shallow_fields(&source.text))[0]
-                .error
-                .is_some()
-        );
-        // So is an alias to an anchor that does not exist.
-        let unknown = crd.replace("other: *s", "other: *nope");
-        let source = SourceFile::new("t.yaml".into(), None, unknown.clone());
-        assert!(
-            parse_document(&source, 0, unknown.len(), shallow_fields(&source.text))[0]
-                .error
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn a_second_kind_line_makes_a_document_deep() {
-        // The last `kind` wins: this is a Deployment, whose pod spec must be kept.
-        let text = "kind: ConfigMap\nspec: {template: {spec: {containers: [{image: x}]}}}\nkind: Deployment\n";
-        assert!(!is_shallow(text));
-        let source = SourceFile::new("t.yaml".into(), None, text.into());
-        let docs = parse_document(&source, 0, text.len(), shallow_fields(&source.text));
-        let doc = &docs[0].document;
-        let root = doc.root().unwrap();
-        assert_eq!(
-            doc.get(root, "kind").and_then(|k| doc.str(k)),
-            Some("Deployment")
-        );
-        let containers = doc.path(root, &["spec", "template", "spec", "containers"]);
-        assert_eq!(containers.map(|c| doc.items(c).count()), Some(1));
-        assert!(is_shallow("# c\nkind: ConfigMap\ndata: {}\n"));
-    }
-
-    #[test]
-    fn other_kinds_are_built_in_full() {
-        let text = "kind: Deployment\nspec: {template: {spec: {containers: [{image: x}]}}}\n";
-        let source = SourceFile::new("t.yaml".into(), None, text.into());
-        let docs = parse_document(&source, 0, text.len(), shallow_fields(&source.text));
-        let doc = &docs[0].document;
-        let root = doc.root().unwrap();
-        let image = doc
-            .path(root, &["spec", "template", "spec", "containers"])
-            .unwrap();
-        assert_eq!(doc.items(image).count(), 1);
-    }
-}
+mod tests;

@@ -331,8 +331,8 @@ fn read_resource(tree: &Tree<'_>, file: usize) -> Result<Vec<BuiltObject>, Build
     let source = &tree.files[file];
     let mut objects = Vec::new();
     let parsed = yaml::pieces(source).into_iter().flat_map(|(start, end)| {
-        let shallow = crate::k8s::kinds::shallow_fields(&source.text[start..end]);
-        yaml::parse_document(source, start, end, shallow)
+        let partial = crate::k8s::kinds::partial(&source.text[start..end], true);
+        yaml::parse_document(source, start, end, partial)
     });
     for parsed in parsed {
         if let Some(error) = parsed.error {

@@ -12,7 +12,7 @@ pub mod split;
 pub mod tree;
 
 pub use build::SyntaxError;
-pub use skim::Kept;
+pub use skim::{Keep, Key, Unlisted};
 pub use tree::{Document, NodeId, NodeKind};
 
 use crate::source::{SourceFile, Span};
@@ -42,25 +42,43 @@ pub fn pieces(source: &SourceFile) -> Vec<(usize, usize)> {
 /// How deep a shallow tree goes: the root, its values, and the nested mapping's values.
 pub(crate) const SHALLOW_DEPTH: usize = 2;
 
-/// Parses one document piece. With `shallow`, only those fields are needed: the fast path
-/// ([`skim`]) is tried first, and a full parse keeps only the top of the tree.
+/// How to read a document of which the caller needs only part.
+#[derive(Debug, Clone, Copy)]
+pub struct Partial<'a> {
+    /// What the fast path ([`skim`]) keeps.
+    pub keep: &'static Keep,
+    /// The root's `key: value` that `keep` was chosen for (from a glance at the text): a tree
+    /// that reads otherwise goes to the full parse.
+    pub chosen_for: (&'static str, &'a str),
+    /// How deep the full parse keeps the tree when the fast path declines.
+    pub depth: usize,
+}
+
+/// Parses one document piece; with `partial`, the fast path ([`skim`]) is tried first.
 pub fn parse_document(
     source: &SourceFile,
     start: usize,
     end: usize,
-    shallow: Option<&Kept>,
+    partial: Option<Partial<'_>>,
 ) -> Vec<ParsedDocument> {
     let text = &source.text[start..end];
-    let keep_depth = match shallow {
-        Some(kept) => {
-            if let Some(document) = skim::skim(text, start, kept) {
+    let keep_depth = match partial {
+        Some(partial) => {
+            let (key, value) = partial.chosen_for;
+            let document = skim::skim(text, start, partial.keep).filter(|document| {
+                let root = document.root();
+                root.and_then(|r| document.get(r, key))
+                    .and_then(|v| document.str(v))
+                    == Some(value)
+            });
+            if let Some(document) = document {
                 return vec![ParsedDocument {
                     document,
                     error: None,
                     span: Span::new(start, end),
                 }];
             }
-            SHALLOW_DEPTH
+            partial.depth
         }
         None => usize::MAX,
     };

@@ -12,35 +12,26 @@
 //! accepts: the tests compare both on handwritten cases, on every document of the corpus and on
 //! mutated corpus documents.
 //!
-//! What it returns is the part of the tree the caller names in [`Kept`]: some scalars of the
-//! root, and some scalars of one mapping under the root.
+//! What it returns is the part of the tree the caller names in a [`Keep`]: for a ConfigMap its
+//! kind, name and namespace; for a workload the pod spec's containers, pull secrets and
+//! placement, and every key of the pod spec and of each container (to find keys written twice).
+//! Kept scalars are decoded only when that is sure (one line, no escapes); anything else in a
+//! kept place is left to the full parse. Spans are saphyr's, byte for byte: findings point at
+//! the same place whichever way a document was read.
 
 use memchr::memchr;
 
-use super::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
+mod keep;
+
+pub use keep::{Keep, Key, Unlisted};
+
+use super::tree::{Document, NodeId, ScalarStyle};
 use crate::source::Span;
-
-/// The fields a skimmed tree keeps: scalars of the root, and scalars of one mapping under the
-/// root. Everything else is read only to be sure it is valid YAML.
-#[derive(Debug)]
-pub struct Kept {
-    pub root: &'static [&'static str],
-    pub nested: &'static str,
-    pub nested_fields: &'static [&'static str],
-}
-
-impl Kept {
-    /// Every kept field, as a path from the root.
-    #[cfg(any(test, feature = "testing"))]
-    pub fn paths(&self) -> impl Iterator<Item = Vec<&'static str>> + '_ {
-        let root = self.root.iter().map(|&key| vec![key]);
-        root.chain(self.nested_fields.iter().map(|&key| vec![self.nested, key]))
-    }
-}
+use keep::Out;
 
 /// Recognizes `piece` (a document of a file, starting at byte `base`), returning the `kept` top
 /// of its tree, or `None` when the document is not in the subset this module is sure about.
-pub fn skim(piece: &str, base: usize, kept: &Kept) -> Option<Document> {
+pub fn skim(piece: &str, base: usize, kept: &'static Keep) -> Option<Document> {
     let bytes = piece.as_bytes();
     if !plain_characters(bytes) {
         return None;
@@ -54,7 +45,7 @@ pub fn skim(piece: &str, base: usize, kept: &Kept) -> Option<Document> {
 /// for (`Some(0)` for a character it does not take), or `None` if it accepts the piece. For
 /// finding out what the fast path still leaves to the parser (`examples/skim_stats.rs`).
 #[cfg(any(test, feature = "testing"))]
-pub fn gave_up_at(piece: &str, kept: &Kept) -> Option<usize> {
+pub fn gave_up_at(piece: &str, kept: &'static Keep) -> Option<usize> {
     if !plain_characters(piece.as_bytes()) {
         return Some(0);
     }
@@ -125,7 +116,9 @@ fn plain_character_at(bytes: &[u8], i: usize) -> bool {
 struct Block {
     indent: usize,
     kind: BlockKind,
-    role: Role,
+    /// What is kept of its entries (`None`: nothing), and its node when something is.
+    keep: Option<&'static Keep>,
+    node: NodeId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,25 +129,24 @@ enum BlockKind {
     IndentlessSequence,
 }
 
-/// Which mapping a block is: the root, the kept nested mapping, or another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Root,
-    Nested,
-    Other,
+/// Where the value of the entry being read goes.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// Nowhere: it is read only to be sure it is valid.
+    Ignored,
+    /// Into the collection `parent` (after `key`, in a mapping), kept as `keep` says.
+    Kept {
+        parent: NodeId,
+        key: Option<NodeId>,
+        keep: &'static Keep,
+    },
 }
 
-/// Where the value of the entry being read goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    Ignored,
-    /// The value of the kept mapping under the root.
-    Nested(NodeId),
-    /// A kept scalar of the root or of the nested mapping.
-    Field {
-        key: NodeId,
-        in_nested: bool,
-    },
+impl Slot {
+    /// Whether the value's text must be decoded: it is kept as more than a null.
+    fn exact(self) -> bool {
+        matches!(self, Slot::Kept { keep, .. } if *keep != Keep::Presence)
+    }
 }
 
 /// What the next line may hold.
@@ -193,19 +185,27 @@ struct Skimmer<'a> {
     blocks: Vec<Block>,
     expect: Expect,
     seen_content: bool,
-    kept: &'a Kept,
+    keep: &'static Keep,
     out: Out,
 }
 
 /// The value a slot receives.
 enum Value<'a> {
     Scalar(&'a str, ScalarStyle, Span),
-    Mapping,
-    Sequence,
+    /// A block collection whose first entry starts at the offset.
+    Mapping(usize),
+    Sequence(usize),
+    /// `{}` or `[]`, written where the span is.
+    EmptyFlow {
+        mapping: bool,
+        span: Span,
+    },
+    /// A value starting at the offset whose text was checked but not decoded.
+    Unread(usize),
 }
 
 impl<'a> Skimmer<'a> {
-    fn new(text: &'a [u8], base: usize, kept: &'a Kept) -> Self {
+    fn new(text: &'a [u8], base: usize, keep: &'static Keep) -> Self {
         Skimmer {
             text,
             base,
@@ -214,7 +214,7 @@ impl<'a> Skimmer<'a> {
             blocks: Vec::new(),
             expect: Expect::Root,
             seen_content: false,
-            kept,
+            keep,
             out: Out::default(),
         }
     }
@@ -312,7 +312,15 @@ impl<'a> Skimmer<'a> {
                 if is_entry(self.rest(line)) {
                     return None;
                 }
-                return self.new_mapping(at, col, Role::Root, Slot::Ignored);
+                let root = self.out.collection(true, self.span(at, at + 1));
+                self.out.root = Some(root);
+                self.blocks.push(Block {
+                    indent: col,
+                    kind: BlockKind::Mapping,
+                    keep: Some(self.keep),
+                    node: root,
+                });
+                return self.mapping_entry(at, col);
             }
             Expect::Value {
                 parent,
@@ -324,7 +332,7 @@ impl<'a> Skimmer<'a> {
                     return self.node(at, col, parent, slot);
                 }
                 if col == parent && indentless && is_entry(self.rest(line)) {
-                    return self.new_sequence(at, col, BlockKind::IndentlessSequence, slot);
+                    return self.new_block(at, col, BlockKind::IndentlessSequence, slot);
                 }
                 self.record(
                     slot,
@@ -351,28 +359,11 @@ impl<'a> Skimmer<'a> {
                 if parent.indent != col || parent.kind != BlockKind::Mapping {
                     return None;
                 }
-                self.mapping_entry(at, col, parent.role)
+                self.mapping_entry(at, col)
             }
             BlockKind::Sequence => None,
             BlockKind::Mapping if entry => None,
-            BlockKind::Mapping => self.mapping_entry(at, col, top.role),
-        }
-    }
-
-    /// The slot of a kept field's value, its key added to the tree.
-    fn field(
-        &mut self,
-        key: &[u8],
-        style: ScalarStyle,
-        at: usize,
-        key_end: usize,
-        nested: bool,
-    ) -> Slot {
-        let text = std::str::from_utf8(key).unwrap_or_default();
-        let key = self.out.scalar(text, style, self.span(at, key_end));
-        Slot::Field {
-            key,
-            in_nested: nested,
+            BlockKind::Mapping => self.mapping_entry(at, col),
         }
     }
 
@@ -380,52 +371,66 @@ impl<'a> Skimmer<'a> {
     fn node(&mut self, at: usize, col: usize, parent: usize, slot: Slot) -> Option<()> {
         let line_end = self.line_end;
         if is_entry(&self.text[at..line_end]) {
-            return self.new_sequence(at, col, BlockKind::Sequence, slot);
+            return self.new_block(at, col, BlockKind::Sequence, slot);
         }
         if self.is_key(at, line_end)? {
-            let role = match slot {
-                Slot::Nested(_) => Role::Nested,
-                _ => Role::Other,
-            };
-            return self.new_mapping(at, col, role, slot);
+            return self.new_block(at, col, BlockKind::Mapping, slot);
         }
         self.scalar(at, parent, slot)
     }
 
-    fn new_sequence(&mut self, at: usize, col: usize, kind: BlockKind, slot: Slot) -> Option<()> {
-        self.record(slot, Value::Sequence)?;
+    /// A block collection whose first entry is at `at` (column `col`).
+    fn new_block(&mut self, at: usize, col: usize, kind: BlockKind, slot: Slot) -> Option<()> {
+        let mapping = kind == BlockKind::Mapping;
+        let value = match kind {
+            BlockKind::Mapping => Value::Mapping(at),
+            BlockKind::Sequence => Value::Sequence(at),
+            BlockKind::IndentlessSequence => {
+                // saphyr starts a sequence at its key's indentation at its first item.
+                let item = skip_spaces(self.text, at + 1, self.line_end);
+                if slot.exact() && blank_or_comment(&self.text[item..self.line_end], true) {
+                    return None;
+                }
+                Value::Sequence(item)
+            }
+        };
+        let kept = self.record(slot, value)?;
         self.blocks.push(Block {
             indent: col,
             kind,
-            role: Role::Other,
+            keep: kept.map(|(_, keep)| keep),
+            node: kept.map_or(0, |(node, _)| node),
         });
-        self.sequence_entry(at, col)
-    }
-
-    fn new_mapping(&mut self, at: usize, col: usize, role: Role, slot: Slot) -> Option<()> {
-        self.record(slot, Value::Mapping)?;
-        self.blocks.push(Block {
-            indent: col,
-            kind: BlockKind::Mapping,
-            role,
-        });
-        self.mapping_entry(at, col, role)
+        if mapping {
+            self.mapping_entry(at, col)
+        } else {
+            self.sequence_entry(at, col)
+        }
     }
 
     /// `- ` at `at`, in a sequence indented `col`.
     fn sequence_entry(&mut self, at: usize, col: usize) -> Option<()> {
+        let top = *self.blocks.last()?;
+        let slot = match top.keep {
+            Some(keep) => Slot::Kept {
+                parent: top.node,
+                key: None,
+                keep: keep.item(),
+            },
+            None => Slot::Ignored,
+        };
         let line_end = self.line_end;
         let value = skip_spaces(self.text, at + 1, line_end);
         if blank_or_comment(&self.text[value..line_end], value > at + 1) {
             self.expect = Expect::Value {
                 parent: col,
                 indentless: false,
-                slot: Slot::Ignored,
+                slot,
                 at: value,
             };
             return Some(());
         }
-        self.node(value, col + (value - at), col, Slot::Ignored)
+        self.node(value, col + (value - at), col, slot)
     }
 
     /// Whether the line from `at` is a mapping entry (`key: ...`); `None` when unsure.
@@ -451,7 +456,7 @@ impl<'a> Skimmer<'a> {
     }
 
     /// `key: value` at `at`, in a mapping indented `col`.
-    fn mapping_entry(&mut self, at: usize, col: usize, role: Role) -> Option<()> {
+    fn mapping_entry(&mut self, at: usize, col: usize) -> Option<()> {
         let line_end = self.line_end;
         let rest = &self.text[at..line_end];
         let (key, style, key_end, colon) = match rest[0] {
@@ -471,10 +476,11 @@ impl<'a> Skimmer<'a> {
                 } else {
                     ScalarStyle::SingleQuoted
                 };
+                // saphyr ends a quoted key after the spaces before its colon.
                 (
                     &self.text[at + 1..at + close - 1],
                     style,
-                    at + close,
+                    at + after,
                     at + after,
                 )
             }
@@ -497,25 +503,29 @@ impl<'a> Skimmer<'a> {
             return None;
         }
         // Keys are compared as bytes: most belong to no kept mapping and are never decoded.
-        let listed = |names: &[&str]| names.iter().any(|name| name.as_bytes() == key);
-        let kept = self.kept;
-        let slot = match role {
-            // A merge key can bring in any of the kept fields (`<<: {kind: Role}`).
-            Role::Root | Role::Nested if key == b"<<" => return None,
-            Role::Root if listed(kept.root) => self.field(key, style, at, key_end, false),
-            Role::Nested if listed(kept.nested_fields) => self.field(key, style, at, key_end, true),
-            Role::Root if key == kept.nested.as_bytes() => {
-                Slot::Nested(self.out.scalar(kept.nested, style, self.span(at, key_end)))
+        let top = *self.blocks.last()?;
+        let slot = match top.keep.map(|keep| (keep, keep.entry(key))) {
+            // A merge key can bring in any key (`<<: {kind: Role}`).
+            Some(_) if key == b"<<" => return None,
+            Some((_, Some(keep))) => {
+                let text = std::str::from_utf8(key).unwrap_or_default();
+                let key = self.out.scalar(text, style, self.span(at, key_end));
+                Slot::Kept {
+                    parent: top.node,
+                    key: Some(key),
+                    keep,
+                }
             }
-            _ => Slot::Ignored,
+            Some((_, None)) | None => Slot::Ignored,
         };
         let value = skip_spaces(self.text, colon + 1, line_end);
         if blank_or_comment(&self.text[value..line_end], value > colon + 1) {
+            // saphyr puts an empty value at its key's colon.
             self.expect = Expect::Value {
                 parent: col,
                 indentless: true,
                 slot,
-                at: value,
+                at: colon,
             };
             return Some(());
         }
@@ -532,14 +542,43 @@ impl<'a> Skimmer<'a> {
         let rest = &self.text[at..line_end];
         match rest[0] {
             b'"' | b'\'' => self.quoted(at, parent, slot),
-            b'|' | b'>' if slot == Slot::Ignored => self.block_scalar(at, parent),
-            b'[' | b'{' if slot == Slot::Ignored => {
+            b'|' | b'>' if !slot.exact() => {
+                self.block_scalar(at, parent)?;
+                self.record(slot, Value::Unread(at)).map(drop)
+            }
+            open @ (b'[' | b'{') => {
                 let end = flow_on_line(rest)?;
                 let after = skip_spaces(rest, end, rest.len());
-                blank_or_comment(&rest[after..], after > end).then_some(())
+                if !blank_or_comment(&rest[after..], after > end) {
+                    return None;
+                }
+                let value = if !slot.exact() {
+                    Value::Unread(at)
+                } else if end == 2 {
+                    // Only an empty one is read here; what a kept flow collection holds is
+                    // left to the full parse.
+                    Value::EmptyFlow {
+                        mapping: open == b'{',
+                        span: self.span(at, self.token_end(at + end)),
+                    }
+                } else {
+                    return None;
+                };
+                self.record(slot, value).map(drop)
             }
             first if plain_start(first, rest.get(1).copied()) => self.plain(at, parent, slot),
             _ => None,
+        }
+    }
+
+    /// Where saphyr ends a quoted scalar or flow collection whose last character is before
+    /// `end`: after the spaces that follow it, and after a comment that follows them.
+    fn token_end(&self, end: usize) -> usize {
+        let after = skip_spaces(self.text, end, self.line_end);
+        if self.text.get(after) == Some(&b'#') {
+            self.line_end
+        } else {
+            after
         }
     }
 
@@ -581,13 +620,13 @@ impl<'a> Skimmer<'a> {
             next = self.after(line);
             self.pos = next;
         }
-        if continued && slot != Slot::Ignored {
-            return None;
-        }
-        self.record(
-            slot,
-            Value::Scalar(value, ScalarStyle::Plain, self.span(at, at + len)),
-        )
+        let value = match continued {
+            // Folding continuation lines is left to the full parse.
+            true if slot.exact() => return None,
+            true => Value::Unread(at),
+            false => Value::Scalar(value, ScalarStyle::Plain, self.span(at, at + len)),
+        };
+        self.record(slot, value).map(drop)
     }
 
     fn quoted(&mut self, at: usize, parent: usize, slot: Slot) -> Option<()> {
@@ -630,20 +669,22 @@ impl<'a> Skimmer<'a> {
         if !blank_or_comment(&self.text[after..line_end], after > close) {
             return None;
         }
-        if slot != Slot::Ignored {
-            let inner = &self.text[at + 1..close - 1];
-            if multi_line || memchr(quote, inner).is_some() || memchr(b'\\', inner).is_some() {
-                return None;
-            }
-            let style = if quote == b'"' {
-                ScalarStyle::DoubleQuoted
-            } else {
-                ScalarStyle::SingleQuoted
-            };
-            let value = self.str(at + 1, close - 1);
-            return self.record(slot, Value::Scalar(value, style, self.span(at, close)));
+        if !slot.exact() {
+            return self.record(slot, Value::Unread(at)).map(drop);
         }
-        Some(())
+        let inner = &self.text[at + 1..close - 1];
+        if multi_line || memchr(quote, inner).is_some() || memchr(b'\\', inner).is_some() {
+            return None;
+        }
+        let style = if quote == b'"' {
+            ScalarStyle::DoubleQuoted
+        } else {
+            ScalarStyle::SingleQuoted
+        };
+        let value = self.str(at + 1, close - 1);
+        let span = self.span(at, self.token_end(close));
+        self.record(slot, Value::Scalar(value, style, span))
+            .map(drop)
     }
 
     /// `|` or `>` at `at` and the lines of text that follow it.
@@ -700,79 +741,42 @@ impl<'a> Skimmer<'a> {
         Some(())
     }
 
-    /// Gives `slot` its value.
-    fn record(&mut self, slot: Slot, value: Value<'_>) -> Option<()> {
-        match slot {
-            Slot::Ignored => Some(()),
-            Slot::Nested(key) => {
-                if self.out.nested.is_some() {
-                    return None;
-                }
-                let node = match value {
-                    Value::Scalar(text, style, span) => self.out.scalar(text, style, span),
-                    Value::Sequence => self
-                        .out
-                        .push(NodeKind::Sequence(Vec::new()), Span::default()),
-                    Value::Mapping => {
-                        let node = self
-                            .out
-                            .push(NodeKind::Mapping(Vec::new()), Span::default());
-                        self.out.nested = Some((node, Vec::new()));
-                        node
-                    }
-                };
-                self.out.root_entries.push((key, node));
-                Some(())
-            }
-            Slot::Field { key, in_nested } => {
-                let Value::Scalar(text, style, span) = value else {
-                    // A collection where a name belongs: left to the full parse.
-                    return None;
-                };
-                let node = self.out.scalar(text, style, span);
-                if in_nested {
-                    self.out.nested.as_mut()?.1.push((key, node));
-                } else {
-                    self.out.root_entries.push((key, node));
-                }
-                Some(())
-            }
-        }
-    }
-}
-
-/// The tree being built: the root mapping's kept entries and the nested mapping's.
-#[derive(Default)]
-struct Out {
-    nodes: Vec<Node>,
-    root_entries: Vec<(NodeId, NodeId)>,
-    nested: Option<(NodeId, Vec<(NodeId, NodeId)>)>,
-}
-
-impl Out {
-    fn push(&mut self, kind: NodeKind, span: Span) -> NodeId {
-        self.nodes.push(Node { kind, span });
-        (self.nodes.len() - 1) as NodeId
-    }
-
-    fn scalar(&mut self, value: &str, style: ScalarStyle, span: Span) -> NodeId {
-        let kind = NodeKind::Scalar {
-            value: value.to_string(),
-            style,
+    /// Gives `slot` its value; for a kept block collection, its node and what to keep of its
+    /// entries. `None` when the value is not of a shape the caller expects there (a sequence
+    /// where a mapping belongs): left to the full parse.
+    fn record(&mut self, slot: Slot, value: Value<'_>) -> Option<Option<(NodeId, &'static Keep)>> {
+        let Slot::Kept { parent, key, keep } = slot else {
+            return Some(None);
         };
-        self.push(kind, span)
-    }
-
-    fn finish(mut self) -> Option<Document> {
-        if let Some((node, entries)) = self.nested.take() {
-            self.nodes[node as usize].kind = NodeKind::Mapping(entries);
-        }
-        let entries = std::mem::take(&mut self.root_entries);
-        let root = self.push(NodeKind::Mapping(entries), Span::default());
-        Some(Document {
-            nodes: self.nodes,
-            root: Some(root),
-        })
+        let (node, entries) = match value {
+            _ if *keep == Keep::Presence => {
+                let at = match value {
+                    Value::Scalar(_, _, span) | Value::EmptyFlow { span, .. } => span.start,
+                    Value::Mapping(at) | Value::Sequence(at) | Value::Unread(at) => self.base + at,
+                };
+                let null = Span::new(at, at);
+                (self.out.scalar("", ScalarStyle::Plain, null), None)
+            }
+            Value::Scalar(text, style, span) => (self.out.scalar(text, style, span), None),
+            // Collections are read only for their first character (where findings about them
+            // as a whole point): their spans end there.
+            Value::Mapping(at) if keep.takes_mapping() => {
+                let node = self.out.collection(true, self.span(at, at + 1));
+                (node, Some((node, keep)))
+            }
+            Value::Sequence(at) if keep.takes_sequence() => {
+                let node = self.out.collection(false, self.span(at, at + 1));
+                (node, Some((node, keep)))
+            }
+            Value::EmptyFlow { mapping, span }
+                if (mapping && keep.takes_mapping()) || (!mapping && keep.takes_sequence()) =>
+            {
+                (self.out.collection(mapping, span), None)
+            }
+            _ => return None,
+        };
+        self.out.attach(parent, key, node);
+        Some(entries)
     }
 }
 
@@ -1030,42 +1034,8 @@ fn escape_end(bytes: &[u8], i: usize, line_end: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests;
 
-/// Checks the fast path against the full parse on one document: `Ok(true)` when [`skim`]
-/// accepted it and agrees, `Ok(false)` when it left the document to the parser, `Err` (with
-/// what differs) when it accepted a document the parser rejects or read it differently. Used by
-/// the tests, the corpus sweep and the `skim` fuzz target.
 #[cfg(any(test, feature = "testing"))]
-pub fn compare_with_parser(piece: &str, kept: &Kept) -> Result<bool, String> {
-    let Some(skimmed) = skim(piece, 0, kept) else {
-        return Ok(false);
-    };
-    let full = super::build::parse_piece_to_depth(piece, 0, None, super::SHALLOW_DEPTH);
-    if let Some(error) = &full.error {
-        return Err(format!(
-            "accepted, but the parser says {} at byte {}",
-            error.message, error.offset
-        ));
-    }
-    let [document] = full.documents.as_slice() else {
-        return Err(format!(
-            "accepted, but the parser found {} documents",
-            full.documents.len()
-        ));
-    };
-    for path in kept.paths() {
-        let read = |doc: &Document| {
-            let node = doc.root().and_then(|root| doc.path(root, &path))?;
-            // Spans are not compared: saphyr ends some scalars after the white space and comment
-            // that follow them, and nothing reads the spans of a shallow kind's fields.
-            Some((doc.str(node).map(str::to_string), doc.is_null(node)))
-        };
-        let (mine, theirs) = (read(&skimmed), read(document));
-        if mine != theirs {
-            return Err(format!(
-                "{}: skim read {mine:?}, the parser {theirs:?}",
-                path.join(".")
-            ));
-        }
-    }
-    Ok(true)
-}
+mod compare;
+
+#[cfg(any(test, feature = "testing"))]
+pub use compare::compare_with_parser;

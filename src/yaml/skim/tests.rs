@@ -2,11 +2,23 @@ use super::*;
 
 /// The fields pullcheck keeps (`k8s::kinds::IDENTITY`), spelt out: this layer knows no
 /// Kubernetes.
-const KEPT: Kept = Kept {
-    root: &["apiVersion", "kind"],
-    nested: "metadata",
-    nested_fields: &["name", "namespace"],
-};
+static KEPT: Keep = Keep::Mapping(
+    &[
+        (Key::Is("apiVersion"), Keep::All),
+        (Key::Is("kind"), Keep::All),
+        (
+            Key::Is("metadata"),
+            Keep::Mapping(
+                &[
+                    (Key::Is("name"), Keep::All),
+                    (Key::Is("namespace"), Keep::All),
+                ],
+                Unlisted::Dropped,
+            ),
+        ),
+    ],
+    Unlisted::Dropped,
+);
 
 /// Asserts whether the fast path takes `text`, and that whatever it takes the parser reads
 /// the same way.
@@ -134,7 +146,8 @@ fn quoted_fields_and_comments() {
     accepted("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
     accepted("--- # comment\nkind: Service\nmetadata:\n  name: a\n");
     accepted("# leading\n\nkind: Service\nmetadata:\nspec: x\n");
-    accepted("kind: Service\nmetadata:\n- odd\n");
+    // A sequence where a mapping belongs.
+    left_to_parser("kind: Service\nmetadata:\n- odd\n");
     accepted("kind: Service\nmetadata: plain\n");
     accepted("kind: Service\nmetadata:\n  name:\n  namespace: null\n");
     accepted("kind: Service\nkind: Ingress\nmetadata:\n  name: a\n  name: b\n");
@@ -202,8 +215,9 @@ fn leaves_what_it_does_not_check_to_the_parser() {
     left_to_parser("kind: Service\nmetadata:\n  name: \"a\\u0062\"\n");
     left_to_parser("kind: Service\nmetadata:\n  name: |\n    a\n");
     left_to_parser("kind: Service\nmetadata:\n  name: multi\n    line\n");
-    left_to_parser("kind: Service\nmetadata:\n  name:\n    a: b\n");
-    left_to_parser("kind: Service\nmetadata:\n  a: 1\nmetadata:\n  b: 2\n");
+    // A collection where a name belongs is kept whole, and so is a second `metadata`.
+    accepted("kind: Service\nmetadata:\n  name:\n    a: b\n");
+    accepted("kind: Service\nmetadata:\n  a: 1\nmetadata:\n  b: 2\n");
     left_to_parser("# only comments\n");
     // Merge keys in the kept mappings, even without aliases.
     left_to_parser("metadata:\n  name: a\n<<:\n  kind: ClusterRole\n");
