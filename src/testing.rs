@@ -4,7 +4,7 @@
 /// The properties the fuzz targets check (see `fuzz/`).
 pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, pipeline};
 /// The fast path for shallow kinds, and the fields it keeps of them.
-pub use crate::k8s::kinds::{IDENTITY, SCHEMAS, compare_extraction, partial};
+pub use crate::k8s::kinds::{IDENTITY, SCHEMAS, compare_extraction, fast_path_facts, partial};
 /// The model of `kustomize build`, for its differential test.
 pub use crate::kustomize::build::{Build, BuiltObject, objects_of};
 /// An editor session with `pullcheck lsp`, driven by the fuzzer's bytes.

@@ -237,3 +237,171 @@ fn flow_nesting_past_255_is_the_known_difference() {
         assert_eq!(go["deep.yaml"], None, "go-yaml accepts it");
     }
 }
+
+/// A JSON scalar as the text pullcheck reads from the YAML scalar it came from.
+fn scalar(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// What `pullcheck::testing::fast_path_facts` lists, read from go-yaml's JSON of a document
+/// (the pod spec found the way `k8s::extract` finds it).
+fn go_facts(doc: &serde_json::Value) -> Vec<String> {
+    let mut facts = Vec::new();
+    let secrets = |owner: &serde_json::Value, facts: &mut Vec<String>| {
+        for item in owner["imagePullSecrets"].as_array().into_iter().flatten() {
+            if let Some(name) = item.get("name").and_then(scalar).filter(|n| !n.is_empty()) {
+                facts.push(format!("pull secret {name}"));
+            }
+        }
+    };
+    let kind = doc["kind"].as_str().unwrap_or_default();
+    if kind == "ServiceAccount" {
+        if doc["metadata"]["name"].as_str().is_some() {
+            secrets(doc, &mut facts);
+        }
+        return facts;
+    }
+    let spec = match kind {
+        "Pod" => doc.get("spec"),
+        "PodTemplate" => doc.get("template").and_then(|t| t.get("spec")),
+        _ => [
+            &doc["spec"]["template"],
+            &doc["spec"]["jobTemplate"]["spec"]["template"],
+        ]
+        .into_iter()
+        .find_map(|template| template.get("spec")),
+    };
+    let Some(spec) = spec.filter(|s| s.is_object()) else {
+        return facts;
+    };
+    let policy = |v: &serde_json::Value| scalar(v).filter(|p| !p.is_empty());
+    for list in ["containers", "initContainers", "ephemeralContainers"] {
+        for item in spec[list].as_array().into_iter().flatten() {
+            if item.is_object() {
+                facts.push(format!(
+                    "{list} name={:?} image={:?} policy={:?}",
+                    scalar(&item["name"]),
+                    scalar(&item["image"]),
+                    policy(&item["imagePullPolicy"])
+                ));
+            }
+        }
+    }
+    for volume in spec["volumes"].as_array().into_iter().flatten() {
+        let image = &volume["image"];
+        if image.is_object() {
+            facts.push(format!(
+                "volumes name={:?} image={:?} policy={:?}",
+                scalar(&volume["name"]),
+                scalar(&image["reference"]),
+                policy(&image["pullPolicy"])
+            ));
+        }
+    }
+    secrets(spec, &mut facts);
+    let account = ["serviceAccountName", "serviceAccount"]
+        .iter()
+        .find_map(|key| scalar(&spec[*key]).filter(|name| !name.is_empty()));
+    if let Some(account) = account {
+        facts.push(format!("service account {account}"));
+    }
+    facts
+}
+
+/// The fast path (`src/yaml/skim.rs`) against go-yaml itself, not only against saphyr: on every
+/// corpus document it reads, the containers' images, names and pull policies, the pull secrets
+/// and the ServiceAccount are the values Kubernetes' decoder gives.
+#[test]
+fn the_fast_path_reads_workloads_like_go_yaml() {
+    let Some(corpus) = shared("corpus") else {
+        return;
+    };
+    let Some(oracle) = oracle() else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut pending = vec![corpus.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(
+                    path.strip_prefix(&corpus)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    files.sort();
+    let (mut documents, mut facts_compared, mut files_skipped) = (0, 0, 0);
+    let mut disagreements = Vec::new();
+    for chunk in files.chunks(500) {
+        let out = std::process::Command::new(&oracle)
+            .arg("-json")
+            .args(chunk)
+            .current_dir(&corpus)
+            .output()
+            .expect("the oracle runs");
+        // `ok PATH` then a tab-indented JSON line per document; files with an error are left.
+        let mut decoded: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Some(json) = line.strip_prefix('\t') {
+                if let Some(file) = &current {
+                    let value = serde_json::from_str(json).expect("the oracle prints JSON");
+                    decoded.get_mut(file).unwrap().push(value);
+                }
+            } else if let Some(path) = line.strip_prefix("ok\t") {
+                decoded.insert(path.to_string(), Vec::new());
+                current = Some(path.to_string());
+            } else {
+                current = None;
+            }
+        }
+        for (file, docs) in decoded {
+            let text = std::fs::read_to_string(corpus.join(&file)).unwrap();
+            let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            let pieces = pullcheck::testing::document_ranges(&text, start);
+            if pieces.len() != docs.len() {
+                // The two split comment-only documents differently: nothing to pair up.
+                files_skipped += 1;
+                continue;
+            }
+            for ((s, e), doc) in pieces.into_iter().zip(&docs) {
+                let Some(mine) = pullcheck::testing::fast_path_facts(&text[s..e]) else {
+                    continue;
+                };
+                documents += 1;
+                facts_compared += mine.len();
+                let theirs = go_facts(doc);
+                if mine != theirs {
+                    disagreements.push(format!(
+                        "{file} at byte {s}:\n  fast path {mine:?}\n  go-yaml   {theirs:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} documents read differently:\n{}",
+        disagreements.len(),
+        disagreements[..disagreements.len().min(8)].join("\n")
+    );
+    eprintln!(
+        "{documents} documents read by the fast path, {facts_compared} facts as go-yaml decodes them ({files_skipped} files split differently, left)"
+    );
+    assert!(
+        documents > 2000 && facts_compared > 2000,
+        "{documents} documents, {facts_compared} facts"
+    );
+}

@@ -309,5 +309,49 @@ pub fn compare_extraction(text: &str) -> Result<bool, String> {
     Ok(true)
 }
 
+/// What the fast path reads of a document that pulls images, as lines to hold against another
+/// decoder's reading (the go-yaml oracle in `tests/goyaml.rs`): each container's list, name,
+/// image and pull policy, the pull secrets named and the ServiceAccount. `None` when the fast
+/// path does not read the document.
+#[cfg(any(test, feature = "testing"))]
+pub fn fast_path_facts(text: &str) -> Option<Vec<String>> {
+    let partial = partial(text, false)?;
+    let document = crate::yaml::skim::skim(text, 0, partial.keep)?;
+    let root = document.root()?;
+    let kind = document.get(root, "kind").and_then(|k| document.str(k));
+    if kind != Some(partial.chosen_for.1) {
+        return None;
+    }
+    let extracted = super::extract(&document, 0, "default", false);
+    let value = |v: &Option<super::Located>| v.as_ref().map(|v| v.value.clone());
+    let secrets = |list: &super::PullSecretList| {
+        let names = list
+            .named
+            .iter()
+            .map(|n| format!("pull secret {}", n.value));
+        names.collect::<Vec<_>>()
+    };
+    let mut facts = Vec::new();
+    for pod in &extracted.pods {
+        for c in &pod.containers {
+            facts.push(format!(
+                "{} name={:?} image={:?} policy={:?}",
+                c.list.key(),
+                c.name,
+                value(&c.image),
+                value(&c.pull_policy)
+            ));
+        }
+        facts.extend(secrets(&pod.pull_secrets));
+        if let Some(account) = &pod.service_account {
+            facts.push(format!("service account {}", account.value));
+        }
+    }
+    for account in &extracted.service_accounts {
+        facts.extend(secrets(&account.pull_secrets));
+    }
+    Some(facts)
+}
+
 #[cfg(test)]
 mod tests;

@@ -422,6 +422,11 @@ impl<'a> Skimmer<'a> {
         let line_end = self.line_end;
         let value = skip_spaces(self.text, at + 1, line_end);
         if blank_or_comment(&self.text[value..line_end], value > at + 1) {
+            // saphyr puts an empty item where the next token starts, which may be lines
+            // away: a kept one is left to it.
+            if slot.exact() {
+                return None;
+            }
             self.expect = Expect::Value {
                 parent: col,
                 indentless: false,

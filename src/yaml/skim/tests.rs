@@ -146,6 +146,10 @@ fn quoted_fields_and_comments() {
     accepted("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n");
     accepted("--- # comment\nkind: Service\nmetadata:\n  name: a\n");
     accepted("# leading\n\nkind: Service\nmetadata:\nspec: x\n");
+    // An empty item of a kept sequence: saphyr places it at the next token (found by the
+    // fuzzer); an ignored one is fine.
+    left_to_parser("kind: Service\nmetadata:\n  name:\n  -   # empty\n  - x\n");
+    accepted("kind: Service\nmetadata:\n  labels:\n  -   # empty\n  - x\n");
     // A sequence where a mapping belongs.
     left_to_parser("kind: Service\nmetadata:\n- odd\n");
     accepted("kind: Service\nmetadata: plain\n");
