@@ -85,6 +85,17 @@ pub fn parse_document(
     parse_one_piece(source, start, end, keep_depth)
 }
 
+/// What [`parse_document`] gives without the fast path: the reference it is tested against.
+#[cfg(any(test, feature = "testing"))]
+pub fn parse_document_in_full(
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    partial: Option<Partial<'_>>,
+) -> Vec<ParsedDocument> {
+    parse_one_piece(source, start, end, partial.map_or(usize::MAX, |p| p.depth))
+}
+
 /// A glance, without parsing, at the value of a root key written `KEY:` at column 0 in block
 /// style (`key` is plain ASCII), unquoted. `None` when there is no such line, or more than one:
 /// the decoder keeps the last. `None` too when a root key is written in any other form that
