@@ -51,24 +51,18 @@ impl FileResult {
 /// Parses every input (in parallel when there are several) and extracts its objects.
 pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
-    let model = settings.kustomize == Kustomize::Auto
-        && inputs.iter().any(|i| {
-            i.source
-                .path
-                .as_deref()
-                .is_some_and(crate::kustomize::tree::is_kustomization_file)
-        });
+    let modelled = modelled_files(&inputs, settings);
     let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
         inputs
             .par_iter()
             .enumerate()
-            .map(|(i, input)| read_file(i, input, settings, model))
+            .map(|(i, input)| read_file(i, input, settings, modelled[i]))
             .collect()
     } else {
         inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| read_file(i, input, settings, model))
+            .map(|(i, input)| read_file(i, input, settings, modelled[i]))
             .collect()
     };
 
@@ -98,7 +92,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             std::mem::take(&mut result.extracted.sensitive),
             std::mem::take(&mut result.unparsed_secrets),
         ));
-        if model {
+        if modelled[file] {
             let read = match (result.syntax_error, result.syntax_message.take()) {
                 (Some(offset), Some(message)) => Err((offset, message)),
                 _ => Ok(std::mem::take(&mut result.model)),
@@ -177,6 +171,25 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         templates,
         kustomize,
     }
+}
+
+/// For each input, whether the kustomize model reads its objects: when a kustomization sits in
+/// its folder or above. kustomize reads no resource file from outside the kustomization's
+/// folder, so no other file can be one; the model reads any it misses itself. The others may
+/// be read in part by the fast path.
+fn modelled_files(inputs: &[LoadedInput], settings: &Settings) -> Vec<bool> {
+    let paths = || inputs.iter().map(|i| i.source.path.as_deref());
+    let kustomized: std::collections::HashSet<&std::path::Path> = paths()
+        .flatten()
+        .filter(|p| crate::kustomize::tree::is_kustomization_file(p))
+        .filter_map(std::path::Path::parent)
+        .collect();
+    if settings.kustomize == Kustomize::Off || kustomized.is_empty() {
+        return vec![false; inputs.len()];
+    }
+    paths()
+        .map(|path| path.is_some_and(|p| p.ancestors().skip(1).any(|d| kustomized.contains(d))))
+        .collect()
 }
 
 fn read_file(file: usize, input: &LoadedInput, settings: &Settings, model: bool) -> FileResult {
