@@ -231,16 +231,24 @@ fn read_file(file: usize, input: &LoadedInput, settings: &Settings, model: bool)
         })
     };
     // A large stream (`helm template` of a big chart) is parsed a document per task.
-    let parts: Vec<FileResult> =
-        if settings.parallel && pieces.len() > 1 && source.text.len() >= PARALLEL_STREAM_BYTES {
-            pieces.par_iter().map(read).collect()
-        } else {
-            pieces.iter().map(read).collect()
-        };
-    for part in parts {
-        result.append(part);
+    // Each thread gathers the documents it read into one result (adjacent documents: order is
+    // kept), so a part's memory is freed by the thread that allocated it; the few results are
+    // joined at the end.
+    let gather = |mut gathered: FileResult, piece| {
+        gathered.append(read(piece));
+        gathered
+    };
+    if settings.parallel && pieces.len() > 1 && source.text.len() >= PARALLEL_STREAM_BYTES {
+        pieces.par_iter().fold(FileResult::default, gather).reduce(
+            FileResult::default,
+            |mut a, b| {
+                a.append(b);
+                a
+            },
+        )
+    } else {
+        pieces.iter().fold(FileResult::default(), gather)
     }
-    result
 }
 
 /// Files at least this large have their documents parsed in parallel.

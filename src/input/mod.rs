@@ -134,7 +134,10 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let read = bytes
         .par_chunks_mut(READ_PIECE)
         .enumerate()
-        .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * READ_PIECE) as u64));
+        .try_for_each(|(i, piece)| {
+            populate(piece);
+            file.read_exact_at(piece, (i * READ_PIECE) as u64)
+        });
     if read.is_err() {
         // The file shrank (or failed) while being read: read it again, the plain way.
         return std::fs::read(path);
@@ -144,6 +147,30 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     file.take(limit.saturating_add(1).saturating_sub(meta.len()))
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Faults in the pages of fresh memory in one system call (`MADV_POPULATE_WRITE`, Linux 5.14)
+/// instead of one fault per page as they are written: on the benchmark machine a fault costs
+/// more than the copy that causes it. Does nothing where the call is unknown.
+fn populate(piece: &mut [u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = piece.as_mut_ptr() as usize;
+        let aligned = start.next_multiple_of(PAGE);
+        let end = (start + piece.len()) / PAGE * PAGE;
+        if end > aligned {
+            // SAFETY: the range lies inside `piece`, memory this thread owns; the call only
+            // faults its pages in (contents unchanged) and fails harmlessly when unsupported.
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    end - aligned,
+                    libc::MADV_POPULATE_WRITE,
+                )
+            };
+        }
+    }
 }
 
 /// The files the kustomizations among `inputs` include that are not inputs themselves
