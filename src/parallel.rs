@@ -11,3 +11,14 @@ pub const SPLIT_TEXT_BYTES: usize = 8 << 20;
 pub fn can_split() -> bool {
     rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1
 }
+
+/// `f` over `items`, on every thread of the pool the caller runs in, in order; on the caller's
+/// thread alone when it has no pool (rayon's global pool is never started).
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if can_split() {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}

@@ -9,6 +9,9 @@
 //! container) is recorded as not followed, by name, never guessed. `tests/kustomize.rs`
 //! compares it with `kubectl kustomize` on every buildable root of the corpus.
 
+use resources::read_resource;
+pub use resources::{Resources, already_read};
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +22,7 @@ mod model;
 mod json6902;
 mod objects;
 mod patches;
+mod resources;
 mod strategic_merge;
 
 pub use entries::EntryUse;
@@ -61,7 +65,11 @@ pub struct Builder<'t> {
     tree: &'t Tree<'t>,
     /// Kustomizations the current root's build went through.
     visits: std::cell::Cell<usize>,
-    resources: RefCell<HashMap<usize, Result<Vec<BuiltObject>, BuildError>>>,
+    /// The objects of files the parse stage already read (see [`already_read`]), shared by
+    /// the builders of a run's roots.
+    read: Option<&'t Resources>,
+    /// The objects of the other files, as this builder reads them.
+    resources: RefCell<Resources>,
 }
 
 impl<'t> Builder<'t> {
@@ -69,7 +77,16 @@ impl<'t> Builder<'t> {
         Builder {
             tree,
             visits: std::cell::Cell::new(0),
+            read: None,
             resources: RefCell::default(),
+        }
+    }
+
+    /// A builder that takes the objects of `read`'s files from there instead of parsing them.
+    pub fn with_read(tree: &'t Tree<'t>, read: &'t Resources) -> Self {
+        Builder {
+            read: Some(read),
+            ..Builder::new(tree)
         }
     }
 
@@ -300,56 +317,15 @@ impl<'t> Builder<'t> {
             });
         }
         out.files.push(file);
+        if let Some(objects) = self.read.and_then(|read| read.get(&file)) {
+            return objects.clone();
+        }
         self.resources
             .borrow_mut()
             .entry(file)
             .or_insert_with(|| read_resource(self.tree, file))
             .clone()
     }
-
-    /// Takes the objects of files the parse stage already read (or where it stopped, and
-    /// why), so that the builds do not parse them again.
-    pub fn read_already(&self, read: HashMap<usize, Result<Vec<BuiltObject>, (usize, String)>>) {
-        let read = read.into_iter().map(|(file, objects)| {
-            let objects = objects.map_err(|(offset, message)| BuildError {
-                at: Place {
-                    file,
-                    span: Span::new(offset, offset),
-                },
-                message: format!("a resource does not parse: {message}"),
-            });
-            (file, objects)
-        });
-        self.resources.borrow_mut().extend(read);
-    }
-}
-
-/// The objects of a resource file. Kinds that hold no pod spec, ServiceAccount or Secret are
-/// read for their identity only, as the parse stage reads them (a CRD's schema is not built
-/// into a tree twice).
-fn read_resource(tree: &Tree<'_>, file: usize) -> Result<Vec<BuiltObject>, BuildError> {
-    let source = &tree.files[file];
-    let mut objects = Vec::new();
-    let parsed = yaml::pieces(source).into_iter().flat_map(|(start, end)| {
-        let partial = crate::k8s::kinds::partial(&source.text[start..end], true);
-        yaml::parse_document(source, start, end, partial)
-    });
-    for parsed in parsed {
-        if let Some(error) = parsed.error {
-            return Err(BuildError {
-                at: Place {
-                    file,
-                    span: Span::new(error.offset, error.offset),
-                },
-                message: format!("a resource does not parse: {}", error.message),
-            });
-        }
-        let doc = &parsed.document;
-        if let Some(root) = doc.root() {
-            objects.extend(objects_of(doc, root, file));
-        }
-    }
-    Ok(objects)
 }
 
 /// Appends the content hash to the names of generated Secrets, once the root is built (after

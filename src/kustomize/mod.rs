@@ -32,24 +32,26 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
     if kustomizations.is_empty() {
         return patches;
     }
-    let by_path: HashMap<PathBuf, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (normalize(Path::new(&f.name)), i))
-        .collect();
-    for file in kustomizations {
+    let by_path: HashMap<PathBuf, usize> =
+        crate::parallel::map(files, |f| normalize(Path::new(&f.name)))
+            .into_iter()
+            .enumerate()
+            .map(|(i, path)| (path, i))
+            .collect();
+    let found = crate::parallel::map(&kustomizations, |file| {
         let dir = Path::new(&file.name).parent().unwrap_or(Path::new(""));
+        let mut found = Vec::new();
         for parsed in yaml::parse_stream(file) {
-            if parsed.error.is_some() {
-                continue;
-            }
-            for path in patch_paths(&parsed.document) {
-                if let Some(&index) = by_path.get(&normalize(&dir.join(path))) {
-                    patches.insert(index);
-                }
+            if parsed.error.is_none() {
+                found.extend(
+                    (patch_paths(&parsed.document).into_iter())
+                        .filter_map(|path| by_path.get(&normalize(&dir.join(path))).copied()),
+                );
             }
         }
-    }
+        found
+    });
+    patches.extend(found.into_iter().flatten());
     patches
 }
 

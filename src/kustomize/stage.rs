@@ -64,14 +64,17 @@ pub fn apply(
     if kustomizations.is_empty() {
         return Kustomized::default();
     }
-    let builder = Builder::new(&tree);
+    let read = super::build::already_read(read);
+    let root_files: Vec<usize> = (self::roots(&tree, &kustomizations).into_iter())
+        .filter(|&file| !is_component(&files[file]))
+        .collect();
+    // The roots are built on every thread of the pool, each by its own builder.
+    let builds = crate::parallel::map(&root_files, |&file| {
+        Builder::with_read(&tree, &read).build(file)
+    });
     let mut roots = Vec::new();
-    builder.read_already(read);
-    for file in self::roots(&tree, &kustomizations) {
-        if is_component(&files[file]) {
-            continue;
-        }
-        let outcome = match builder.build(file) {
+    for (file, build) in root_files.into_iter().zip(builds) {
+        let outcome = match build {
             // A root read for context (`--context .` in a pre-commit hook) counts when it
             // includes a file that is linted: that file is linted as the root deploys it.
             Ok(build) if context[file] && build.files.iter().all(|&f| context[f]) => continue,
@@ -161,18 +164,26 @@ pub fn linted(
 /// base or component), and one member of each group that only include one another (a cycle:
 /// its build fails, as kubectl's does, rather than being left out).
 fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<usize> {
-    let mut includes: HashMap<usize, Vec<usize>> = HashMap::new();
-    for &file in kustomizations {
+    // Each kustomization read on every thread of the pool.
+    let included_by = crate::parallel::map(kustomizations, |&file| {
         let dir = tree.dir(file);
+        let mut found = Vec::new();
         for parsed in yaml::parse_stream(&tree.files[file]).into_iter().take(1) {
             let Some(root) = parsed.document.root() else {
                 continue;
             };
             for (entry, may_be_dir) in references(&parsed.document, root) {
                 if may_be_dir && let Some(k) = tree.kustomization(&dir.join(&entry)) {
-                    includes.entry(file).or_default().push(k);
+                    found.push(k);
                 }
             }
+        }
+        found
+    });
+    let mut includes: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (&file, found) in kustomizations.iter().zip(included_by) {
+        if !found.is_empty() {
+            includes.entry(file).or_default().extend(found);
         }
     }
     let included: HashSet<usize> = includes.values().flatten().copied().collect();

@@ -18,10 +18,10 @@ pub struct Tree<'a> {
 
 impl<'a> Tree<'a> {
     pub fn new(files: &'a [SourceFile]) -> Self {
-        let by_path = files
-            .iter()
+        let by_path = crate::parallel::map(files, |f| f.path.as_deref().map(normalize))
+            .into_iter()
             .enumerate()
-            .filter_map(|(i, f)| Some((normalize(f.path.as_deref()?), i)))
+            .filter_map(|(i, path)| Some((path?, i)))
             .collect();
         Tree { files, by_path }
     }
@@ -77,58 +77,71 @@ pub fn is_remote(entry: &str) -> bool {
 /// components, patches, configurations), at any depth, that are not among `files`: to be read
 /// from disk and added to the run. A path that does not exist is left for the build to report.
 pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>) -> Vec<PathBuf> {
-    let mut known: HashSet<PathBuf> = HashSet::new();
-    let mut work: Vec<(PathBuf, String)> = Vec::new();
-    for (path, text, follow) in files {
-        known.insert(normalize(path));
-        if follow && is_kustomization_file(path) {
-            work.push((normalize(path), text.to_string()));
-        }
-    }
+    let files: Vec<(&Path, &str, bool)> = files.collect();
+    let known: HashSet<PathBuf> = crate::parallel::map(&files, |(path, _, _)| normalize(path))
+        .into_iter()
+        .collect();
+    let mut round: Vec<(PathBuf, String)> = (files.iter())
+        .filter(|(path, _, follow)| *follow && is_kustomization_file(path))
+        .map(|(path, text, _)| (normalize(path), text.to_string()))
+        .collect();
     let mut added: Vec<PathBuf> = Vec::new();
     let mut seen: HashSet<PathBuf> = known.clone();
-    while let Some((path, text)) = work.pop() {
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let source = SourceFile::new(String::new(), None, text);
-        let Some(parsed) = yaml::parse_stream(&source).into_iter().next() else {
-            continue;
-        };
-        let doc = &parsed.document;
-        let Some(root) = doc.root() else {
-            continue;
-        };
-        for (entry, may_be_dir) in references(doc, root) {
-            let target = normalize(&dir.join(&entry));
-            let kustomization = if may_be_dir && target.is_dir() {
-                KUSTOMIZATION_FILES
-                    .iter()
-                    .map(|n| target.join(n))
-                    .find(|p| p.is_file())
-            } else if target.is_file() && within(&dir, &target) {
-                // kustomize reads no file outside the kustomization's folder (its load
-                // restrictor), so neither does this: `resources: [/etc/passwd]` is not read.
-                Some(target)
-            } else {
-                None
-            };
-            let Some(file) = kustomization else {
-                continue;
-            };
+    // A round at a time, each kustomization of a round read on every thread (a parse and a
+    // few `stat` calls each); what a round finds is reachable whatever the order, so the
+    // files found are the same as one at a time.
+    while !round.is_empty() {
+        let found = crate::parallel::map(&round, |(path, text)| referenced_files(path, text));
+        let mut next = Vec::new();
+        for file in found.into_iter().flatten() {
             if !seen.insert(file.clone()) {
                 continue;
             }
             if is_kustomization_file(&file)
                 && let Ok(text) = std::fs::read_to_string(&file)
             {
-                work.push((file.clone(), text));
+                next.push((file.clone(), text));
             }
             if !known.contains(&file) {
                 added.push(file);
             }
         }
+        round = next;
     }
     added.sort();
     added
+}
+
+/// The files a kustomization (at `path`, written `text`) names that exist: a folder's
+/// kustomization file, or a file in or below its own folder.
+fn referenced_files(path: &Path, text: &str) -> Vec<PathBuf> {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let source = SourceFile::new(String::new(), None, text.to_string());
+    let Some(parsed) = yaml::parse_stream(&source).into_iter().next() else {
+        return Vec::new();
+    };
+    let doc = &parsed.document;
+    let Some(root) = doc.root() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (entry, may_be_dir) in references(doc, root) {
+        let target = normalize(&dir.join(&entry));
+        let file = if may_be_dir && target.is_dir() {
+            KUSTOMIZATION_FILES
+                .iter()
+                .map(|n| target.join(n))
+                .find(|p| p.is_file())
+        } else if target.is_file() && within(&dir, &target) {
+            // kustomize reads no file outside the kustomization's folder (its load
+            // restrictor), so neither does this: `resources: [/etc/passwd]` is not read.
+            Some(target)
+        } else {
+            None
+        };
+        out.extend(file);
+    }
+    out
 }
 
 /// Whether the normalised `path` is in or below the normalised folder `dir`: kustomize's
