@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine;
 use crate::index::Index;
 use crate::input::LoadedInput;
-use crate::k8s::{Built, PodSpec};
+use crate::k8s::{Built, PodSpec, ServiceAccount};
 use crate::settings::Settings;
 use crate::suppress;
 
@@ -121,15 +121,17 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
         pods.iter().map(|pod| check(pod)).collect()
     };
     diagnostics.extend(found.into_iter().flatten());
-    for account in
-        (extracted.service_accounts.iter()).filter(|a| linted(a.file, a.built.as_deref()))
-    {
+    let accounts: Vec<&ServiceAccount> = (extracted.service_accounts.iter())
+        .filter(|a| linted(a.file, a.built.as_deref()))
+        .collect();
+    let found = crate::parallel::map(&accounts, |account| {
         let mut found = engine::check_service_account(account, settings, &index);
         if let Some(built) = &account.built {
             crate::kustomize::findings::place(&mut found, account.file, built, &kustomize);
         }
-        diagnostics.extend(found);
-    }
+        found
+    });
+    diagnostics.extend(found.into_iter().flatten());
     diagnostics.extend(
         engine::check_kustomizations(&kustomize, settings)
             .into_iter()

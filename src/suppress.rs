@@ -61,10 +61,29 @@ impl Directive {
     }
 }
 
+/// How much of a file one thread searches for suppression comments.
+const SCAN_PIECE: usize = 1 << 20;
+
 /// The comment suppressions of a file, by the 0-based line they apply to.
 pub fn comment_directives(file: &SourceFile) -> HashMap<usize, Vec<Directive>> {
+    // A large file is searched in pieces that end at line breaks (the marker holds none), on
+    // every thread of the pool.
+    let bytes = file.text.as_bytes();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    while from < bytes.len() {
+        let cut = (from + SCAN_PIECE).min(bytes.len());
+        let end = memchr::memchr(b'\n', &bytes[cut..]).map_or(bytes.len(), |i| cut + i + 1);
+        pieces.push((from, end));
+        from = end;
+    }
+    let found = crate::parallel::map(&pieces, |&(from, end)| {
+        memchr::memmem::find_iter(&bytes[from..end], MARKER.as_bytes())
+            .map(|at| from + at)
+            .collect::<Vec<usize>>()
+    });
     let mut by_line: HashMap<usize, Vec<Directive>> = HashMap::new();
-    for start in memchr::memmem::find_iter(file.text.as_bytes(), MARKER.as_bytes()) {
+    for start in found.into_iter().flatten() {
         let line = file.line_index(start);
         let line_end = file.line_end(line);
         let body_start = start + MARKER.len();
@@ -214,5 +233,33 @@ mod tests {
         assert!(found[&0][0].covers("latest-tag"));
         assert!(found[&2][0].covers("missing-tag"));
         assert!(!found.contains_key(&1));
+    }
+
+    #[test]
+    fn a_large_file_is_searched_in_pieces_without_losing_a_comment() {
+        // Lines of 100 bytes; a suppression every 997th line, so some sit on both sides of
+        // every 1 MB cut.
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for line in 0..40_000 {
+            if line % 997 == 0 {
+                let comment = format!("a: {line} # pullcheck-ignore: latest-tag -- ok");
+                text.push_str(&format!("{comment:<99}\n"));
+                expected.push(line);
+            } else {
+                text.push_str(&format!("{:<99}\n", format!("k{line}: v")));
+            }
+        }
+        assert!(text.len() > 3 * SCAN_PIECE);
+        let file = SourceFile::new("t.yaml".into(), None, text);
+        let found = comment_directives(&file);
+        let mut lines: Vec<usize> = found.keys().copied().collect();
+        lines.sort_unstable();
+        assert_eq!(lines, expected);
+        assert!(
+            found
+                .values()
+                .all(|d| d.len() == 1 && d[0].covers("latest-tag"))
+        );
     }
 }
