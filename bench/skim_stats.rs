@@ -103,7 +103,7 @@ fn main() {
         taken_bytes: shallow.taken_bytes + workloads.taken_bytes,
     };
     println!(
-        "shallow kinds: {}; workloads and ServiceAccounts: {}; all: {}",
+        "shallow kinds: {}; the other kinds (workloads, ServiceAccounts, custom resources): {}; all: {}",
         share(&shallow),
         share(&workloads),
         share(&all)

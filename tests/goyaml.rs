@@ -248,6 +248,16 @@ fn scalar(value: &serde_json::Value) -> Option<String> {
     }
 }
 
+const WORKLOADS: [&str; 7] = [
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+];
+
 /// What `pullcheck::testing::fast_path_facts` lists, read from go-yaml's JSON of a document
 /// (the pod spec found the way `k8s::extract` finds it).
 fn go_facts(doc: &serde_json::Value) -> Vec<String> {
@@ -269,12 +279,25 @@ fn go_facts(doc: &serde_json::Value) -> Vec<String> {
     let spec = match kind {
         "Pod" => doc.get("spec"),
         "PodTemplate" => doc.get("template").and_then(|t| t.get("spec")),
+        // A known workload's template is a pod template whatever it holds; another kind's is
+        // taken for one when it holds a container list (`extract::extract_object`).
         _ => [
             &doc["spec"]["template"],
             &doc["spec"]["jobTemplate"]["spec"]["template"],
         ]
         .into_iter()
-        .find_map(|template| template.get("spec")),
+        .filter_map(|template| template.get("spec"))
+        .find(|spec| {
+            WORKLOADS.contains(&kind)
+                || [
+                    "containers",
+                    "initContainers",
+                    "ephemeralContainers",
+                    "volumes",
+                ]
+                .iter()
+                .any(|list| spec.get(list).is_some())
+        }),
     };
     let Some(spec) = spec.filter(|s| s.is_object()) else {
         return facts;

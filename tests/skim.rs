@@ -97,7 +97,7 @@ fn the_fast_path_agrees_with_the_parser_on_the_corpus() {
         &disagreements[..disagreements.len().min(10)]
     );
     eprintln!(
-        "{} documents; shallow kinds {shallow:?}; workloads and ServiceAccounts {workloads:?}",
+        "{} documents; shallow kinds {shallow:?}; the other kinds {workloads:?}",
         documents.len()
     );
     // Most real documents are in the subset; a fast path that takes nothing tests nothing.

@@ -126,6 +126,10 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         || meta.len() < crate::parallel::SPLIT_TEXT_BYTES as u64
     {
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        if bytes.capacity() >= POPULATE_BYTES {
+            let spare = bytes.spare_capacity_mut();
+            populate(spare.as_mut_ptr().cast(), spare.len());
+        }
         file.read_to_end(&mut bytes)?;
         return Ok(bytes);
     }
@@ -135,7 +139,7 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         .par_chunks_mut(READ_PIECE)
         .enumerate()
         .try_for_each(|(i, piece)| {
-            populate(piece);
+            populate(piece.as_mut_ptr(), piece.len());
             file.read_exact_at(piece, (i * READ_PIECE) as u64)
         });
     if read.is_err() {
@@ -149,19 +153,25 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A buffer at least this large is faulted in at once (see [`populate`]).
+const POPULATE_BYTES: usize = 1 << 20;
+
 /// Faults in the pages of fresh memory in one system call (`MADV_POPULATE_WRITE`, Linux 5.14)
 /// instead of one fault per page as they are written: on the benchmark machine a fault costs
 /// more than the copy that causes it. Does nothing where the call is unknown.
-fn populate(piece: &mut [u8]) {
+fn populate(start: *mut u8, len: usize) {
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;
-        let start = piece.as_mut_ptr() as usize;
+        let start = start as usize;
         let aligned = start.next_multiple_of(PAGE);
-        let end = (start + piece.len()) / PAGE * PAGE;
+        let end = (start + len) / PAGE * PAGE;
         if end > aligned {
-            // SAFETY: the range lies inside `piece`, memory this thread owns; the call only
-            // faults its pages in (contents unchanged) and fails harmlessly when unsupported.
+            // SAFETY: the range lies inside the buffer the caller owns (`len` bytes from
+            // `start`); the call only faults its pages in (contents unchanged) and fails
+            // harmlessly when unsupported.
             unsafe {
                 libc::madvise(
                     aligned as *mut libc::c_void,

@@ -126,8 +126,9 @@ const TEMPLATE: Keep = Mapping(
     Dropped,
 );
 
-/// A Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, ReplicationController or CronJob
-/// (`extract::TEMPLATE_PATHS`).
+/// A Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, ReplicationController, CronJob,
+/// OpenShift DeploymentConfig (its image triggers) or any other kind that may hold a pod
+/// template where extraction looks (`extract::TEMPLATE_PATHS`).
 static WORKLOAD: Keep = Mapping(
     &[
         (Is("apiVersion"), All),
@@ -138,6 +139,7 @@ static WORKLOAD: Keep = Mapping(
             Mapping(
                 &[
                     (Is("template"), TEMPLATE),
+                    (Is("triggers"), All),
                     (
                         Is("jobTemplate"),
                         Mapping(
@@ -193,17 +195,15 @@ fn keep_for(kind: &str, everything: bool) -> Option<(&'static Keep, usize)> {
         return None;
     }
     let keep = match kind {
-        "Deployment"
-        | "DaemonSet"
-        | "StatefulSet"
-        | "ReplicaSet"
-        | "Job"
-        | "CronJob"
-        | "ReplicationController" => &WORKLOAD,
         "Pod" => &POD,
         "PodTemplate" => &POD_TEMPLATE,
         "ServiceAccount" => &SERVICE_ACCOUNT,
-        _ => return None,
+        // Extraction reads a Secret's keys, and a `List`'s items as whole objects.
+        "Secret" => return None,
+        _ if kind.ends_with("List") => return None,
+        // Any other kind (a Deployment, a CronJob, an operator's custom resource) is read as
+        // extraction reads it: for a pod template at `extract::TEMPLATE_PATHS`.
+        _ => &WORKLOAD,
     };
     Some((keep, usize::MAX))
 }
