@@ -765,6 +765,9 @@ impl<'a> Skimmer<'a> {
                 let node = self.out.collection(true, self.span(at, at + 1));
                 (node, Some((node, keep)))
             }
+            // A sequence as an item of a sequence: where it ends is read (a pull secret entry
+            // that is not an object is reported whole), and saphyr's end is not this module's.
+            Value::Sequence(_) if key.is_none() => return None,
             Value::Sequence(at) if keep.takes_sequence() => {
                 let node = self.out.collection(false, self.span(at, at + 1));
                 (node, Some((node, keep)))
