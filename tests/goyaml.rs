@@ -151,6 +151,28 @@ fn merge_keys_decode_like_go_yaml() {
     }
 }
 
+/// The corpus's files with one of `extensions`, relative to it, sorted.
+fn corpus_files(corpus: &Path, extensions: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![corpus.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+            {
+                let relative = path.strip_prefix(corpus).unwrap();
+                files.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// Every file of the corpus: pullcheck rejects exactly the files go-yaml rejects.
 #[test]
 fn the_corpus_parses_like_go_yaml() {
@@ -160,27 +182,7 @@ fn the_corpus_parses_like_go_yaml() {
     let Some(oracle) = oracle() else {
         return;
     };
-    let mut files = Vec::new();
-    let mut pending = vec![corpus.clone()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-            {
-                files.push(
-                    path.strip_prefix(&corpus)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
-    files.sort();
+    let files = corpus_files(&corpus, &["yaml", "yml", "json"]);
     let go = verdicts(&oracle, &corpus, &files);
     let go_rejects: BTreeSet<String> = go
         .iter()
@@ -347,24 +349,7 @@ fn the_fast_path_reads_workloads_like_go_yaml() {
     let Some(oracle) = oracle() else {
         return;
     };
-    let mut files = Vec::new();
-    let mut pending = vec![corpus.clone()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                files.push(
-                    path.strip_prefix(&corpus)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
-    files.sort();
+    let files = corpus_files(&corpus, &["yaml", "yml"]);
     let (mut documents, mut facts_compared, mut files_skipped) = (0, 0, 0);
     let mut disagreements = Vec::new();
     for chunk in files.chunks(500) {
