@@ -3,7 +3,7 @@
 
 /// The properties the fuzz targets check (see `fuzz/`).
 pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, pipeline};
-/// The fast path for shallow kinds, and the fields it keeps of them.
+/// The fast path's schemas, which documents take them, and its checks against the full parse.
 pub use crate::k8s::kinds::{IDENTITY, SCHEMAS, compare_extraction, fast_path_facts, partial};
 /// The model of `kustomize build`, for its differential test.
 pub use crate::kustomize::build::{Build, BuiltObject, objects_of};

@@ -191,7 +191,7 @@ fn kustomize_patches_are_not_complete_objects() {
     assert_eq!(rules_found(patch), vec!["invalid-image", "latest-tag"]);
 }
 
-/// The fast path for shallow kinds must decide on the `kind` the decoder keeps (the last),
+/// The fast path must decide on the `kind` the decoder keeps (the last),
 /// whatever its spelling: a workload written after `kind: ConfigMap` is never dropped.
 #[test]
 fn a_second_kind_in_another_key_form_is_not_lost() {
