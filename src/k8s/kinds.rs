@@ -281,13 +281,7 @@ pub fn compare_extraction(text: &str) -> Result<bool, String> {
     let Some(partial) = partial(text, false) else {
         return Ok(false);
     };
-    let Some(skimmed) = crate::yaml::skim::skim(text, 0, partial.keep) else {
-        return Ok(false);
-    };
-    let kind = (skimmed.root())
-        .and_then(|root| skimmed.get(root, "kind"))
-        .and_then(|k| skimmed.str(k));
-    if kind != Some(partial.chosen_for.1) {
+    if partial.skim(text, 0).is_none() {
         return Ok(false);
     }
     let source = SourceFile::new("t.yaml".into(), None, text.to_string());
@@ -321,12 +315,7 @@ pub fn compare_extraction(text: &str) -> Result<bool, String> {
 #[cfg(any(test, feature = "testing"))]
 pub fn fast_path_facts(text: &str) -> Option<Vec<String>> {
     let partial = partial(text, false)?;
-    let document = crate::yaml::skim::skim(text, 0, partial.keep)?;
-    let root = document.root()?;
-    let kind = document.get(root, "kind").and_then(|k| document.str(k));
-    if kind != Some(partial.chosen_for.1) {
-        return None;
-    }
+    let document = partial.skim(text, 0)?;
     let extracted = super::extract(&document, 0, "default", false);
     let value = |v: &Option<super::Located>| v.as_ref().map(|v| v.value.clone());
     let secrets = |list: &super::PullSecretList| {

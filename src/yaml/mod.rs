@@ -54,6 +54,20 @@ pub struct Partial<'a> {
     pub depth: usize,
 }
 
+impl Partial<'_> {
+    /// The fast path's tree of `text` (a piece starting at byte `base` of its file), when it
+    /// takes the piece and the tree reads `chosen_for` as the glance did.
+    pub fn skim(&self, text: &str, base: usize) -> Option<Document> {
+        let (key, value) = self.chosen_for;
+        skim::skim(text, base, self.keep).filter(|document| {
+            let root = document.root();
+            root.and_then(|r| document.get(r, key))
+                .and_then(|v| document.str(v))
+                == Some(value)
+        })
+    }
+}
+
 /// Parses one document piece; with `partial`, the fast path ([`skim`]) is tried first.
 pub fn parse_document(
     source: &SourceFile,
@@ -64,14 +78,7 @@ pub fn parse_document(
     let text = &source.text[start..end];
     let keep_depth = match partial {
         Some(partial) => {
-            let (key, value) = partial.chosen_for;
-            let document = skim::skim(text, start, partial.keep).filter(|document| {
-                let root = document.root();
-                root.and_then(|r| document.get(r, key))
-                    .and_then(|v| document.str(v))
-                    == Some(value)
-            });
-            if let Some(document) = document {
+            if let Some(document) = partial.skim(text, start) {
                 return vec![ParsedDocument {
                     document,
                     error: None,
