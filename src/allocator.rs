@@ -37,15 +37,16 @@ fn no_huge_pages() {
 }
 
 /// Once the inputs are read, before they are parsed. With a large stream among them (see
-/// [`LARGE_INPUT_BYTES`]) freed memory still goes back at once: each document's tree is dropped
-/// after extraction, and peak memory stays near the input's size (57 MB rather than 74 MB for
-/// the 20 MB bench stream). Otherwise (a directory of manifests, a pre-commit run) it is kept
-/// for the next file's tree: returning it and faulting it in again cost about 10% of the time
-/// on the corpus, with one thread or two.
+/// [`LARGE_INPUT_BYTES`]) freed memory goes back after a millisecond: each document's tree is
+/// dropped after extraction, and peak memory stays near the input's size (42 MB rather than
+/// 50 MB for the 20 MB bench stream with two threads, 503 rather than 597 MB for 16 times it).
+/// Not at once: each return is a `madvise` that, with two threads, interrupts the other core
+/// to flush its TLB, and the pages come back as faults; returning at once made the stream 1.07x
+/// slower with two threads (388 returns of 64 KB to 4 MB). Otherwise (a directory of
+/// manifests, a pre-commit run) it is kept for the next file's tree: returning it and faulting
+/// it in again cost about 10% of the time on the corpus, with one thread or two.
 pub fn tune_for(large_input: bool) {
-    if !large_input {
-        set_purge_delay(-1);
-    }
+    set_purge_delay(if large_input { 1 } else { -1 });
 }
 
 fn set_purge_delay(milliseconds: std::os::raw::c_long) {

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine;
 use crate::index::Index;
 use crate::input::LoadedInput;
-use crate::k8s::{Built, PodSpec, ServiceAccount};
+use crate::k8s::{Built, Extracted, PodSpec, ServiceAccount};
 use crate::settings::Settings;
 use crate::suppress;
 
@@ -141,14 +141,19 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
     let own = suppress::apply_comments(&files, &mut diagnostics, settings);
     crate::timings::mark("suppressions");
     diagnostics.extend(own.into_iter().filter(|d| reported(d.file)));
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if crate::parallel::can_split() {
+        diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    } else {
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     crate::kustomize::findings::merge_roots(&mut diagnostics);
     for d in &mut diagnostics {
         d.helm_source = files[d.file].helm_source(d.span.start).map(str::to_string);
     }
-    let (suppressed, diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
-        .into_iter()
-        .partition(|d| d.suppression.is_some());
+    // Taken out in place: most runs suppress nothing, and a partition moved every finding.
+    let suppressed: Vec<Diagnostic> = diagnostics
+        .extract_if(.., |d| d.suppression.is_some())
+        .collect();
     summary.suppressed = suppressed.len();
 
     for d in &diagnostics {
@@ -158,12 +163,20 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
             Severity::Info => summary.infos += 1,
         }
     }
+    drop(index);
+    let Extracted {
+        objects,
+        pods,
+        service_accounts,
+        secrets,
+        sensitive,
+    } = extracted;
+    crate::parallel::drop_later((pods, service_accounts, secrets, sensitive));
     Run {
         files,
         diagnostics,
         suppressed,
-        objects: extracted
-            .objects
+        objects: objects
             .into_iter()
             .filter(|(file, _)| reported(*file))
             .collect(),

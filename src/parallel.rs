@@ -22,3 +22,27 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
         items.iter().map(f).collect()
     }
 }
+
+/// Drops `value` on a thread of the pool the caller runs in, while the caller goes on; here
+/// when it has no pool. Freeing thousands of pod specs is work no one waits for.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    if can_split() {
+        rayon::spawn(move || drop(value));
+    }
+}
+
+/// Appends `from` to `to`, taking `from`'s buffer when `to` is empty: a large stream's objects
+/// (thousands of pod specs) are gathered from every thread's part, and then into the run's,
+/// and each copy of them was a serial millisecond or more.
+pub fn append<T>(to: &mut Vec<T>, mut from: Vec<T>) {
+    if to.is_empty() && to.capacity() <= from.capacity() {
+        *to = from;
+    } else {
+        to.append(&mut from);
+    }
+}
+
+/// Makes room in `to` for vectors of the lengths `lens`.
+pub fn reserve<T>(to: &mut Vec<T>, lens: impl Iterator<Item = usize>) {
+    to.reserve_exact(lens.sum());
+}

@@ -38,7 +38,7 @@ pub(super) fn run(args: &FixArgs) -> Result<ExitCode, Failure> {
     };
     // What the files define (Secrets, ServiceAccounts) is kept to check each file's edits
     // against: a pull secret added in one file is defined in another.
-    let ((mut run, definitions), read_failures) =
+    let ((mut run, definitions), read_failures, _) =
         read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
             let collected = lint::collect(inputs, settings);
             let definitions = pullcheck::definitions::Definitions::of(&collected);

@@ -164,7 +164,7 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
     } else {
         &args.input.exclude
     };
-    let (mut run, read_failures) =
+    let (mut run, read_failures, workers) =
         read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
             lint::lint(inputs, settings)
         })?;
@@ -199,16 +199,18 @@ fn lint(args: &LintArgs, color: bool) -> Result<ExitCode, Failure> {
         width: human_width(Stream::Stdout),
     };
     pullcheck::timings::mark("lint");
-    write_stdout(|out| {
-        if args.statistics {
-            let counts = output::statistics::per_rule(&run.diagnostics);
-            output::statistics::write_table(&counts, 0, terminal_width(Stream::Stdout), out)?;
-            writeln!(out, "{}", human::summary_line(&run.summary))
-        } else if args.quiet && args.format == output::Format::Human {
-            human::write_diagnostics(&run.files, &run.diagnostics, style, 1, out)
-        } else {
-            output::write(&run, args.format, style, out)
-        }
+    workers.run(|| {
+        write_stdout(|out| {
+            if args.statistics {
+                let counts = output::statistics::per_rule(&run.diagnostics);
+                output::statistics::write_table(&counts, 0, terminal_width(Stream::Stdout), out)?;
+                writeln!(out, "{}", human::summary_line(&run.summary))
+            } else if args.quiet && args.format == output::Format::Human {
+                human::write_diagnostics(&run.files, &run.diagnostics, style, 1, out)
+            } else {
+                output::write(&run, args.format, style, out)
+            }
+        })
     })?;
     pullcheck::timings::mark("output");
     // The process ends here: freeing every file and tree, much of it allocated on other
@@ -228,7 +230,7 @@ fn images(args: &ImagesArgs) -> Result<ExitCode, Failure> {
     } else {
         &args.input.exclude
     };
-    let ((collected, planned), read_failures) =
+    let ((collected, planned), read_failures, _) =
         read_inputs(&args.input, excludes, &mut settings, |inputs, settings| {
             let collected = lint::collect(inputs, settings);
             let planned = plan::plan(&collected, settings);

@@ -60,3 +60,20 @@ pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io
         Format::Markdown => summary::write(run, out),
     }
 }
+
+/// Writes each item's text, in order. The texts are made on every thread of the pool the caller
+/// runs on (see [`crate::parallel`]), a batch at a time, so that only a batch's text is held:
+/// reports are independent, and rendering them was the one stage of a run left on one thread.
+pub(crate) fn write_each<T: Sync>(
+    items: &[T],
+    out: &mut dyn Write,
+    render: impl Fn(&T) -> io::Result<Vec<u8>> + Sync + Send,
+) -> io::Result<()> {
+    const BATCH: usize = 2048;
+    for batch in items.chunks(BATCH) {
+        for text in crate::parallel::map(batch, &render) {
+            out.write_all(&text?)?;
+        }
+    }
+    Ok(())
+}

@@ -11,10 +11,8 @@ pub fn document_ranges(text: &str, start: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut piece_start = start;
-    // Only lines that start with `---` matter: look for `\n---` rather than at every line.
     let first_line = (start < bytes.len()).then_some(start);
-    let marked_lines = memchr::memmem::find_iter(&bytes[start..], b"\n---").map(|i| start + i + 1);
-    for line_start in first_line.into_iter().chain(marked_lines) {
+    for line_start in first_line.into_iter().chain(marked_lines(bytes, start)) {
         if line_start > piece_start && is_document_marker(&bytes[line_start..]) {
             ranges.push((piece_start, line_start));
             piece_start = line_start;
@@ -24,6 +22,31 @@ pub fn document_ranges(text: &str, start: usize) -> Vec<(usize, usize)> {
         ranges.push((piece_start, bytes.len()));
     }
     ranges
+}
+
+const MARKER_PIECE: usize = 1 << 20;
+
+/// Where the lines that start with `---` start, from `start` on: found by looking for `\n---`
+/// rather than at every line; in a large text, in pieces on every thread of the pool the caller
+/// runs in (see [`crate::parallel`]).
+fn marked_lines(bytes: &[u8], start: usize) -> Vec<usize> {
+    let find = |from: usize, to: usize| -> Vec<usize> {
+        // A match that starts in the piece may end in the next one.
+        let end = (to + 3).min(bytes.len());
+        memchr::memmem::find_iter(&bytes[from..end], b"\n---")
+            .map(|i| from + i)
+            .take_while(|&at| at < to)
+            .map(|at| at + 1)
+            .collect()
+    };
+    if !crate::parallel::can_split() || bytes.len() - start < crate::parallel::SPLIT_TEXT_BYTES {
+        return find(start, bytes.len());
+    }
+    let pieces: Vec<(usize, usize)> = (start..bytes.len())
+        .step_by(MARKER_PIECE)
+        .map(|from| (from, (from + MARKER_PIECE).min(bytes.len())))
+        .collect();
+    crate::parallel::map(&pieces, |&(from, to)| find(from, to)).concat()
 }
 
 fn is_document_marker(line: &[u8]) -> bool {
@@ -61,6 +84,27 @@ mod tests {
             vec!["a: |\n  ---\nb: ----\n"]
         );
         assert_eq!(pieces("----\n"), vec!["----\n"]);
+    }
+
+    #[test]
+    fn a_large_text_splits_alike_on_a_pool() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        // Lines of `a: 1`, and a marker line straddling each cut between pieces: its line
+        // break 1, 2, 3 or 4 bytes before the cut.
+        let mut bytes = b"a: 1\n".repeat(crate::parallel::SPLIT_TEXT_BYTES / 5 + MARKER_PIECE);
+        for k in 1..=4 {
+            let at = k * MARKER_PIECE - k;
+            bytes[at..at + 5].copy_from_slice(b"\n---\n");
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        for start in [0, 5] {
+            let alone = document_ranges(&text, start);
+            assert_eq!(alone.len(), 5);
+            assert_eq!(pool.install(|| document_ranges(&text, start)), alone);
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::{
     PullSecretList, Secret, SecretEntryProblem, ServiceAccount, UnusableSecretEntry,
 };
 use crate::credentials::secret::{self, Payload};
+use crate::parallel::{append, reserve};
 use crate::source::Span;
 use crate::yaml::{Document, NodeId, NodeKind};
 
@@ -33,12 +34,24 @@ pub struct Extracted {
 }
 
 impl Extracted {
-    pub fn append(&mut self, mut other: Extracted) {
-        self.objects.append(&mut other.objects);
-        self.pods.append(&mut other.pods);
-        self.service_accounts.append(&mut other.service_accounts);
-        self.secrets.append(&mut other.secrets);
-        self.sensitive.append(&mut other.sensitive);
+    pub fn append(&mut self, other: Extracted) {
+        append(&mut self.objects, other.objects);
+        append(&mut self.pods, other.pods);
+        append(&mut self.service_accounts, other.service_accounts);
+        append(&mut self.secrets, other.secrets);
+        append(&mut self.sensitive, other.sensitive);
+    }
+
+    /// Makes room for `parts` to be appended without growing twice.
+    pub fn reserve<'a>(&mut self, parts: impl Iterator<Item = &'a Extracted> + Clone) {
+        reserve(&mut self.objects, parts.clone().map(|p| p.objects.len()));
+        reserve(&mut self.pods, parts.clone().map(|p| p.pods.len()));
+        reserve(
+            &mut self.service_accounts,
+            parts.clone().map(|p| p.service_accounts.len()),
+        );
+        reserve(&mut self.secrets, parts.clone().map(|p| p.secrets.len()));
+        reserve(&mut self.sensitive, parts.map(|p| p.sensitive.len()));
     }
 
     /// Containers of every list; image volumes are not counted.

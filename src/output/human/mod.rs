@@ -51,9 +51,7 @@ pub fn write_diagnostics(
         .with_width(style.width)
         .with_context_lines(context)
         .with_links(false);
-    let mut text = String::new();
-    for d in diagnostics {
-        text.clear();
+    super::write_each(diagnostics, out, |d| {
         let elsewhere = d
             .related
             .iter()
@@ -69,14 +67,14 @@ pub fn write_diagnostics(
             snippet: Snippet::new(&files[d.file], d, context),
             elsewhere,
         };
+        let mut text = String::new();
         // Rendering into a String cannot fail but for a broken Display impl.
         handler
             .render_report(&mut text, &report)
             .map_err(|_| io::Error::other("could not render a diagnostic"))?;
-        out.write_all(text.as_bytes())?;
-        writeln!(out)?;
-    }
-    Ok(())
+        text.push('\n');
+        Ok(text.into_bytes())
+    })
 }
 
 /// `3 files, 5 objects, 7 containers: 1 error, 2 warnings`.

@@ -49,12 +49,15 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer(&mut *out, &properties)?;
     write!(out, ",\n    \"results\": [")?;
-    for (i, d) in all.into_iter().enumerate() {
+    let numbered: Vec<(usize, &Diagnostic)> = all.into_iter().enumerate().collect();
+    super::write_each(&numbered, out, |&(i, d)| {
         let index = metas.iter().position(|m| *m == d.rule);
-        out.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+        let mut text = Vec::with_capacity(1024);
+        text.extend_from_slice(if i == 0 { b"\n      " } else { b",\n      " });
         let fingerprint = fingerprints[i].clone();
-        serde_json::to_writer(&mut *out, &result(d, &run.files, index, fingerprint))?;
-    }
+        serde_json::to_writer(&mut text, &result(d, &run.files, index, fingerprint))?;
+        Ok(text)
+    })?;
     writeln!(out, "\n    ]\n  }}]\n}}")
 }
 
