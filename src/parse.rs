@@ -97,6 +97,12 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     };
     let mut extracted = Extracted::default();
     let mut diagnostics = Vec::new();
+    // Each file's results are appended once, into vectors of their total size.
+    extracted.reserve(per_file.iter().map(|r| &r.extracted));
+    reserve(
+        &mut diagnostics,
+        per_file.iter().map(|r| r.diagnostics.len()),
+    );
     let mut templates = Vec::new();
     let mut masks = Vec::with_capacity(inputs.len());
     let mut models = std::collections::HashMap::new();

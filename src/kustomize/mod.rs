@@ -32,8 +32,9 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
     if kustomizations.is_empty() {
         return patches;
     }
-    let by_path: HashMap<PathBuf, usize> =
-        crate::parallel::map(files, |f| normalize(Path::new(&f.name)))
+    // Normalized paths as bytes (see `tree::Tree`).
+    let by_path: HashMap<std::ffi::OsString, usize> =
+        crate::parallel::map(files, |f| normalize(Path::new(&f.name)).into_os_string())
             .into_iter()
             .enumerate()
             .map(|(i, path)| (path, i))
@@ -44,8 +45,9 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
         for parsed in yaml::parse_stream(file) {
             if parsed.error.is_none() {
                 found.extend(
-                    (patch_paths(&parsed.document).into_iter())
-                        .filter_map(|path| by_path.get(&normalize(&dir.join(path))).copied()),
+                    (patch_paths(&parsed.document).into_iter()).filter_map(|path| {
+                        by_path.get(normalize(&dir.join(path)).as_os_str()).copied()
+                    }),
                 );
             }
         }

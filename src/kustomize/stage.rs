@@ -6,13 +6,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::build::{Build, BuildError, Builder, BuiltObject, Generated};
+use super::build::{Build, BuildError, Builder, BuiltObject};
 use super::tree::{Tree, references};
-use super::values::Values;
-use crate::credentials::secret::{self, Payload};
-use crate::k8s::{Built, ContainerList, Extracted, ObjectRef, PodSpec, Secret};
+use crate::k8s::{Built, Extracted};
 use crate::source::SourceFile;
 use crate::yaml;
+
+mod deploy;
+
+use deploy::{ByFile, Deploy, deploy};
 
 /// The roots of a run and what became of each.
 #[derive(Debug, Default)]
@@ -106,19 +108,26 @@ pub fn apply(
             sensitive: std::mem::take(&mut written.sensitive),
             ..Extracted::default()
         };
-        for (index, root) in roots.iter().enumerate() {
-            if let Some(build) = root.build() {
-                for object in &build.objects {
-                    let context = Deploy {
-                        root: index,
-                        written: &written,
-                        files,
-                        default_namespace,
-                        credentials,
-                    };
-                    deploy(&context, object, &mut out);
-                }
+        let by_file = ByFile::of(&written);
+        // Each root's build deployed on every thread of the pool, joined in order.
+        let numbered: Vec<(usize, &Root)> = roots.iter().enumerate().collect();
+        let deployed = crate::parallel::map(&numbered, |&(index, root)| {
+            let mut out = Extracted::default();
+            let context = Deploy {
+                root: index,
+                written: &written,
+                by_file: &by_file,
+                files,
+                default_namespace,
+                credentials,
+            };
+            for object in root.build().map_or(&[][..], |b| &b.objects) {
+                deploy(&context, object, &mut out);
             }
+            out
+        });
+        for part in deployed {
+            out.append(part);
         }
         out.objects.extend(
             written
@@ -214,163 +223,4 @@ fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<usize> {
 
 fn is_component(file: &SourceFile) -> bool {
     file.text.lines().any(|l| l.trim_end() == "kind: Component")
-}
-
-/// Adds the objects a built object stands for: copies of what was extracted from where it is
-/// written, under its built name and namespace, with its built images, pull policies, pull
-/// secrets and ServiceAccount.
-/// What every object of a root's build is deployed with.
-struct Deploy<'a> {
-    root: usize,
-    written: &'a Extracted,
-    files: &'a [SourceFile],
-    default_namespace: &'a str,
-    /// Whether generated Secrets' credentials are read (`--online`).
-    credentials: bool,
-}
-
-fn deploy(context: &Deploy<'_>, object: &BuiltObject, out: &mut Extracted) {
-    let Deploy {
-        root,
-        written,
-        files,
-        default_namespace,
-        credentials,
-    } = *context;
-    let written_namespace = object
-        .written_namespace
-        .as_deref()
-        .unwrap_or(default_namespace);
-    let is_it = |file: usize, of: &ObjectRef| {
-        file == object.file
-            && of.kind == object.kind
-            && of.name.as_deref().unwrap_or("") == object.written_name
-            && of.namespace == written_namespace
-    };
-    let built = ObjectRef {
-        kind: object.kind.clone(),
-        name: (!object.name.is_empty()).then(|| object.name.clone()),
-        namespace: object
-            .namespace
-            .clone()
-            .unwrap_or_else(|| default_namespace.to_string()),
-    };
-    out.objects.push((object.file, built.clone()));
-    if let Some(generated) = &object.generated {
-        out.secrets.push(generated_secret(
-            object,
-            generated,
-            built.namespace,
-            credentials,
-        ));
-        return;
-    }
-    for account in written
-        .service_accounts
-        .iter()
-        .filter(|a| is_it(a.file, &a.object))
-    {
-        let mut account = account.clone();
-        account.name = object.name.clone();
-        account.object = built.clone();
-        let mut values = Values::new(files[object.file].text.len());
-        values.pull_secrets(&mut account.pull_secrets, object);
-        account.built = Some(Box::new(Built {
-            root,
-            moved: values.moved,
-        }));
-        out.service_accounts.push(account);
-    }
-    for secret in written.secrets.iter().filter(|s| {
-        s.file == object.file
-            && object.kind == "Secret"
-            && s.name == object.written_name
-            && s.namespace == written_namespace
-    }) {
-        let mut secret = secret.clone();
-        secret.name = object.name.clone();
-        secret.namespace = built.namespace.clone();
-        out.secrets.push(secret);
-    }
-    for pod in written.pods.iter().filter(|p| is_it(p.file, &p.object)) {
-        let text_len = files[pod.file].text.len();
-        out.pods
-            .push(built_pod(root, pod, object, &built, text_len));
-    }
-}
-
-/// A Secret a kustomization generates, reduced as extraction reduces a written one: to the
-/// registries it holds credentials for.
-fn generated_secret(
-    object: &BuiltObject,
-    generated: &Generated,
-    namespace: String,
-    credentials: bool,
-) -> Secret {
-    let payload = |key: &str| {
-        let (_, value) = generated.data.iter().find(|(k, _)| k == key)?;
-        Some(std::str::from_utf8(value).map_or_else(|_| Payload::Base64(""), Payload::Plain))
-    };
-    Secret {
-        file: object.file,
-        namespace,
-        name: object.name.clone(),
-        registry_keys: secret::registry_keys(&generated.secret_type, payload),
-        credentials: if credentials {
-            secret::credentials(&generated.secret_type, payload)
-        } else {
-            Vec::new()
-        },
-    }
-}
-
-fn built_pod(
-    root: usize,
-    pod: &PodSpec,
-    object: &BuiltObject,
-    built: &ObjectRef,
-    text_len: usize,
-) -> PodSpec {
-    let mut pod = pod.clone();
-    pod.object = built.clone();
-    let mut values = Values::new(text_len);
-    if let Some(account) = &object.service_account {
-        values.set(
-            &mut pod.service_account,
-            account,
-            object.service_account_set_by,
-            "ServiceAccount",
-        );
-    }
-    values.pull_secrets(&mut pod.pull_secrets, object);
-    for container in &mut pod.containers {
-        if container.list == ContainerList::ImageVolumes {
-            continue;
-        }
-        let name = container.name.as_deref().unwrap_or("");
-        let Some(result) = object
-            .containers
-            .iter()
-            .find(|c| c.list == container.list.key() && c.name == name)
-        else {
-            continue;
-        };
-        if !result.image.is_empty() {
-            let by = result.set_by.last().copied();
-            values.set(&mut container.image, &result.image, by, "image");
-        }
-        if let Some(policy) = &result.pull_policy {
-            values.set(
-                &mut container.pull_policy,
-                policy,
-                result.policy_set_by,
-                "pull policy",
-            );
-        }
-    }
-    pod.built = Some(Box::new(Built {
-        root,
-        moved: values.moved,
-    }));
-    pod
 }
