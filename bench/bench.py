@@ -163,6 +163,27 @@ print(times[len(times) // 2])
     return float(out.stdout)
 
 
+def read_only_seconds(read_only, corpus, threads, runs):
+    """Median seconds `read_only` took to read the corpus' files with `threads` threads (its
+    walk left out)."""
+    def once():
+        out = subprocess.run([read_only, corpus, str(threads)], capture_output=True, check=True)
+        return float(out.stdout)
+    once()
+    return statistics.median(once() for _ in range(runs))
+
+
+def read_only_two_at_once_seconds(read_only, corpus, runs):
+    """Median of the slower of two one-thread `read_only` processes reading the corpus at the
+    same moment (each waits for a start time after its walk)."""
+    def once():
+        start = time.time() + 0.5
+        procs = [subprocess.Popen([read_only, corpus, "1", f"{start:.6f}"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for _ in range(2)]
+        return max(float(p.communicate()[0]) for p in procs)
+    once()
+    return statistics.median(once() for _ in range(runs))
+
+
 def mb(n):
     return n / 1_000_000
 
@@ -172,6 +193,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--parse-only", required=True)
     ap.add_argument("--skim-stats", help="bench/skim_stats.rs, built: reports the fast path's share")
+    ap.add_argument("--read-only", help="bench/read_only.rs, built: the corpus' reads alone, a reference for its scaling")
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--runs", type=int, default=5)
@@ -253,6 +275,15 @@ def main():
             (corpus_bytes, corpus_bytes),
         )
 
+        reads = None
+        if args.read_only:
+            read_only = os.path.abspath(args.read_only)
+            reads = (
+                read_only_seconds(read_only, corpus, 1, runs),
+                read_only_seconds(read_only, corpus, 2, runs),
+                read_only_two_at_once_seconds(read_only, corpus, runs),
+            )
+
         small = os.path.join(corpus, "plain")
         small_file = None
         for r, _, ns in sorted(os.walk(small)):
@@ -305,6 +336,13 @@ def main():
         w(f"| PyYAML `CSafeLoader`, every document (malformed ones skipped), 1 thread | {csafe:.3f} | {mb(size)/csafe:.1f} |")
     else:
         w("| PyYAML `CSafeLoader` | not installed | |")
+    if reads:
+        w("\n## References on the corpus directory, same invocation\n")
+        w("| reference | median s | MB/s |")
+        w("|---|---|---|")
+        w(f"| reading its files alone (`read_only`: open, statx, read, close), 1 thread | {reads[0]:.3f} | {mb(corpus_bytes)/reads[0]:.1f} |")
+        w(f"| the same, 2 threads | {reads[1]:.3f} | {mb(corpus_bytes)/reads[1]:.1f} |")
+        w(f"| two 1-thread `read_only` processes reading together (the slower) | {reads[2]:.3f} | {2*mb(corpus_bytes)/reads[2]:.1f} |")
     w("\n## pullcheck\n")
     w("| case | median s | MB/s | peak RSS MB | command |")
     w("|---|---|---|---|---|")
@@ -331,7 +369,8 @@ def main():
     w(f"- Stream, 1 -> 2 threads: {s1/s2:.2f}x (two processes: {ceiling:.2f}x).")
     if skim:
         w(f"- Documents read by the fast path (`skim_stats`): {skim}.")
-    w(f"- Corpus directory, 1 -> 2 threads: {c1/c2:.2f}x (two processes: {ceiling:.2f}x).")
+    w(f"- Corpus directory, 1 -> 2 threads: {c1/c2:.2f}x (two processes: {ceiling:.2f}x)"
+      + (f"; reading its files alone: 2 threads {reads[0]/reads[1]:.2f}x one, two processes {2*reads[0]/reads[2]:.2f}x." if reads else "."))
     w(f"- Scaling (runs interleaved with 1x runs): 4x input took {scaling[4]:.2f}x the time, 16x input {scaling[16]:.2f}x.")
     w(f"- Peak RSS on the stream: {s2_rss/1024 if s2_rss else float('nan'):.0f} MB for {mb(size):.0f} MB of input (target: 2x input + 30 MB = {2*mb(size)+30:.0f} MB).")
     w(f"- One small file: {one*1000:.1f} ms including process start.")

@@ -116,7 +116,12 @@ pub fn lint_collected(collected: Collected, settings: &Settings) -> Run {
         .filter(|p| linted(p.file, p.built.as_deref()))
         .collect();
     let found: Vec<Vec<Diagnostic>> = if settings.parallel && pods.len() > 64 {
-        pods.par_iter().map(|pod| check(pod)).collect()
+        // Runs of at most 16 pod specs a task, so that no thread is left with a long one at
+        // the end (see `parallel::map_each`).
+        pods.par_iter()
+            .with_max_len(16)
+            .map(|pod| check(pod))
+            .collect()
     } else {
         pods.iter().map(|pod| check(pod)).collect()
     };

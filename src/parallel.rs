@@ -23,6 +23,20 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
     }
 }
 
+/// Like [`map`], with each item a task of its own, for items of uneven and large work (files,
+/// kustomize roots). rayon otherwise hands each thread runs of items to do in turn, which it
+/// cannot split once started: the last run of a directory's files kept one thread busy 20 ms
+/// after the other had finished (the corpus' `plain/` parsed 1.33x faster with two threads
+/// than one, 1.6x with a task per file).
+pub fn map_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if can_split() {
+        items.par_iter().with_max_len(1).map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
 /// Drops `value` on a thread of the pool the caller runs in, while the caller goes on; here
 /// when it has no pool. Freeing thousands of pod specs is work no one waits for.
 pub fn drop_later<T: Send + 'static>(value: T) {

@@ -77,8 +77,10 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
     let modelled = modelled_files(&inputs, settings);
     let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
+        // A task per file (see `parallel::map_each`).
         inputs
             .par_iter()
+            .with_max_len(1)
             .enumerate()
             .map(|(i, input)| read_file(i, input, settings, modelled[i]))
             .collect()

@@ -1,5 +1,6 @@
 //! The benchmark suite is not run in CI (too noisy), but its pieces must not rot: run the
-//! parse-only reference and the whole suite once on tiny inputs.
+//! parse-only reference and the whole suite (the read-only reference among it) once on tiny
+//! inputs.
 
 mod common;
 
@@ -59,6 +60,8 @@ fn the_suite_runs_on_tiny_inputs() {
         .arg(parse_only_binary())
         .arg("--skim-stats")
         .arg(example_binary("skim_stats"))
+        .arg("--read-only")
+        .arg(example_binary("read_only"))
         .arg("--corpus")
         .arg(&corpus)
         .arg("--out")
@@ -77,6 +80,7 @@ fn the_suite_runs_on_tiny_inputs() {
         "Corpus directory, 1 -> 2 threads",
         "diagnostics: human",
         "read by the fast path",
+        "reading its files alone: 2 threads",
         "first runs",
         "| stream, file, 2 threads |",
     ] {

@@ -187,7 +187,8 @@ fn load_all(
 ) -> Vec<Result<LoadedInput, String>> {
     let load = |input| input::load(input, limit);
     if parallel && inputs.len() > 1 {
-        inputs.par_iter().map(load).collect()
+        // A task per file: see `pullcheck::parallel::map_each`.
+        inputs.par_iter().with_max_len(1).map(load).collect()
     } else {
         inputs.iter().map(load).collect()
     }

@@ -71,7 +71,7 @@ pub fn apply(
         .filter(|&file| !is_component(&files[file]))
         .collect();
     // The roots are built on every thread of the pool, each by its own builder.
-    let builds = crate::parallel::map(&root_files, |&file| {
+    let builds = crate::parallel::map_each(&root_files, |&file| {
         Builder::with_read(&tree, &read).build(file)
     });
     let mut roots = Vec::new();
@@ -111,7 +111,7 @@ pub fn apply(
         let by_file = ByFile::of(&written);
         // Each root's build deployed on every thread of the pool, joined in order.
         let numbered: Vec<(usize, &Root)> = roots.iter().enumerate().collect();
-        let deployed = crate::parallel::map(&numbered, |&(index, root)| {
+        let deployed = crate::parallel::map_each(&numbered, |&(index, root)| {
             let mut out = Extracted::default();
             let context = Deploy {
                 root: index,

@@ -99,7 +99,7 @@ pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>)
     // few `stat` calls each); what a round finds is reachable whatever the order, so the
     // files found are the same as one at a time.
     while !round.is_empty() {
-        let found = crate::parallel::map(&round, |(path, text)| referenced_files(path, text));
+        let found = crate::parallel::map_each(&round, |(path, text)| referenced_files(path, text));
         let mut next = Vec::new();
         for file in found.into_iter().flatten() {
             if known.contains(file.as_os_str()) || !seen.insert(file.clone()) {

@@ -71,7 +71,7 @@ pub(crate) fn write_each<T: Sync>(
 ) -> io::Result<()> {
     const BATCH: usize = 2048;
     for batch in items.chunks(BATCH) {
-        for text in crate::parallel::map(batch, &render) {
+        for text in crate::parallel::map_each(batch, &render) {
             out.write_all(&text?)?;
         }
     }

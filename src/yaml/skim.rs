@@ -842,20 +842,29 @@ fn plain_key_colon(rest: &[u8]) -> Option<usize> {
 
 /// Whether ` #` (a comment) occurs in `bytes`.
 fn has_comment(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b" #").is_some()
+    comment_at(bytes).is_some()
+}
+
+/// Where the first ` #` in `bytes` starts. `#` is rare: looking for it alone is faster than a
+/// two-byte search, whose searcher is built anew on each call (for every plain scalar).
+fn comment_at(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'#', bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == b' ')
+        .map(|i| i - 1)
 }
 
 /// The length of a plain scalar's text on one line (up to a comment, trailing spaces dropped),
 /// or `None` if the line is not only that (`: ` inside makes it a key, which is not allowed
 /// here).
 fn plain_line(rest: &[u8]) -> Option<usize> {
-    let text = match memchr::memmem::find(rest, b" #") {
+    let text = match comment_at(rest) {
         Some(i) => &rest[..i],
         None => rest,
     };
     let len = trim_end_len(text);
     let text = &text[..len];
-    if memchr::memmem::find(text, b": ").is_some() || text.last() == Some(&b':') {
+    let key = memchr::memchr_iter(b':', text).any(|i| text.get(i + 1) == Some(&b' '));
+    if key || text.last() == Some(&b':') {
         return None;
     }
     Some(len)

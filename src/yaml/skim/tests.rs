@@ -297,3 +297,19 @@ fn the_word_at_a_time_character_check_matches_the_byte_check() {
         }
     }
 }
+
+#[test]
+fn comments_are_found_as_a_two_byte_search_finds_them() {
+    // Every text of up to 6 bytes over the bytes that matter.
+    let alphabet = [b' ', b'#', b':', b'a'];
+    for len in 0..=6u32 {
+        for n in 0..4usize.pow(len) {
+            let text: Vec<u8> = (0..len).map(|k| alphabet[n / 4usize.pow(k) % 4]).collect();
+            assert_eq!(
+                comment_at(&text),
+                memchr::memmem::find(&text, b" #"),
+                "{text:?}"
+            );
+        }
+    }
+}
