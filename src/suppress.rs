@@ -14,6 +14,10 @@ use crate::source::{SourceFile, Span};
 
 pub(crate) const MARKER: &str = "# pullcheck-ignore:";
 
+/// The searcher for [`MARKER`], built once rather than for each of a run's files.
+static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARKER));
+
 /// One suppression as written: the rules it names and its reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
@@ -78,7 +82,8 @@ pub fn comment_directives(file: &SourceFile) -> HashMap<usize, Vec<Directive>> {
         from = end;
     }
     let found = crate::parallel::map(&pieces, |&(from, end)| {
-        memchr::memmem::find_iter(&bytes[from..end], MARKER.as_bytes())
+        FINDER
+            .find_iter(&bytes[from..end])
             .map(|at| from + at)
             .collect::<Vec<usize>>()
     });

@@ -231,7 +231,11 @@ pub fn partial(text: &str, everything: bool) -> Option<Partial<'_>> {
 /// block scalar): not inside prose (`the Secret named`) or a longer word (`imagePullSecrets`).
 fn may_name_a_secret(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let word = memchr::memmem::find_iter(bytes, b"Secret").any(|at| {
+    // Built once: a searcher is set up anew for each `memmem::find_iter`, and this runs for
+    // every document.
+    static SECRET: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"Secret"));
+    let word = SECRET.find_iter(bytes).any(|at| {
         let line_start = bytes[..at]
             .iter()
             .rposition(|&b| b == b'\n')

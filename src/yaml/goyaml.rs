@@ -67,7 +67,9 @@ pub fn check_text(text: &str, base: usize) -> Option<SyntaxError> {
     }
     // apimachinery's YAMLReader: a line that starts with `---` separates documents, and only a
     // comment may follow the marker.
-    let marked = memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1);
+    let marked = super::split::DOCUMENT_MARKER
+        .find_iter(bytes)
+        .map(|i| i + 1);
     for line_start in text
         .starts_with("---")
         .then_some(0)

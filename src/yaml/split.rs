@@ -26,6 +26,11 @@ pub fn document_ranges(text: &str, start: usize) -> Vec<(usize, usize)> {
 
 const MARKER_PIECE: usize = 1 << 20;
 
+/// `\n---`, searched for in every file and every document (by the go-yaml checks too): built
+/// once, as a `memmem::find_iter` sets its searcher up anew on each call.
+pub(crate) static DOCUMENT_MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\n---"));
+
 /// Where the lines that start with `---` start, from `start` on: found by looking for `\n---`
 /// rather than at every line; in a large text, in pieces on every thread of the pool the caller
 /// runs in (see [`crate::parallel`]).
@@ -33,7 +38,8 @@ fn marked_lines(bytes: &[u8], start: usize) -> Vec<usize> {
     let find = |from: usize, to: usize| -> Vec<usize> {
         // A match that starts in the piece may end in the next one.
         let end = (to + 3).min(bytes.len());
-        memchr::memmem::find_iter(&bytes[from..end], b"\n---")
+        DOCUMENT_MARKER
+            .find_iter(&bytes[from..end])
             .map(|i| from + i)
             .take_while(|&at| at < to)
             .map(|at| at + 1)
