@@ -97,12 +97,17 @@ pub fn apply(
             outcome,
         });
     }
-    let through: HashSet<usize> = roots
+    // By file index rather than hashed: every object of the run is looked up.
+    let mut through = vec![false; files.len()];
+    for file in roots.iter().filter_map(Root::build).flat_map(|b| &b.files) {
+        through[*file] = true;
+    }
+    let through = |file: &usize| through[*file];
+    if roots
         .iter()
         .filter_map(Root::build)
-        .flat_map(|b| b.files.iter().copied())
-        .collect();
-    if !through.is_empty() {
+        .any(|b| !b.files.is_empty())
+    {
         let mut written = std::mem::take(extracted);
         let mut out = Extracted {
             sensitive: std::mem::take(&mut written.sensitive),
@@ -129,30 +134,18 @@ pub fn apply(
         for part in deployed {
             out.append(part);
         }
-        out.objects.extend(
-            written
-                .objects
-                .into_iter()
-                .filter(|(f, _)| !through.contains(f)),
-        );
-        out.pods.extend(
-            written
-                .pods
-                .into_iter()
-                .filter(|p| !through.contains(&p.file)),
-        );
+        out.objects
+            .extend(written.objects.into_iter().filter(|(f, _)| !through(f)));
+        out.pods
+            .extend(written.pods.into_iter().filter(|p| !through(&p.file)));
         out.service_accounts.extend(
             written
                 .service_accounts
                 .into_iter()
-                .filter(|a| !through.contains(&a.file)),
+                .filter(|a| !through(&a.file)),
         );
-        out.secrets.extend(
-            written
-                .secrets
-                .into_iter()
-                .filter(|s| !through.contains(&s.file)),
-        );
+        out.secrets
+            .extend(written.secrets.into_iter().filter(|s| !through(&s.file)));
         *extracted = out;
     }
     Kustomized { roots }
