@@ -44,7 +44,7 @@ pub mod definitions;
 pub mod lsp;
 
 // Shared machinery.
-mod parallel;
+pub mod parallel;
 mod sha256;
 pub mod timings;
 

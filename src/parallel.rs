@@ -1,5 +1,6 @@
-//! When one large text is worth splitting across the thread pool (reading it, indexing its
-//! lines), as opposed to the many files and documents `lint` already shares out.
+//! Sharing work out on the thread pool the caller runs in, and gathering what the threads made:
+//! a large text split in pieces (reading it, indexing its lines), items of uneven work a task
+//! each, results joined without copies, and memory freed off the caller's path.
 
 /// A text at least this large is read and line-indexed in pieces on every pool thread: the
 /// kernel's cost of filling fresh memory (about 1.5 ms a megabyte on the benchmark machine) is

@@ -3,8 +3,6 @@
 
 use std::io::IsTerminal;
 
-use rayon::prelude::*;
-
 use pullcheck::input::{self, InputSource, LoadedInput};
 use pullcheck::lint;
 use pullcheck::output::escape;
@@ -99,9 +97,9 @@ pub fn read_inputs<T: Send>(
         note("reading manifests from standard input (end with Ctrl-D)");
     }
     let run = || {
-        let loaded = load_all(&discovery.inputs, settings.parallel, limit);
+        let loaded = load_all(&discovery.inputs, limit);
         // Context files are read like the others; one that cannot be read only resolves less.
-        let context: Vec<LoadedInput> = load_all(&context, settings.parallel, limit)
+        let context: Vec<LoadedInput> = load_all(&context, limit)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|input| input.not_text.is_none())
@@ -154,7 +152,7 @@ pub fn read_inputs<T: Send>(
             // What the run's kustomizations include from outside it is read too (each file
             // once): their builds are what is linted.
             let reached = input::kustomize_reached(&inputs);
-            for result in load_all(&reached, settings.parallel, limit) {
+            for result in load_all(&reached, limit) {
                 match result {
                     Ok(input) => inputs.push(input),
                     Err(failure) => {
@@ -180,18 +178,9 @@ pub fn read_inputs<T: Send>(
     Ok((result, failed, workers))
 }
 
-fn load_all(
-    inputs: &[InputSource],
-    parallel: bool,
-    limit: u64,
-) -> Vec<Result<LoadedInput, String>> {
-    let load = |input| input::load(input, limit);
-    if parallel && inputs.len() > 1 {
-        // A task per file: see `pullcheck::parallel::map_each`.
-        inputs.par_iter().with_max_len(1).map(load).collect()
-    } else {
-        inputs.iter().map(load).collect()
-    }
+/// Reads `inputs`, a task per file on the pool when the run has one.
+fn load_all(inputs: &[InputSource], limit: u64) -> Vec<Result<LoadedInput, String>> {
+    pullcheck::parallel::map_each(inputs, |input| input::load(input, limit))
 }
 
 /// `--threads` above this many per core is capped.
