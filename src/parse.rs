@@ -76,21 +76,11 @@ impl FileResult {
 pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     inputs.sort_by(|a, b| a.source.name.cmp(&b.source.name));
     let modelled = modelled_files(&inputs, settings);
-    let per_file: Vec<FileResult> = if settings.parallel && inputs.len() > 1 {
-        // A task per file (see `parallel::map_each`).
-        inputs
-            .par_iter()
-            .with_max_len(1)
-            .enumerate()
-            .map(|(i, input)| read_file(i, input, settings, modelled[i]))
-            .collect()
-    } else {
-        inputs
-            .iter()
-            .enumerate()
-            .map(|(i, input)| read_file(i, input, settings, modelled[i]))
-            .collect()
-    };
+    // A task per file, on the pool when the run has one.
+    let numbered: Vec<usize> = (0..inputs.len()).collect();
+    let per_file = crate::parallel::map_each(&numbered, |&i| {
+        read_file(i, &inputs[i], settings, modelled[i])
+    });
 
     let context: Vec<bool> = inputs.iter().map(|i| i.context).collect();
     let mut summary = Summary {

@@ -98,16 +98,12 @@ pub fn apply(
         });
     }
     // By file index rather than hashed: every object of the run is looked up.
-    let mut through = vec![false; files.len()];
+    let mut built_from = vec![false; files.len()];
     for file in roots.iter().filter_map(Root::build).flat_map(|b| &b.files) {
-        through[*file] = true;
+        built_from[*file] = true;
     }
-    let through = |file: &usize| through[*file];
-    if roots
-        .iter()
-        .filter_map(Root::build)
-        .any(|b| !b.files.is_empty())
-    {
+    let through = |file: &usize| built_from[*file];
+    if built_from.contains(&true) {
         let mut written = std::mem::take(extracted);
         let mut out = Extracted {
             sensitive: std::mem::take(&mut written.sensitive),
