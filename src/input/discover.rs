@@ -43,11 +43,7 @@ pub fn discover(
                      those only)"
                 ));
             }
-            found.extend(walked.into_iter().map(|file| InputSource::File {
-                name: display_name(&file),
-                path: file,
-                explicit: false,
-            }));
+            found.extend(walked);
         } else if !(force_exclude && excluded(path, excludes)?) {
             found.push(InputSource::File {
                 name: arg.clone(),
@@ -157,7 +153,7 @@ pub(super) fn walk(
     threads: usize,
     warnings: &mut Vec<String>,
     failures: &mut Vec<String>,
-) -> Result<Vec<PathBuf>, InputError> {
+) -> Result<Vec<InputSource>, InputError> {
     let overrides = exclude_overrides(root, excludes)?;
     let walker = WalkBuilder::new(root)
         .hidden(true)
@@ -187,7 +183,14 @@ pub(super) fn walk(
                         // kustomize also reads a kustomization from a file named `Kustomization`.
                         || entry.file_name() == "Kustomization";
                     if is_file && wanted {
-                        lock(&files).push(entry.into_path());
+                        // Named here, on the walk's threads.
+                        let path = entry.into_path();
+                        let file = InputSource::File {
+                            name: display_name(&path),
+                            path,
+                            explicit: false,
+                        };
+                        lock(&files).push(file);
                     }
                 }
                 Err(err) => lock(&problems).push(err),
@@ -222,6 +225,9 @@ pub(super) fn into_inner<T>(m: Mutex<T>) -> T {
 /// `./k8s/a.yaml` is shown as `k8s/a.yaml`. Bytes that are not UTF-8 are shown as `\xff`, so
 /// that two names differing only there stay two names.
 pub fn display_name(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.strip_prefix("./").unwrap_or(text).to_string();
+    }
     #[cfg(unix)]
     let text = {
         use std::os::unix::ffi::OsStrExt;
@@ -243,6 +249,9 @@ pub fn display_name(path: &Path) -> String {
 /// file is under (subcharts included: `chart/charts/sub/templates/x.yaml` belongs to `sub`).
 /// Such a file is Go template text, not a manifest: `helm template` renders it.
 pub fn helm_chart_of(path: &Path) -> Option<PathBuf> {
+    // Most paths have no folder of that name: said by their bytes, without taking every
+    // ancestor apart (2 ms of a walk of 3,800 files).
+    memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b"templates")?;
     for dir in path.ancestors().skip(1) {
         if dir.file_name().is_some_and(|n| n == "templates") {
             let chart = dir.parent()?;
