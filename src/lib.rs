@@ -45,6 +45,7 @@ pub mod lsp;
 
 // Shared machinery.
 pub mod parallel;
+mod hash;
 mod sha256;
 pub mod timings;
 

@@ -61,3 +61,67 @@ pub fn append<T>(to: &mut Vec<T>, mut from: Vec<T>) {
 pub fn reserve<T>(to: &mut Vec<T>, lens: impl Iterator<Item = usize>) {
     to.reserve_exact(lens.sum());
 }
+
+/// `parts` joined in order, each element moved once, into a vector of the exact size; the
+/// moving shared out on the pool the caller runs in when there is much of it. Joining the
+/// corpus' 3,800 files' objects was 1.8 ms on one thread, half of it the kernel filling the
+/// fresh memory it was moved to.
+pub fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
+    use rayon::prelude::*;
+    let total: usize = parts.iter().map(Vec::len).sum();
+    if !can_split() || total < CONCAT_SPLIT_ITEMS {
+        let mut all = Vec::new();
+        reserve(&mut all, parts.iter().map(Vec::len));
+        for part in parts {
+            append(&mut all, part);
+        }
+        return all;
+    }
+    let mut all: Vec<T> = Vec::with_capacity(total);
+    let mut spare = &mut all.spare_capacity_mut()[..total];
+    let mut slots = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (slot, rest) = std::mem::take(&mut spare).split_at_mut(part.len());
+        slots.push(slot);
+        spare = rest;
+    }
+    parts.into_par_iter().zip(slots).for_each(|(part, slot)| {
+        for (value, slot) in part.into_iter().zip(slot) {
+            slot.write(value);
+        }
+    });
+    // SAFETY: the first `total` slots were each written once above: the slots are disjoint,
+    // cover `0..total`, and each is as long as the part moved into it.
+    unsafe { all.set_len(total) };
+    all
+}
+
+/// Fewer items than this are joined on the caller's thread.
+const CONCAT_SPLIT_ITEMS: usize = 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_joined_in_order_on_a_pool_and_off_it() {
+        let parts = |n: usize| -> Vec<Vec<String>> {
+            (0..n)
+                .map(|i| (0..i % 7).map(|j| format!("{i}.{j}")).collect())
+                .collect()
+        };
+        let expected: Vec<String> = parts(2000).into_iter().flatten().collect();
+        assert!(expected.len() > CONCAT_SPLIT_ITEMS);
+        assert_eq!(concat(parts(2000)), expected);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool of two threads");
+        assert_eq!(pool.install(|| concat(parts(2000))), expected);
+        assert_eq!(pool.install(|| concat(parts(3))), parts(3).concat());
+        assert_eq!(
+            pool.install(|| concat(Vec::<Vec<u8>>::new())),
+            Vec::<u8>::new()
+        );
+    }
+}

@@ -9,7 +9,7 @@ use crate::engine::{INTERNAL_ERROR, panic_message};
 use crate::input::LoadedInput;
 use crate::k8s::{self, Extracted};
 use crate::kustomize::Kustomized;
-use crate::parallel::{append, reserve};
+use crate::parallel::{append, concat};
 use crate::rules;
 use crate::run::{Collected, Summary};
 use crate::settings::{Kustomize, Settings};
@@ -48,26 +48,35 @@ impl FileResult {
         append(&mut self.helm_sources, other.helm_sources);
     }
 
-    /// The results of adjacent pieces as one, in order, each element moved once.
+    /// The results of adjacent pieces as one, in order, each element moved once (see
+    /// [`crate::parallel::concat`]).
     fn concat(parts: Vec<FileResult>) -> FileResult {
+        let n = parts.len();
         let mut all = FileResult::default();
-        reserve(&mut all.model, parts.iter().map(|p| p.model.len()));
-        (all.extracted).reserve(parts.iter().map(|p| &p.extracted));
-        reserve(
-            &mut all.diagnostics,
-            parts.iter().map(|p| p.diagnostics.len()),
+        let (mut model, mut extracted, mut diagnostics, mut secrets, mut helm) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
         );
-        reserve(
-            &mut all.unparsed_secrets,
-            parts.iter().map(|p| p.unparsed_secrets.len()),
-        );
-        reserve(
-            &mut all.helm_sources,
-            parts.iter().map(|p| p.helm_sources.len()),
-        );
-        for part in parts {
-            all.append(part);
+        for mut part in parts {
+            all.documents += part.documents;
+            if all.syntax_error.is_none() {
+                all.syntax_error = part.syntax_error;
+                all.syntax_message = part.syntax_message.take();
+            }
+            model.push(part.model);
+            extracted.push(part.extracted);
+            diagnostics.push(part.diagnostics);
+            secrets.push(part.unparsed_secrets);
+            helm.push(part.helm_sources);
         }
+        all.model = concat(model);
+        all.extracted = Extracted::concat(extracted);
+        all.diagnostics = concat(diagnostics);
+        all.unparsed_secrets = concat(secrets);
+        all.helm_sources = concat(helm);
         all
     }
 }
@@ -87,14 +96,9 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         files: context.iter().filter(|c| !**c).count(),
         ..Summary::default()
     };
-    let mut extracted = Extracted::default();
-    let mut diagnostics = Vec::new();
-    // Each file's results are appended once, into vectors of their total size.
-    extracted.reserve(per_file.iter().map(|r| &r.extracted));
-    reserve(
-        &mut diagnostics,
-        per_file.iter().map(|r| r.diagnostics.len()),
-    );
+    // Each file's results are joined once, into vectors of their total size.
+    let mut extracted = Vec::with_capacity(per_file.len());
+    let mut diagnostics = Vec::with_capacity(per_file.len());
     let mut templates = Vec::new();
     let mut masks = Vec::with_capacity(inputs.len());
     let mut models = std::collections::HashMap::new();
@@ -137,9 +141,11 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             summary.documents += result.documents;
         }
         input.source.helm_sources = std::mem::take(&mut result.helm_sources);
-        extracted.append(result.extracted);
-        append(&mut diagnostics, result.diagnostics);
+        extracted.push(result.extracted);
+        diagnostics.push(result.diagnostics);
     }
+    let mut extracted = Extracted::concat(extracted);
+    let diagnostics = concat(diagnostics);
     let mut files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
     crate::timings::mark("parse");
     let kustomize = match settings.kustomize {
@@ -203,7 +209,7 @@ fn modelled_files(inputs: &[LoadedInput], settings: &Settings) -> Vec<bool> {
     // Folders as written, compared as bytes: hashing a `Path` hashes each of its components,
     // which took 3 ms for the corpus' 3,800 files. Two spellings of one folder (`a//b`) only
     // leave a file to the model's own reading.
-    let kustomized: std::collections::HashSet<&std::ffi::OsStr> = (inputs.iter())
+    let kustomized: crate::hash::Set<&std::ffi::OsStr> = (inputs.iter())
         .filter_map(|i| i.source.path.as_deref())
         .filter(|p| crate::kustomize::tree::is_kustomization_file(p))
         .filter_map(std::path::Path::parent)

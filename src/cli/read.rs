@@ -24,6 +24,13 @@ impl Workers {
             None => f(),
         }
     }
+
+    /// Drops `value` on a worker while this thread goes on, or here.
+    fn drop_later<T: Send + 'static>(&self, value: T) {
+        if let Some(pool) = &self.0 {
+            pool.spawn(move || drop(value));
+        }
+    }
 }
 
 /// Finds and reads the inputs, then runs `work` on them, on a pool of `--threads` workers when
@@ -175,6 +182,8 @@ pub fn read_inputs<T: Send>(
         None
     });
     let (result, failed) = workers.run(run);
+    // The names and paths of thousands of files (0.5 ms to free).
+    workers.drop_later((discovery, context));
     Ok((result, failed, workers))
 }
 

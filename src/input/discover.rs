@@ -250,8 +250,10 @@ pub fn display_name(path: &Path) -> String {
 /// Such a file is Go template text, not a manifest: `helm template` renders it.
 pub fn helm_chart_of(path: &Path) -> Option<PathBuf> {
     // Most paths have no folder of that name: said by their bytes, without taking every
-    // ancestor apart (2 ms of a walk of 3,800 files).
-    memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b"templates")?;
+    // ancestor apart (2 ms of a walk of 3,800 files), by a searcher built once.
+    static TEMPLATES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"templates/"));
+    TEMPLATES.find(path.as_os_str().as_encoded_bytes())?;
     for dir in path.ancestors().skip(1) {
         if dir.file_name().is_some_and(|n| n == "templates") {
             let chart = dir.parent()?;

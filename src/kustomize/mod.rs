@@ -33,7 +33,7 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
         return HashSet::new();
     }
     // The patches named, normalised: compared as bytes (see `tree::Tree`).
-    let patches: HashSet<OsString> = crate::parallel::map(&kustomizations, |file| {
+    let patches: crate::hash::Set<OsString> = crate::parallel::map(&kustomizations, |file| {
         let dir = Path::new(&file.name).parent().unwrap_or(Path::new(""));
         let mut found = Vec::new();
         for parsed in yaml::parse_stream(file) {
@@ -51,7 +51,7 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
     .collect();
     // Only a file named like a patch is normalised and looked up: the others, thousands in a
     // large tree, took 2 ms.
-    let names: HashSet<&OsStr> = patches
+    let names: crate::hash::Set<&OsStr> = patches
         .iter()
         .filter_map(|p| Path::new(p).file_name())
         .collect();
@@ -66,10 +66,7 @@ pub fn patch_files(files: &[SourceFile]) -> HashSet<usize> {
 }
 
 fn is_kustomization(name: &str) -> bool {
-    Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| KUSTOMIZATION_FILES.contains(&n))
+    tree::is_kustomization_file(Path::new(name))
 }
 
 fn patch_paths(doc: &Document) -> Vec<&str> {
@@ -100,8 +97,14 @@ fn patch_paths(doc: &Document) -> Vec<&str> {
 fn normalize(path: &Path) -> PathBuf {
     // Most paths are normal already, and cost a copy: every file of a large tree is looked up
     // by path, and taking 3,800 paths apart was 1 ms.
-    if is_normal(path.as_os_str().as_encoded_bytes()) {
-        return path.to_path_buf();
+    use std::os::unix::ffi::OsStrExt;
+    let mut bytes = path.as_os_str().as_bytes();
+    // `./a` is `a`; `.//a` is too, where `/a` is not.
+    while let Some(rest) = bytes.strip_prefix(b"./").filter(|r| !r.starts_with(b"/")) {
+        bytes = rest;
+    }
+    if is_normal(bytes) {
+        return PathBuf::from(OsStr::from_bytes(bytes));
     }
     normalize_components(path)
 }
@@ -125,23 +128,32 @@ fn normalize_components(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether [`normalize`] leaves `path` as it is: no `.` or `..` component, no empty one but a
-/// leading `/`, no trailing `/`.
+/// Whether [`normalize`] leaves `path` as it is: no `.` component, no `..` but leading ones of
+/// a relative path (`../../a`), no empty one but a leading `/`, no trailing `/`.
 fn is_normal(path: &[u8]) -> bool {
-    !path.is_empty()
-        && !path.ends_with(b"/")
-        && (path.split(|&b| b == b'/').enumerate())
-            .all(|(i, part)| !matches!(part, b"." | b"..") && (i == 0 || !part.is_empty()))
+    if path.is_empty() || path.ends_with(b"/") {
+        return false;
+    }
+    // Still in the leading `..`s of a relative path: kept as they are.
+    let mut leading = true;
+    for (i, part) in path.split(|&b| b == b'/').enumerate() {
+        match part {
+            b"" if i == 0 => leading = false,
+            b"" | b"." => return false,
+            b".." if leading => {}
+            b".." => return false,
+            _ => leading = false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn paths_taken_as_normal_are_those_normalizing_leaves_alone() {
-        // Every path of up to four parts over these, with and without a leading `/`.
-        let parts = ["a", "b.yaml", ".", "..", "", ".a", "a.."];
+    /// Every path of up to four parts over `parts`, with and without a leading `/`.
+    fn paths(parts: &[&str]) -> Vec<String> {
         let mut paths = vec![String::new()];
         let mut last = vec![String::new()];
         for _ in 0..4 {
@@ -152,11 +164,29 @@ mod tests {
             paths.extend(next.iter().map(|p| p[1..].to_string()));
             last = next;
         }
+        paths
+    }
+
+    #[test]
+    fn paths_taken_as_normal_are_those_normalizing_leaves_alone() {
+        // `./a`, `.//a`, `../../a`, `/../a`, `a/` and `a//b` among them.
+        let paths = paths(&["a", "b.yaml", ".", "..", "", ".a", "a.."]);
         for path in &paths {
             let slow = normalize_components(Path::new(path));
             assert_eq!(normalize(Path::new(path)), slow, "{path:?}");
         }
         assert!(paths.len() > 5000);
+    }
+
+    #[test]
+    fn a_kustomization_file_is_told_by_its_name() {
+        let paths = paths(&["kustomization.yaml", "Kustomization", "a", ".", "..", ""]);
+        for path in &paths {
+            let path = Path::new(path);
+            let by_components = (path.file_name().and_then(|n| n.to_str()))
+                .is_some_and(|n| KUSTOMIZATION_FILES.contains(&n));
+            assert_eq!(tree::is_kustomization_file(path), by_components, "{path:?}");
+        }
     }
 
     fn file(name: &str, text: &str) -> SourceFile {

@@ -3,7 +3,7 @@
 //! kustomizations reach outside its inputs (`pullcheck overlays/prod` reaches `base/`), for the
 //! reader to add before the run starts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -17,18 +17,21 @@ pub struct Tree<'a> {
     /// Normalized paths as bytes: std hashes a `Path` component by component, which made this
     /// map 2.5 ms of a run on the corpus; [`normalize`]d paths are equal exactly when their
     /// bytes are.
-    by_path: HashMap<OsString, usize>,
+    by_path: crate::hash::Map<OsString, usize>,
 }
 
 impl<'a> Tree<'a> {
     pub fn new(files: &'a [SourceFile]) -> Self {
-        let by_path = crate::parallel::map(files, |f| {
+        let paths = crate::parallel::map(files, |f| {
             f.path.as_deref().map(|p| normalize(p).into_os_string())
-        })
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, path)| Some((path?, i)))
-        .collect();
+        });
+        let mut by_path = crate::hash::Map::default();
+        by_path.reserve(paths.len());
+        for (i, path) in paths.into_iter().enumerate() {
+            if let Some(path) = path {
+                by_path.insert(path, i);
+            }
+        }
         Tree { files, by_path }
     }
 
@@ -68,6 +71,15 @@ impl<'a> Tree<'a> {
 }
 
 pub fn is_kustomization_file(path: &Path) -> bool {
+    // Asked of every file of a run: the name after the last `/` is the file name, but in
+    // `a/.`, `a/..` and `a/` (a run's files are not named so).
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let last = memchr::memrchr(b'/', bytes).map_or(bytes, |slash| &bytes[slash + 1..]);
+    if !matches!(last, b"" | b"." | b"..") {
+        return KUSTOMIZATION_FILES
+            .iter()
+            .any(|name| name.as_bytes() == last);
+    }
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| KUSTOMIZATION_FILES.contains(&n))
@@ -85,7 +97,7 @@ pub fn is_remote(entry: &str) -> bool {
 pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>) -> Vec<PathBuf> {
     let files: Vec<(&Path, &str, bool)> = files.collect();
     // Normalized paths as bytes (see `Tree::by_path`).
-    let known: HashSet<OsString> =
+    let known: crate::hash::Set<OsString> =
         crate::parallel::map(&files, |(path, _, _)| normalize(path).into_os_string())
             .into_iter()
             .collect();
@@ -121,7 +133,7 @@ pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>)
 
 /// The files a kustomization (at `path`, written `text`) names that exist and are not among
 /// `known`: a folder's kustomization file, or a file in or below its own folder.
-fn referenced_files(path: &Path, text: &str, known: &HashSet<OsString>) -> Vec<PathBuf> {
+fn referenced_files(path: &Path, text: &str, known: &crate::hash::Set<OsString>) -> Vec<PathBuf> {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let source = SourceFile::new(String::new(), None, text.to_string());
     let Some(parsed) = yaml::parse_stream(&source).into_iter().next() else {

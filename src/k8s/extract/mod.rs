@@ -9,7 +9,7 @@ use super::{
     PullSecretList, Secret, SecretEntryProblem, ServiceAccount, UnusableSecretEntry,
 };
 use crate::credentials::secret::{self, Payload};
-use crate::parallel::{append, reserve};
+use crate::parallel::append;
 use crate::source::Span;
 use crate::yaml::{Document, NodeId, NodeKind};
 
@@ -42,16 +42,31 @@ impl Extracted {
         append(&mut self.sensitive, other.sensitive);
     }
 
-    /// Makes room for `parts` to be appended without growing twice.
-    pub fn reserve<'a>(&mut self, parts: impl Iterator<Item = &'a Extracted> + Clone) {
-        reserve(&mut self.objects, parts.clone().map(|p| p.objects.len()));
-        reserve(&mut self.pods, parts.clone().map(|p| p.pods.len()));
-        reserve(
-            &mut self.service_accounts,
-            parts.clone().map(|p| p.service_accounts.len()),
+    /// `parts` joined in order (see [`crate::parallel::concat`]).
+    pub fn concat(parts: Vec<Extracted>) -> Extracted {
+        let n = parts.len();
+        let (mut objects, mut pods, mut accounts, mut secrets, mut sensitive) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
         );
-        reserve(&mut self.secrets, parts.clone().map(|p| p.secrets.len()));
-        reserve(&mut self.sensitive, parts.map(|p| p.sensitive.len()));
+        for part in parts {
+            objects.push(part.objects);
+            pods.push(part.pods);
+            accounts.push(part.service_accounts);
+            secrets.push(part.secrets);
+            sensitive.push(part.sensitive);
+        }
+        use crate::parallel::concat;
+        Extracted {
+            objects: concat(objects),
+            pods: concat(pods),
+            service_accounts: concat(accounts),
+            secrets: concat(secrets),
+            sensitive: concat(sensitive),
+        }
     }
 
     /// Containers of every list; image volumes are not counted.
