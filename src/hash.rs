@@ -1,7 +1,9 @@
 //! A fast hash for the keys a run makes itself — normalised paths looked up by the thousand.
 //! std's SipHash resists keys chosen to collide, and hashing the corpus' 3,800 paths into a
-//! map with it was most of a serial 1.5 ms. These keys come from the run's own walk of the
-//! file system and from kustomizations the user wrote, and a collision only costs time.
+//! map with it was most of a serial 1.5 ms. The keys put in these maps are the paths of the
+//! run's own files (manifest text is only looked up), a collision costs time, not a wrong
+//! answer, and the hash is seeded per process as std's is, so that names made to collide
+//! in one run do not in the next.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -11,8 +13,18 @@ pub type Set<K> = HashSet<K, BuildHasherDefault<Fast>>;
 
 /// rustc's Fx word mixing over 8 bytes at a time, finished by a full avalanche (hashbrown
 /// takes buckets from the low bits, which the multiply alone leaves weak).
-#[derive(Default, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Fast(u64);
+
+impl Default for Fast {
+    fn default() -> Self {
+        static SEED: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+            use std::hash::BuildHasher;
+            std::collections::hash_map::RandomState::new().hash_one(0_u64)
+        });
+        Fast(*SEED)
+    }
+}
 
 impl Fast {
     fn add(&mut self, word: u64) {
