@@ -96,6 +96,11 @@ pub fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
     all
 }
 
+/// The `field` vectors of `parts` joined in order by [`concat`], taken out of each part.
+pub fn concat_field<P, T: Send>(parts: &mut [P], field: impl Fn(&mut P) -> &mut Vec<T>) -> Vec<T> {
+    concat(parts.iter_mut().map(|p| std::mem::take(field(p))).collect())
+}
+
 /// Fewer items than this are joined on the caller's thread.
 const CONCAT_SPLIT_ITEMS: usize = 1024;
 

@@ -9,7 +9,7 @@ use crate::engine::{INTERNAL_ERROR, panic_message};
 use crate::input::LoadedInput;
 use crate::k8s::{self, Extracted};
 use crate::kustomize::Kustomized;
-use crate::parallel::{append, concat};
+use crate::parallel::{append, concat, concat_field};
 use crate::rules;
 use crate::run::{Collected, Summary};
 use crate::settings::{Kustomize, Settings};
@@ -50,34 +50,27 @@ impl FileResult {
 
     /// The results of adjacent pieces as one, in order, each element moved once (see
     /// [`crate::parallel::concat`]).
-    fn concat(parts: Vec<FileResult>) -> FileResult {
-        let n = parts.len();
-        let mut all = FileResult::default();
-        let (mut model, mut extracted, mut diagnostics, mut secrets, mut helm) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for mut part in parts {
-            all.documents += part.documents;
-            if all.syntax_error.is_none() {
-                all.syntax_error = part.syntax_error;
-                all.syntax_message = part.syntax_message.take();
-            }
-            model.push(part.model);
-            extracted.push(part.extracted);
-            diagnostics.push(part.diagnostics);
-            secrets.push(part.unparsed_secrets);
-            helm.push(part.helm_sources);
+    fn concat(mut parts: Vec<FileResult>) -> FileResult {
+        let first_error = parts.iter_mut().find(|p| p.syntax_error.is_some());
+        let (syntax_error, syntax_message) = match first_error {
+            Some(part) => (part.syntax_error, part.syntax_message.take()),
+            None => (None, None),
+        };
+        FileResult {
+            documents: parts.iter().map(|p| p.documents).sum(),
+            syntax_error,
+            syntax_message,
+            model: concat_field(&mut parts, |p| &mut p.model),
+            extracted: Extracted::concat(
+                parts
+                    .iter_mut()
+                    .map(|p| std::mem::take(&mut p.extracted))
+                    .collect(),
+            ),
+            diagnostics: concat_field(&mut parts, |p| &mut p.diagnostics),
+            unparsed_secrets: concat_field(&mut parts, |p| &mut p.unparsed_secrets),
+            helm_sources: concat_field(&mut parts, |p| &mut p.helm_sources),
         }
-        all.model = concat(model);
-        all.extracted = Extracted::concat(extracted);
-        all.diagnostics = concat(diagnostics);
-        all.unparsed_secrets = concat(secrets);
-        all.helm_sources = concat(helm);
-        all
     }
 }
 

@@ -43,29 +43,14 @@ impl Extracted {
     }
 
     /// `parts` joined in order (see [`crate::parallel::concat`]).
-    pub fn concat(parts: Vec<Extracted>) -> Extracted {
-        let n = parts.len();
-        let (mut objects, mut pods, mut accounts, mut secrets, mut sensitive) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for part in parts {
-            objects.push(part.objects);
-            pods.push(part.pods);
-            accounts.push(part.service_accounts);
-            secrets.push(part.secrets);
-            sensitive.push(part.sensitive);
-        }
-        use crate::parallel::concat;
+    pub fn concat(mut parts: Vec<Extracted>) -> Extracted {
+        use crate::parallel::concat_field;
         Extracted {
-            objects: concat(objects),
-            pods: concat(pods),
-            service_accounts: concat(accounts),
-            secrets: concat(secrets),
-            sensitive: concat(sensitive),
+            objects: concat_field(&mut parts, |p| &mut p.objects),
+            pods: concat_field(&mut parts, |p| &mut p.pods),
+            service_accounts: concat_field(&mut parts, |p| &mut p.service_accounts),
+            secrets: concat_field(&mut parts, |p| &mut p.secrets),
+            sensitive: concat_field(&mut parts, |p| &mut p.sensitive),
         }
     }
 
