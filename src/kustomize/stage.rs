@@ -67,15 +67,24 @@ pub fn apply(
         return Kustomized::default();
     }
     let read = super::build::already_read(read);
-    let root_files: Vec<usize> = (self::roots(&tree, &kustomizations).into_iter())
-        .filter(|&file| !is_component(&files[file]))
-        .collect();
-    // The roots are built on every thread of the pool, each by its own builder.
-    let builds = crate::parallel::map_each(&root_files, |&file| {
-        Builder::with_read(&tree, &read).build(file)
+    let (root_files, weights): (Vec<usize>, Vec<usize>) = (self::roots(&tree, &kustomizations)
+        .into_iter())
+    .filter(|&(file, _)| !is_component(&files[file]))
+    .unzip();
+    // The roots are built on every thread of the pool, each by its own builder, the larger
+    // first: started last, the corpus' largest build (a third of the stage's work) kept one
+    // thread busy long after the other had finished.
+    let mut order: Vec<usize> = (0..root_files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
+    let built = crate::parallel::map_each(&order, |&i| {
+        Builder::with_read(&tree, &read).build(root_files[i])
     });
+    let mut builds: Vec<Option<_>> = (0..root_files.len()).map(|_| None).collect();
+    for (i, build) in order.into_iter().zip(built) {
+        builds[i] = Some(build);
+    }
     let mut roots = Vec::new();
-    for (file, build) in root_files.into_iter().zip(builds) {
+    for (file, build) in root_files.into_iter().zip(builds.into_iter().flatten()) {
         let outcome = match build {
             // A root read for context (`--context .` in a pre-commit hook) counts when it
             // includes a file that is linted: that file is linted as the root deploys it.
@@ -167,7 +176,8 @@ pub fn linted(
 /// The kustomizations built as roots: those no other one of the run includes (as a resource,
 /// base or component), and one member of each group that only include one another (a cycle:
 /// its build fails, as kubectl's does, rather than being left out).
-fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<usize> {
+/// Each with the work its build is expected to take (see `visits`).
+fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<(usize, usize)> {
     // Each kustomization read on every thread of the pool.
     let included_by = crate::parallel::map(kustomizations, |&file| {
         let dir = tree.dir(file);
@@ -213,8 +223,31 @@ fn roots(tree: &Tree<'_>, kustomizations: &[usize]) -> Vec<usize> {
         }
     }
     roots.sort_unstable();
-    roots
+    // How many kustomizations a build of each root visits (one included twice, twice), up to
+    // a bound: the larger builds are started first.
+    let visits = |from: usize| {
+        let (mut count, mut work) = (0, vec![(from, 0)]);
+        while let Some((k, depth)) = work.pop() {
+            count += 1;
+            if count >= MAX_WEIGHT || depth >= MAX_WEIGHT_DEPTH {
+                break;
+            }
+            work.extend(
+                includes
+                    .get(&k)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| (i, depth + 1)),
+            );
+        }
+        count
+    };
+    roots.into_iter().map(|root| (root, visits(root))).collect()
 }
+
+/// Bounds on the weighing of a root's build: included kustomizations counted, and depth.
+const MAX_WEIGHT: usize = 10_000;
+const MAX_WEIGHT_DEPTH: usize = 64;
 
 fn is_component(file: &SourceFile) -> bool {
     file.text.lines().any(|l| l.trim_end() == "kind: Component")
