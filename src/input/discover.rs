@@ -64,7 +64,12 @@ pub fn discover(
         });
     }
     // Sorted by name for the output; stable, so equal names keep their order.
-    found.sort_by(|a, b| a.name().cmp(b.name()));
+    if crate::parallel::can_split() {
+        use rayon::slice::ParallelSliceMut;
+        found.par_sort_by(|a, b| a.name().cmp(b.name()));
+    } else {
+        found.sort_by(|a, b| a.name().cmp(b.name()));
+    }
     Ok(Discovery {
         inputs: found,
         warnings,
