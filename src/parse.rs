@@ -9,7 +9,7 @@ use crate::engine::{INTERNAL_ERROR, panic_message};
 use crate::input::LoadedInput;
 use crate::k8s::{self, Extracted};
 use crate::kustomize::Kustomized;
-use crate::parallel::{append, concat, concat_field};
+use crate::parallel::{append, concat_field};
 use crate::rules;
 use crate::run::{Collected, Summary};
 use crate::settings::{Kustomize, Settings};
@@ -61,12 +61,8 @@ impl FileResult {
             syntax_error,
             syntax_message,
             model: concat_field(&mut parts, |p| &mut p.model),
-            extracted: Extracted::concat(
-                parts
-                    .iter_mut()
-                    .map(|p| std::mem::take(&mut p.extracted))
-                    .collect(),
-            ),
+            extracted: Extracted::concat_of(&mut parts, |p| &mut p.extracted),
+
             diagnostics: concat_field(&mut parts, |p| &mut p.diagnostics),
             unparsed_secrets: concat_field(&mut parts, |p| &mut p.unparsed_secrets),
             helm_sources: concat_field(&mut parts, |p| &mut p.helm_sources),
@@ -80,7 +76,7 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
     let modelled = modelled_files(&inputs, settings);
     // A task per file, on the pool when the run has one.
     let numbered: Vec<usize> = (0..inputs.len()).collect();
-    let per_file = crate::parallel::map_each(&numbered, |&i| {
+    let mut per_file = crate::parallel::map_each(&numbered, |&i| {
         read_file(i, &inputs[i], settings, modelled[i])
     });
 
@@ -89,13 +85,10 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
         files: context.iter().filter(|c| !**c).count(),
         ..Summary::default()
     };
-    // Each file's results are joined once, into vectors of their total size.
-    let mut extracted = Vec::with_capacity(per_file.len());
-    let mut diagnostics = Vec::with_capacity(per_file.len());
     let mut templates = Vec::new();
     let mut masks = Vec::with_capacity(inputs.len());
     let mut models = std::collections::HashMap::new();
-    for (file, (input, mut result)) in inputs.iter_mut().zip(per_file).enumerate() {
+    for (file, (input, result)) in inputs.iter_mut().zip(&mut per_file).enumerate() {
         // Decided on the text as written: masking may hide the template actions. A file some
         // of whose documents are manifests is linted, its template documents reported as the
         // parse errors they are to `kubectl apply`: a stream of manifests with one unrendered
@@ -125,6 +118,8 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
                 templates.push(file);
                 summary.files -= 1;
             }
+            result.extracted = Extracted::default();
+            result.diagnostics.clear();
             continue;
         }
         if input.context {
@@ -134,11 +129,11 @@ pub fn collect(mut inputs: Vec<LoadedInput>, settings: &Settings) -> Collected {
             summary.documents += result.documents;
         }
         input.source.helm_sources = std::mem::take(&mut result.helm_sources);
-        extracted.push(result.extracted);
-        diagnostics.push(result.diagnostics);
     }
-    let mut extracted = Extracted::concat(extracted);
-    let diagnostics = concat(diagnostics);
+    // Each file's results are joined once, into vectors of their total size.
+    let mut extracted = Extracted::concat_of(&mut per_file, |r| &mut r.extracted);
+    let diagnostics = concat_field(&mut per_file, |r| &mut r.diagnostics);
+    crate::parallel::drop_later(per_file);
     let mut files: Vec<SourceFile> = inputs.into_iter().map(|i| i.source).collect();
     crate::timings::mark("parse");
     let kustomize = match settings.kustomize {

@@ -42,15 +42,23 @@ impl Extracted {
         append(&mut self.sensitive, other.sensitive);
     }
 
-    /// `parts` joined in order (see [`crate::parallel::concat`]).
+    /// `parts` joined in order (see [`crate::parallel::concat_field`]).
     pub fn concat(mut parts: Vec<Extracted>) -> Extracted {
+        Extracted::concat_of(&mut parts, |part| part)
+    }
+
+    /// What `part` holds of each of `parts`, taken out and joined in order.
+    pub fn concat_of<P: Send>(
+        parts: &mut [P],
+        part: impl Fn(&mut P) -> &mut Extracted + Sync,
+    ) -> Extracted {
         use crate::parallel::concat_field;
         Extracted {
-            objects: concat_field(&mut parts, |p| &mut p.objects),
-            pods: concat_field(&mut parts, |p| &mut p.pods),
-            service_accounts: concat_field(&mut parts, |p| &mut p.service_accounts),
-            secrets: concat_field(&mut parts, |p| &mut p.secrets),
-            sensitive: concat_field(&mut parts, |p| &mut p.sensitive),
+            objects: concat_field(parts, |p| &mut part(p).objects),
+            pods: concat_field(parts, |p| &mut part(p).pods),
+            service_accounts: concat_field(parts, |p| &mut part(p).service_accounts),
+            secrets: concat_field(parts, |p| &mut part(p).secrets),
+            sensitive: concat_field(parts, |p| &mut part(p).sensitive),
         }
     }
 
