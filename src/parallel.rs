@@ -38,6 +38,38 @@ pub fn map_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send
     }
 }
 
+/// `f` over `items`, the items of most `weight` first, each thread of the pool the caller runs
+/// in taking the next one when it is done (rayon would split the items in halves, and start
+/// the second half with a middling one): a large item is not left to run alone at the end.
+/// The results in the items' order.
+pub fn map_each_largest_first<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weight(&items[i])));
+    let next = AtomicUsize::new(0);
+    let take_in_turn = || {
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push((i, f(&items[i])));
+        }
+        done
+    };
+    let done = if can_split() {
+        rayon::broadcast(|_| take_in_turn())
+    } else {
+        vec![take_in_turn()]
+    };
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, result) in done.into_iter().flatten() {
+        results[i] = Some(result);
+    }
+    results.into_iter().flatten().collect()
+}
+
 /// Drops `value` on a thread of the pool the caller runs in, while the caller goes on; here
 /// when it has no pool. Freeing thousands of pod specs is work no one waits for.
 pub fn drop_later<T: Send + 'static>(value: T) {
@@ -111,6 +143,40 @@ const CONCAT_SPLIT_ITEMS: usize = 1024;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_first_gives_the_results_in_the_items_order() {
+        let items: Vec<usize> = vec![3, 9, 1, 9, 0, 5];
+        let expected: Vec<usize> = items.iter().map(|i| i * 10).collect();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool");
+            let started = std::sync::Mutex::new(Vec::new());
+            let results = pool.install(|| {
+                map_each_largest_first(
+                    &items,
+                    |&i| i,
+                    |&i| {
+                        started.lock().expect("not poisoned").push(i);
+                        i * 10
+                    },
+                )
+            });
+            assert_eq!(results, expected);
+            let mut started = started.into_inner().expect("not poisoned");
+            // On one thread, in order of weight; on two, a thread that starts the 5 has
+            // finished a 9 first.
+            if threads == 1 {
+                assert_eq!(started, [9, 9, 5, 3, 1, 0]);
+            } else {
+                assert_eq!(started[0], 9);
+                started.sort_unstable();
+                assert_eq!(started, [0, 1, 3, 5, 9, 9]);
+            }
+        }
+    }
 
     #[test]
     fn parts_are_joined_in_order_on_a_pool_and_off_it() {

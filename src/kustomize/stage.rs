@@ -67,24 +67,19 @@ pub fn apply(
         return Kustomized::default();
     }
     let read = super::build::already_read(read);
-    let (root_files, weights): (Vec<usize>, Vec<usize>) = (self::roots(&tree, &kustomizations)
-        .into_iter())
-    .filter(|&(file, _)| !is_component(&files[file]))
-    .unzip();
+    let root_files: Vec<(usize, usize)> = (self::roots(&tree, &kustomizations).into_iter())
+        .filter(|&(file, _)| !is_component(&files[file]))
+        .collect();
     // The roots are built on every thread of the pool, each by its own builder, the larger
     // first: started last, the corpus' largest build (a third of the stage's work) kept one
     // thread busy long after the other had finished.
-    let mut order: Vec<usize> = (0..root_files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
-    let built = crate::parallel::map_each(&order, |&i| {
-        Builder::with_read(&tree, &read).build(root_files[i])
-    });
-    let mut builds: Vec<Option<_>> = (0..root_files.len()).map(|_| None).collect();
-    for (i, build) in order.into_iter().zip(built) {
-        builds[i] = Some(build);
-    }
+    let builds = crate::parallel::map_each_largest_first(
+        &root_files,
+        |&(_, weight)| weight,
+        |&(file, _)| Builder::with_read(&tree, &read).build(file),
+    );
     let mut roots = Vec::new();
-    for (file, build) in root_files.into_iter().zip(builds.into_iter().flatten()) {
+    for ((file, _), build) in root_files.into_iter().zip(builds) {
         let outcome = match build {
             // A root read for context (`--context .` in a pre-commit hook) counts when it
             // includes a file that is linted: that file is linted as the root deploys it.
@@ -119,23 +114,29 @@ pub fn apply(
             ..Extracted::default()
         };
         let by_file = ByFile::of(&written);
-        // Each root's build deployed on every thread of the pool, joined in order.
+        // Each root's build deployed on every thread of the pool (the larger first), joined in
+        // order.
         let numbered: Vec<(usize, &Root)> = roots.iter().enumerate().collect();
-        let deployed = crate::parallel::map_each(&numbered, |&(index, root)| {
-            let mut out = Extracted::default();
-            let context = Deploy {
-                root: index,
-                written: &written,
-                by_file: &by_file,
-                files,
-                default_namespace,
-                credentials,
-            };
-            for object in root.build().map_or(&[][..], |b| &b.objects) {
-                deploy(&context, object, &mut out);
-            }
-            out
-        });
+        let objects = |root: &Root| root.build().map_or(0, |b| b.objects.len());
+        let deployed = crate::parallel::map_each_largest_first(
+            &numbered,
+            |&(_, root)| objects(root),
+            |&(index, root)| {
+                let mut out = Extracted::default();
+                let context = Deploy {
+                    root: index,
+                    written: &written,
+                    by_file: &by_file,
+                    files,
+                    default_namespace,
+                    credentials,
+                };
+                for object in root.build().map_or(&[][..], |b| &b.objects) {
+                    deploy(&context, object, &mut out);
+                }
+                out
+            },
+        );
         drop(by_file);
         // The objects of the files built from are replaced by what the builds deploy: taken
         // out and freed on a worker (a serial millisecond on the corpus), the rest joined in
