@@ -127,8 +127,18 @@ pub fn concat_field<P: Send, T: Send>(
         spare = rest;
     }
     parts.par_iter_mut().zip(slots).for_each(|(part, slot)| {
-        for (value, slot) in std::mem::take(field(part)).into_iter().zip(slot) {
-            slot.write(value);
+        let part = std::mem::take(field(part));
+        if part.len() >= CONCAT_SPLIT_ITEMS {
+            // One large part (the objects a kustomize stage keeps) is moved in pieces too.
+            (part.into_par_iter().zip(slot))
+                .with_min_len(CONCAT_SPLIT_ITEMS / 4)
+                .for_each(|(value, slot)| {
+                    slot.write(value);
+                });
+        } else {
+            for (value, slot) in part.into_iter().zip(slot) {
+                slot.write(value);
+            }
         }
     });
     // SAFETY: the first `total` slots were each written once above: the slots are disjoint,
@@ -186,6 +196,11 @@ mod tests {
                 .collect()
         };
         let expected: Vec<String> = parts(2000).into_iter().flatten().collect();
+        // One part larger than the others, moved in pieces.
+        let mut large = parts(10);
+        large.push((0..5000).map(|i| i.to_string()).collect());
+        large.extend(parts(10));
+        let all: Vec<String> = large.iter().flatten().cloned().collect();
         assert!(expected.len() > CONCAT_SPLIT_ITEMS);
         assert_eq!(concat(parts(2000)), expected);
         let pool = rayon::ThreadPoolBuilder::new()
@@ -194,6 +209,7 @@ mod tests {
             .expect("a pool of two threads");
         assert_eq!(pool.install(|| concat(parts(2000))), expected);
         assert_eq!(pool.install(|| concat(parts(3))), parts(3).concat());
+        assert_eq!(pool.install(|| concat(large)), all);
         assert_eq!(
             pool.install(|| concat(Vec::<Vec<u8>>::new())),
             Vec::<u8>::new()
