@@ -49,7 +49,7 @@ impl FileResult {
     }
 
     /// The results of adjacent pieces as one, in order, each element moved once (see
-    /// [`crate::parallel::concat`]).
+    /// [`crate::parallel::concat_field`]).
     fn concat(mut parts: Vec<FileResult>) -> FileResult {
         let first_error = parts.iter_mut().find(|p| p.syntax_error.is_some());
         let (syntax_error, syntax_message) = match first_error {
@@ -62,7 +62,6 @@ impl FileResult {
             syntax_message,
             model: concat_field(&mut parts, |p| &mut p.model),
             extracted: Extracted::concat_of(&mut parts, |p| &mut p.extracted),
-
             diagnostics: concat_field(&mut parts, |p| &mut p.diagnostics),
             unparsed_secrets: concat_field(&mut parts, |p| &mut p.unparsed_secrets),
             helm_sources: concat_field(&mut parts, |p| &mut p.helm_sources),
