@@ -115,7 +115,8 @@ pub fn missing_files<'a>(files: impl Iterator<Item = (&'a Path, &'a str, bool)>)
             crate::parallel::map_each(&round, |(path, text)| referenced_files(path, text, &known));
         let mut next = Vec::new();
         for file in found.into_iter().flatten() {
-            if known.contains(file.as_os_str()) || !seen.insert(file.clone()) {
+            // Known files are not returned (see `referenced_files`).
+            if !seen.insert(file.clone()) {
                 continue;
             }
             if is_kustomization_file(&file)
