@@ -3,6 +3,8 @@
 
 /// The properties the fuzz targets check (see `fuzz/`).
 pub use crate::fuzzing::{config, image_reference, kustomize as kustomize_tree, pipeline};
+/// The walk of a folder and `ignore`'s, for their differential test on the corpus.
+pub use crate::input::both_walks;
 /// The fast path's schemas, which documents take them, and its checks against the full parse.
 pub use crate::k8s::kinds::{IDENTITY, SCHEMAS, compare_extraction, fast_path_facts, partial};
 /// The model of `kustomize build`, for its differential test.

@@ -170,6 +170,40 @@ fn service_accounts_resolve_across_files() {
     assert!(findings(&together).is_empty());
 }
 
+/// git's global excludes (`core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore`) and
+/// the rules of the folders above the one walked count too, on one thread as on two, as
+/// ripgrep's `ignore` applies them.
+#[test]
+fn walking_honours_global_excludes_and_the_rules_above_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "config/git/ignore", "*.skip.yaml\n");
+    write(d, "repo/.gitignore", "/k8s/generated/\n");
+    write(d, "repo/.git/info/exclude", "local.yaml\n");
+    write(d, "repo/k8s/a.yaml", UNTAGGED_POD);
+    write(d, "repo/k8s/b.skip.yaml", UNTAGGED_POD);
+    write(d, "repo/k8s/generated/c.yaml", UNTAGGED_POD);
+    write(d, "repo/k8s/sub/local.yaml", UNTAGGED_POD);
+    write(d, "repo/k8s/sub/.ignore", "!local.yaml\n");
+    write(d, "repo/k8s/sub/d.yaml", UNTAGGED_POD);
+    for threads in ["1", "2"] {
+        let out = pullcheck(&d.join("repo"))
+            .env("HOME", d)
+            .env("XDG_CONFIG_HOME", d.join("config"))
+            .args(["--format", "json", "--threads", threads, "k8s"])
+            .output()
+            .unwrap();
+        let mut files: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.1).collect();
+        files.dedup();
+        // `.ignore` comes before `.git/info/exclude`: it lets `local.yaml` back in.
+        assert_eq!(
+            files,
+            vec!["k8s/a.yaml", "k8s/sub/d.yaml", "k8s/sub/local.yaml"],
+            "{threads} thread(s)"
+        );
+    }
+}
+
 #[test]
 fn walking_honours_ignore_files_hidden_entries_and_excludes() {
     let dir = tempfile::tempdir().unwrap();

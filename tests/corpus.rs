@@ -7,6 +7,24 @@ use std::collections::BTreeSet;
 
 use common::*;
 
+/// pullcheck's walk of the corpus finds what `ignore`'s walker finds, on one thread and on a
+/// pool of two (its tests in src/input/walk.rs compare the two on generated trees with rules).
+#[test]
+fn the_walk_finds_what_ignore_finds() {
+    let Some(corpus) = shared("corpus") else {
+        return;
+    };
+    let (ours, theirs) = pullcheck::testing::both_walks(&corpus);
+    assert!(theirs.len() > 3000, "{}", theirs.len());
+    assert!(ours == Some(theirs), "the walks differ on one thread");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let (ours, theirs) = pool.install(|| pullcheck::testing::both_walks(&corpus));
+    assert!(ours == Some(theirs), "the walks differ on two threads");
+}
+
 #[test]
 fn the_corpus_lints_without_a_crash() {
     let Some(corpus) = shared("corpus") else {

@@ -160,6 +160,68 @@ pub(super) fn walk(
     failures: &mut Vec<String>,
 ) -> Result<Vec<InputSource>, InputError> {
     let overrides = exclude_overrides(root, excludes)?;
+    let (files, problems) = match super::walk::walk(root, &overrides, found_file) {
+        Ok(walked) => {
+            let problems = walked.problems.into_iter();
+            let problems = problems.map(|p| (Some(p.error.kind()), p.to_string()));
+            (walked.files, problems.collect())
+        }
+        Err(super::walk::Unsupported) => walk_with_ignore(root, overrides, threads),
+    };
+    for (kind, problem) in problems {
+        // A folder that cannot be read hides its files: that fails the run. A file gone since
+        // it was listed loses nothing.
+        if kind.is_some_and(|k| k != std::io::ErrorKind::NotFound) {
+            failures.push(problem);
+        } else {
+            warnings.push(problem);
+        }
+    }
+    Ok(files)
+}
+
+/// The names of the inputs a walk of `root` finds, by [`super::walk`] and by `ignore`'s own
+/// walker, each sorted, on the pool the caller runs in (the walks' differential test); `None`
+/// for ours when it leaves the walk to `ignore`.
+#[cfg(feature = "testing")]
+pub fn both_walks(root: &Path) -> (Option<Vec<String>>, Vec<String>) {
+    let overrides = exclude_overrides(root, &[]).unwrap_or_else(|e| panic!("{}", e.0));
+    let names = |files: Vec<InputSource>| {
+        let mut names: Vec<String> = files.iter().map(|f| f.name().to_string()).collect();
+        names.sort();
+        names
+    };
+    let ours = super::walk::walk(root, &overrides, found_file).map(|w| w.files);
+    let threads = rayon::current_num_threads();
+    let theirs = names(walk_with_ignore(root, overrides, threads).0);
+    (ours.ok().map(names), theirs)
+}
+
+/// A file a walk found, as an input, if it is one: a link to a file is linted; a link to a
+/// directory is not followed (it could lead out of the tree, or round in a loop), as ripgrep
+/// does. Named here, on the walk's threads.
+pub(super) fn found_file(path: PathBuf, kind: std::fs::FileType) -> Option<InputSource> {
+    let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
+    let wanted = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        // kustomize also reads a kustomization from a file named `Kustomization`.
+        || path.file_name().is_some_and(|n| n == "Kustomization");
+    (is_file && wanted).then(|| InputSource::File {
+        name: display_name(&path),
+        path,
+        explicit: false,
+    })
+}
+
+/// The files `ignore`'s own walker finds, and its problems (the kind of I/O error, if one,
+/// and the message): the walk when `super::walk` cannot match it, and its tests' oracle.
+pub(super) fn walk_with_ignore(
+    root: &Path,
+    overrides: ignore::overrides::Override,
+    threads: usize,
+) -> (Vec<InputSource>, Vec<(Option<std::io::ErrorKind>, String)>) {
     let walker = WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -169,53 +231,64 @@ pub(super) fn walk(
         .overrides(overrides)
         .threads(threads)
         .build_parallel();
-    let files = Mutex::new(Vec::new());
-    let problems = Mutex::new(Vec::new());
-    walker.run(|| {
-        Box::new(|entry| {
-            match entry {
-                Ok(entry) => {
-                    // A link to a file is linted; a link to a directory is not followed (it
-                    // could lead out of the tree, or round in a loop), as ripgrep does.
-                    let is_file = entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || (t.is_symlink() && entry.path().is_file()));
-                    let wanted = entry
-                        .path()
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                        // kustomize also reads a kustomization from a file named `Kustomization`.
-                        || entry.file_name() == "Kustomization";
-                    if is_file && wanted {
-                        // Named here, on the walk's threads.
-                        let path = entry.into_path();
-                        let file = InputSource::File {
-                            name: display_name(&path),
-                            path,
-                            explicit: false,
-                        };
-                        lock(&files).push(file);
-                    }
-                }
-                Err(err) => lock(&problems).push(err),
-            }
-            WalkState::Continue
-        })
+    // Each walker thread keeps what it finds and hands it over once, when it is done.
+    let found = Mutex::new(Found::default());
+    walker.visit(&mut Walker {
+        into: &found,
+        own: Found::default(),
     });
-    for problem in into_inner(problems) {
-        // A folder that cannot be read hides its files: that fails the run. A link loop or a
-        // file gone since it was listed loses nothing.
-        let lost = problem
-            .io_error()
-            .is_some_and(|e| !matches!(e.kind(), std::io::ErrorKind::NotFound));
-        if lost {
-            failures.push(problem.to_string());
-        } else {
-            warnings.push(problem.to_string());
-        }
+    let Found { files, problems } = into_inner(found);
+    let problems = problems
+        .into_iter()
+        .map(|p| (p.io_error().map(|e| e.kind()), p.to_string()))
+        .collect();
+    (files, problems)
+}
+
+#[derive(Default)]
+struct Found {
+    files: Vec<InputSource>,
+    problems: Vec<ignore::Error>,
+}
+
+/// One walker thread's view: what it found so far, and where it goes at the end.
+struct Walker<'a> {
+    into: &'a Mutex<Found>,
+    own: Found,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for Walker<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Walker {
+            into: self.into,
+            own: Found::default(),
+        })
     }
-    Ok(into_inner(files))
+}
+
+impl ignore::ParallelVisitor for Walker<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(entry) => {
+                if let Some(kind) = entry.file_type()
+                    && let Some(file) = found_file(entry.into_path(), kind)
+                {
+                    self.own.files.push(file);
+                }
+            }
+            Err(err) => self.own.problems.push(err),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Walker<'_> {
+    fn drop(&mut self) {
+        let own = std::mem::take(&mut self.own);
+        let mut found = lock(self.into);
+        found.files.extend(own.files);
+        found.problems.extend(own.problems);
+    }
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -4,7 +4,10 @@ use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 mod discover;
+mod walk;
 
+#[cfg(feature = "testing")]
+pub use discover::both_walks;
 pub use discover::{discover, discover_context, display_name, helm_chart_of};
 
 use rayon::prelude::*;
