@@ -92,13 +92,20 @@ pub fn append<T>(to: &mut Vec<T>, mut from: Vec<T>) {
 /// The `field` vectors of `parts` taken out and joined in order, each element moved once, into
 /// a vector of the exact size; the moving shared out on the pool the caller runs in when there
 /// is much of it. Joining the corpus' 3,800 files' objects was 1.8 ms on one thread, much of
-/// it the kernel filling fresh memory: the parts are not gathered into a vector first.
+/// it the kernel filling fresh memory: the parts are not gathered into a vector first. The
+/// only part with elements (a large stream's) is taken whole, not moved.
 pub fn concat_field<P: Send, T: Send>(
     parts: &mut [P],
     field: impl Fn(&mut P) -> &mut Vec<T> + Sync,
 ) -> Vec<T> {
     use rayon::prelude::*;
-    let total: usize = parts.iter_mut().map(|p| field(p).len()).sum();
+    let lengths: Vec<usize> = parts.iter_mut().map(|p| field(p).len()).collect();
+    let total: usize = lengths.iter().sum();
+    if let Some(only) = lengths.iter().position(|&n| n == total)
+        && total > 0
+    {
+        return std::mem::take(field(&mut parts[only]));
+    }
     if !can_split() || total < CONCAT_SPLIT_ITEMS {
         let mut all = Vec::new();
         all.reserve_exact(total);
@@ -207,5 +214,20 @@ mod tests {
             pool.install(|| concat(Vec::<Vec<u8>>::new())),
             Vec::<u8>::new()
         );
+    }
+
+    #[test]
+    fn the_only_part_with_elements_is_taken_whole() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool of two threads");
+        let only: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let buffer = only.as_ptr();
+        let expected = only.clone();
+        let mut moved = vec![Vec::new(), only, Vec::new()];
+        let joined = pool.install(|| concat_field(&mut moved, |part| part));
+        assert_eq!(joined, expected);
+        assert_eq!(joined.as_ptr(), buffer, "the part's own buffer, not a copy");
     }
 }
