@@ -231,64 +231,27 @@ pub(super) fn walk_with_ignore(
         .overrides(overrides)
         .threads(threads)
         .build_parallel();
-    // Each walker thread keeps what it finds and hands it over once, when it is done.
-    let found = Mutex::new(Found::default());
-    walker.visit(&mut Walker {
-        into: &found,
-        own: Found::default(),
-    });
-    let Found { files, problems } = into_inner(found);
-    let problems = problems
-        .into_iter()
-        .map(|p| (p.io_error().map(|e| e.kind()), p.to_string()))
-        .collect();
-    (files, problems)
-}
-
-#[derive(Default)]
-struct Found {
-    files: Vec<InputSource>,
-    problems: Vec<ignore::Error>,
-}
-
-/// One walker thread's view: what it found so far, and where it goes at the end.
-struct Walker<'a> {
-    into: &'a Mutex<Found>,
-    own: Found,
-}
-
-impl<'s> ignore::ParallelVisitorBuilder<'s> for Walker<'s> {
-    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
-        Box::new(Walker {
-            into: self.into,
-            own: Found::default(),
-        })
-    }
-}
-
-impl ignore::ParallelVisitor for Walker<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
-        match entry {
-            Ok(entry) => {
-                if let Some(kind) = entry.file_type()
-                    && let Some(file) = found_file(entry.into_path(), kind)
-                {
-                    self.own.files.push(file);
+    let files = Mutex::new(Vec::new());
+    let problems = Mutex::new(Vec::new());
+    walker.run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    if let Some(kind) = entry.file_type()
+                        && let Some(file) = found_file(entry.into_path(), kind)
+                    {
+                        lock(&files).push(file);
+                    }
+                }
+                Err(err) => {
+                    let kind = err.io_error().map(|e| e.kind());
+                    lock(&problems).push((kind, err.to_string()));
                 }
             }
-            Err(err) => self.own.problems.push(err),
-        }
-        WalkState::Continue
-    }
-}
-
-impl Drop for Walker<'_> {
-    fn drop(&mut self) {
-        let own = std::mem::take(&mut self.own);
-        let mut found = lock(self.into);
-        found.files.extend(own.files);
-        found.problems.extend(own.problems);
-    }
+            WalkState::Continue
+        })
+    });
+    (into_inner(files), into_inner(problems))
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -159,8 +159,9 @@ impl<T: Send, K: Fn(PathBuf, FileType) -> Option<T> + Sync> Walker<'_, T, K> {
             let is_dir = kind.is_dir();
             let matched = self.rules.matched(&chain, &path, is_dir);
             // Hidden only when no rule said otherwise (ignore's `matched_dir_entry`).
-            let skip = matched.is_ignore()
-                || (matched.is_none() && entry.file_name().as_encoded_bytes().starts_with(b"."));
+            let hidden =
+                || (path.file_name()).is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+            let skip = matched.is_ignore() || (matched.is_none() && hidden());
             if skip {
                 continue;
             }
