@@ -24,8 +24,9 @@ impl Folder {
     }
 
     /// A walked folder: its listing says which ignore files it has (ignore's
-    /// `add_child_with_entries`). A problem reading them loses their rules, unreported, as
-    /// `ignore` attaches it to the folder's entry, which the walk's caller never looks at.
+    /// `add_child_with_entries`). A problem reading one (a bad glob) goes unreported, as
+    /// `ignore` attaches it to the folder's entry, which the walk's caller never looks at; the
+    /// rules that did read apply.
     pub(super) fn listed(dir: &Path, entries: &[std::fs::DirEntry]) -> Folder {
         let (mut has_ignore, mut has_git_ignore, mut has_git) = (false, false, false);
         for entry in entries {
