@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
+use rayon::slice::ParallelSliceMut;
 
 use super::*;
 
@@ -43,7 +44,7 @@ pub fn discover(
                      those only)"
                 ));
             }
-            found.extend(walked);
+            crate::parallel::append(&mut found, walked);
         } else if !(force_exclude && excluded(path, excludes)?) {
             found.push(InputSource::File {
                 name: arg.clone(),
@@ -63,12 +64,15 @@ pub fn discover(
             )),
         });
     }
-    // Sorted by name for the output; stable, so equal names keep their order.
-    if crate::parallel::can_split() {
-        use rayon::slice::ParallelSliceMut;
-        found.par_sort_by(|a, b| a.name().cmp(b.name()));
-    } else {
-        found.sort_by(|a, b| a.name().cmp(b.name()));
+    // Sorted by name for the output. Equal names (standard input named like a file) keep the
+    // order of the arguments; one argument's files have no order but their names' (a walk
+    // finds them in any order), and are sorted in place, without the stable sort's buffer.
+    let by_name = |a: &InputSource, b: &InputSource| a.name().cmp(b.name());
+    match (crate::parallel::can_split(), paths.len() == 1) {
+        (true, true) => found.par_sort_unstable_by(by_name),
+        (true, false) => found.par_sort_by(by_name),
+        (false, true) => found.sort_unstable_by(by_name),
+        (false, false) => found.sort_by(by_name),
     }
     Ok(Discovery {
         inputs: found,

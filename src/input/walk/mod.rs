@@ -87,15 +87,14 @@ pub(super) fn walk<T: Send>(
             });
         }
     }
+    // Joined into a vector of their exact size, each thread's part moved by a thread.
+    let mut parts: Vec<Walked<T>> = (found.into_iter())
+        .map(|part| part.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect();
     let mut walked = Walked {
-        files: Vec::new(),
-        problems: Vec::new(),
+        files: crate::parallel::concat_field(&mut parts, |p| &mut p.files),
+        problems: crate::parallel::concat_field(&mut parts, |p| &mut p.problems),
     };
-    for part in found {
-        let part = part.into_inner().unwrap_or_else(|p| p.into_inner());
-        walked.files.extend(part.files);
-        walked.problems.extend(part.problems);
-    }
     // In the order of their paths, whichever thread met them.
     walked.problems.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(walked)

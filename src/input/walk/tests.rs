@@ -188,6 +188,7 @@ fn same_as_ignore(seeds: std::ops::Range<u64>, pool: Option<&rayon::ThreadPool>)
             );
         }
     }
+    eprintln!("{walks} walks; the rules changed {ruled}; {unsupported} left to ignore's walker");
     assert!(ruled * 2 > walks, "rules changed {ruled} of {walks} walks");
     assert!(
         unsupported > 0 && unsupported * 10 < walks,
