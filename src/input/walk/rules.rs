@@ -12,7 +12,6 @@ use super::Unsupported;
 
 /// The rules read from one folder's ignore files (ignore's `IgnoreInner`, for these options).
 pub(super) struct Folder {
-    dir: PathBuf,
     ignore: Gitignore,
     git_ignore: Gitignore,
     git_exclude: Gitignore,
@@ -39,7 +38,6 @@ impl Folder {
         }
         let read = |file_dir: &Path, name: &str| gitignore(dir, file_dir, name).0;
         Folder {
-            dir: dir.to_path_buf(),
             ignore: if has_ignore {
                 read(dir, ".ignore")
             } else {
@@ -65,7 +63,6 @@ impl Folder {
             (_, Some(_)) => Err(Unsupported),
         };
         Ok(Folder {
-            dir: dir.to_path_buf(),
             ignore: read(dir, ".ignore")?,
             git_ignore: read(dir, ".gitignore")?,
             git_exclude: match git_common_dir(dir) {
@@ -164,6 +161,9 @@ pub(super) struct Rules<'a> {
     ancestors: Vec<Folder>,
     /// The root, made absolute, for matching with the ancestors' rules.
     absolute_root: Option<PathBuf>,
+    /// The root as given, without a `./` lead; `None` for `.`: what a path loses to be joined
+    /// to `absolute_root`.
+    root: Option<PathBuf>,
 }
 
 impl<'a> Rules<'a> {
@@ -184,11 +184,14 @@ impl<'a> Rules<'a> {
         if ancestors.iter().all(Folder::is_empty) {
             ancestors.clear();
         }
+        let root = (root != Path::new("."))
+            .then(|| strip_prefix("./", root).unwrap_or(root).to_path_buf());
         Ok(Rules {
             overrides,
             global,
             ancestors,
             absolute_root,
+            root,
         })
     }
 
@@ -224,13 +227,12 @@ impl<'a> Rules<'a> {
         if let (false, Some(absolute_root)) = (self.ancestors.is_empty(), &self.absolute_root) {
             // The path below the root, joined to the absolute root ("ham-fisted", says
             // ignore, but it is what its ancestors' rules see).
-            let root = chain.folders().last().map_or(Path::new("."), |f| &f.dir);
-            let below = if root == Path::new(".") {
-                path
-            } else {
-                let root = strip_prefix("./", root).unwrap_or(root);
-                let below = strip_prefix(root, path).unwrap_or(path);
-                strip_prefix("/", below).unwrap_or(below)
+            let below = match &self.root {
+                None => path,
+                Some(root) => {
+                    let below = strip_prefix(root, path).unwrap_or(path);
+                    strip_prefix("/", below).unwrap_or(below)
+                }
             };
             let absolute = absolute_root.join(below);
             for folder in &self.ancestors {
